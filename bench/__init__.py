@@ -1,0 +1,1 @@
+"""Benchmarks that print JSON; never part of ``make test``."""

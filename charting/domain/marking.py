@@ -1,0 +1,156 @@
+"""Changing a draft session: mark, unmark, set units, skip, follow-the-pain, apply the protocol.
+
+Each function takes a session and returns a new one; a signed session refuses every change.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+
+from charting.domain.protocol import Protocol, Site
+from charting.domain.session import Injection, Kind, Session
+
+
+class ChangeRefusedError(ValueError):
+    """A change that cannot be made; the message says why and what to do."""
+
+
+def _require_draft(session: Session) -> None:
+    if session.signed:
+        raise ChangeRefusedError("This session is signed and cannot change. Add an addendum to correct it.")
+
+
+def _replace_injection(session: Session, site_id: str, new: Injection | None) -> Session:
+    kept = [injection for injection in session.injections if injection.site_id != site_id]
+    if new is not None:
+        kept.append(new)
+    return replace(session, injections=tuple(kept))
+
+
+def fixed_injection(site: Site, units: float | None = None) -> Injection:
+    """An injection at a protocol site, at its protocol dose unless units are given."""
+    return Injection(
+        site_id=site.id,
+        muscle=site.muscle,
+        side=site.side,
+        view=site.view,
+        x=site.x,
+        y=site.y,
+        units=site.units if units is None else units,
+        kind=Kind.FIXED,
+    )
+
+
+def mark(session: Session, protocol: Protocol, site_id: str, units: float | None = None) -> Session:
+    """Mark a fixed site as injected (its protocol dose unless units are given)."""
+    _require_draft(session)
+    return _replace_injection(session, site_id, fixed_injection(protocol.site(site_id), units))
+
+
+def unmark(session: Session, site_id: str) -> Session:
+    """Take a site back to not injected; a follow-the-pain site is removed."""
+    _require_draft(session)
+    return _replace_injection(session, site_id, None)
+
+
+def toggle(session: Session, protocol: Protocol, site_id: str) -> Session:
+    """A click on a fixed site: not injected -> injected at its dose; injected or skipped -> not injected."""
+    if session.injection(site_id) is None:
+        return mark(session, protocol, site_id)
+    return unmark(session, site_id)
+
+
+def set_units(session: Session, site_id: str, units: float) -> Session:
+    """Change the units of a marked site. Odd doses are allowed here and flagged by the rules."""
+    _require_draft(session)
+    injection = session.injection(site_id)
+    if injection is None:
+        raise ChangeRefusedError(f"Site {site_id} is not marked; mark it before changing its units.")
+    if not math.isfinite(units) or units <= 0:
+        raise ChangeRefusedError(f"{units!r} U is not a dose: enter a positive number of units.")
+    return _replace_injection(session, site_id, replace(injection, units=float(units), skipped_reason=""))
+
+
+def step_units(session: Session, protocol: Protocol, site_id: str, steps: int) -> Session:
+    """Raise or lower a marked site's units by whole dose steps (never below one step)."""
+    injection = session.injection(site_id)
+    if injection is None:
+        raise ChangeRefusedError(f"Site {site_id} is not marked; mark it before changing its units.")
+    step = protocol.dose_step_units
+    units = max(step, round(injection.units / step) * step + steps * step)
+    return set_units(session, site_id, units)
+
+
+def skip(session: Session, protocol: Protocol, site_id: str, reason: str) -> Session:
+    """Record a fixed site as not injected, with the reason (for example: infection at the site)."""
+    _require_draft(session)
+    reason = reason.strip()
+    if not reason:
+        raise ChangeRefusedError("Say why the site was skipped; the note prints the reason.")
+    site = protocol.site(site_id)
+    return _replace_injection(session, site_id, replace(fixed_injection(site), units=0.0, skipped_reason=reason))
+
+
+def apply_protocol(session: Session, protocol: Protocol) -> Session:
+    """Mark every fixed site at its protocol dose; follow-the-pain sites stay as they are."""
+    _require_draft(session)
+    ftp = [injection for injection in session.injections if injection.kind is Kind.FTP]
+    fixed = [fixed_injection(site) for site in protocol.sites]
+    return replace(session, injections=tuple(fixed + ftp))
+
+
+def next_ftp_id(session: Session, protocol: Protocol, muscle: str, side: str) -> str:
+    """The id of the next follow-the-pain site of a muscle and side, such as TEM_L_FTP1."""
+    cap = protocol.ftp_cap(muscle)
+    prefix = cap.id_prefix if cap is not None else muscle[:3].upper()
+    letter = {"left": "L", "right": "R"}.get(side, "M")
+    stem = f"{prefix}_{letter}_FTP"
+    pattern = re.compile(re.escape(stem) + r"(\d+)$")
+    used = {int(match.group(1)) for inj in session.injections if (match := pattern.match(inj.site_id))}
+    number = 1
+    while number in used:
+        number += 1
+    return f"{stem}{number}"
+
+
+def add_ftp(
+    session: Session,
+    protocol: Protocol,
+    muscle: str,
+    *,
+    side: str,
+    view: str,
+    x: float,
+    y: float,
+    units: float | None = None,
+) -> tuple[Session, str]:
+    """Add a follow-the-pain site; returns the new session and the site's id.
+
+    Caps are checked by ``rules.ftp_addition_refusal`` before calling this; here only the muscle is checked.
+    """
+    _require_draft(session)
+    if protocol.ftp_cap(muscle) is None:
+        raise ChangeRefusedError(f"Follow-the-pain is not allowed in the {protocol.muscle(muscle).label.lower()}.")
+    site_id = next_ftp_id(session, protocol, muscle, side)
+    injection = Injection(
+        site_id=site_id,
+        muscle=muscle,
+        side=side,
+        view=view,
+        x=x,
+        y=y,
+        units=protocol.units_per_site if units is None else units,
+        kind=Kind.FTP,
+    )
+    return _replace_injection(session, site_id, injection), site_id
+
+
+def move_ftp(session: Session, site_id: str, x: float, y: float) -> Session:
+    """Move a follow-the-pain site within its view."""
+    _require_draft(session)
+    injection = session.injection(site_id)
+    if injection is None or injection.kind is not Kind.FTP:
+        raise ChangeRefusedError(f"{site_id} is not a follow-the-pain site; fixed sites stay where the protocol puts them.")
+    return _replace_injection(session, site_id, replace(injection, x=x, y=y))

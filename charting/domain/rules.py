@@ -1,0 +1,312 @@
+"""The protocol's rules as functions returning findings: a level and a sentence that says what to do."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from charting.domain.billing import concentration_units_per_ml, units_opened
+from charting.domain.protocol import Protocol
+from charting.domain.session import Kind, Session
+from charting.domain.settings import ClinicalSettings
+
+
+class Level(StrEnum):
+    """How much a finding matters: info notes, a warning asks for a look, a refusal blocks signing."""
+
+    INFO = "info"
+    WARNING = "warning"
+    REFUSAL = "refusal"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule's verdict: level, a stable code, and a sentence for the user."""
+
+    level: Level
+    code: str
+    message: str
+    site_id: str = ""
+
+
+CAP_CODES = frozenset({"ftp_not_allowed", "ftp_extra_sites", "muscle_cap", "max_units", "max_sites"})
+"""Refusals that an off-protocol deviation reason turns into warnings."""
+
+
+def _fmt(units: float) -> str:
+    return f"{units:g}"
+
+
+def units_findings(session: Session, protocol: Protocol) -> list[Finding]:
+    """Units per site positive, finite and in dose steps; a non-default dose noted."""
+    findings = []
+    step = protocol.dose_step_units
+    for inj in session.injections:
+        if inj.skipped:
+            continue
+        if not math.isfinite(inj.units) or inj.units <= 0:
+            findings.append(
+                Finding(
+                    Level.REFUSAL,
+                    "units_invalid",
+                    f"{inj.site_id}: {inj.units!r} U is not a dose; enter a positive number of units.",
+                    inj.site_id,
+                )
+            )
+            continue
+        if not math.isclose(inj.units / step, round(inj.units / step), abs_tol=1e-9):
+            findings.append(
+                Finding(
+                    Level.REFUSAL,
+                    "units_step",
+                    f"{inj.site_id}: {_fmt(inj.units)} U is not in {_fmt(step)} U steps; round it to a step.",
+                    inj.site_id,
+                )
+            )
+            continue
+        default = (
+            protocol.site(inj.site_id).units
+            if inj.kind is Kind.FIXED and protocol.has_site(inj.site_id)
+            else protocol.units_per_site
+        )
+        if not math.isclose(inj.units, default):
+            findings.append(
+                Finding(
+                    Level.INFO,
+                    "units_non_default",
+                    f"{inj.site_id}: {_fmt(inj.units)} U instead of the protocol's {_fmt(default)} U.",
+                    inj.site_id,
+                )
+            )
+    return findings
+
+
+def cap_findings(session: Session, protocol: Protocol) -> list[Finding]:
+    """Follow-the-pain only in its muscles and within their caps; the label dose notice; the 195 U / 39 site limits."""
+    findings = []
+    for muscle in protocol.muscles:
+        mine = [inj for inj in session.injections if inj.muscle == muscle.id and not inj.skipped]
+        ftp = [inj for inj in mine if inj.kind is Kind.FTP]
+        cap = protocol.ftp_cap(muscle.id)
+        if ftp and cap is None:
+            findings.append(
+                Finding(
+                    Level.REFUSAL,
+                    "ftp_not_allowed",
+                    f"Follow-the-pain is not allowed in the {muscle.label.lower()}; remove those sites or record a deviation reason.",
+                )
+            )
+        if cap is not None and len(ftp) > cap.extra_sites:
+            findings.append(
+                Finding(
+                    Level.REFUSAL,
+                    "ftp_extra_sites",
+                    f"{muscle.label}: {len(ftp)} follow-the-pain sites, above its cap of {cap.extra_sites}; remove one or record a deviation reason.",
+                )
+            )
+        units = sum(inj.units for inj in mine if math.isfinite(inj.units))
+        cap_units = protocol.muscle_cap_units(muscle.id)
+        if units > cap_units + 1e-9:
+            findings.append(
+                Finding(
+                    Level.REFUSAL,
+                    "muscle_cap",
+                    f"{muscle.label}: {_fmt(units)} U, above its maximum of {_fmt(cap_units)} U; lower a dose or record a deviation reason.",
+                )
+            )
+    total = sum(inj.units for inj in session.injections if not inj.skipped and math.isfinite(inj.units))
+    sites = session.sites_injected
+    if total > protocol.max_units + 1e-9:
+        findings.append(
+            Finding(
+                Level.REFUSAL,
+                "max_units",
+                f"Total {_fmt(total)} U is above the maximum of {_fmt(protocol.max_units)} U; lower the dose or record a deviation reason.",
+            )
+        )
+    elif total > protocol.label_dose_units + 1e-9:
+        findings.append(
+            Finding(
+                Level.INFO,
+                "above_label_dose",
+                f"Total {_fmt(total)} U exceeds the US label dose of {_fmt(protocol.label_dose_units)} U (within the {_fmt(protocol.max_units)} U follow-the-pain range).",
+            )
+        )
+    if sites > protocol.max_sites:
+        findings.append(
+            Finding(
+                Level.REFUSAL,
+                "max_sites",
+                f"{sites} sites is above the maximum of {protocol.max_sites}; remove a site or record a deviation reason.",
+            )
+        )
+    if session.deviation_reason.strip():
+        findings = [_as_deviation(finding, session.deviation_reason.strip()) for finding in findings]
+    return findings
+
+
+def _as_deviation(finding: Finding, reason: str) -> Finding:
+    if finding.level is not Level.REFUSAL or finding.code not in CAP_CODES:
+        return finding
+    sentence = finding.message.split(";")[0]
+    return Finding(
+        Level.WARNING,
+        finding.code,
+        f"{sentence}: off-protocol deviation recorded ({reason}).",
+        finding.site_id,
+    )
+
+
+def ftp_addition_refusal(session: Session, protocol: Protocol, muscle: str) -> Finding | None:
+    """Why one more follow-the-pain site in this muscle would break a cap, or None when it fits."""
+    cap = protocol.ftp_cap(muscle)
+    label = protocol.muscle(muscle).label
+    if cap is None:
+        return Finding(Level.REFUSAL, "ftp_not_allowed", f"Follow-the-pain is not allowed in the {label.lower()}.")
+    mine = [inj for inj in session.injections if inj.muscle == muscle and not inj.skipped]
+    ftp_count = sum(1 for inj in mine if inj.kind is Kind.FTP)
+    dose = protocol.units_per_site
+    if ftp_count + 1 > cap.extra_sites:
+        return Finding(
+            Level.REFUSAL,
+            "ftp_extra_sites",
+            f"{label} already has {ftp_count} follow-the-pain sites, its cap; no more can be added.",
+        )
+    muscle_units = sum(inj.units for inj in mine)
+    if muscle_units + dose > cap.max_units + 1e-9:
+        return Finding(
+            Level.REFUSAL,
+            "muscle_cap",
+            f"{label} would reach {_fmt(muscle_units + dose)} U, above its cap of {_fmt(cap.max_units)} U.",
+        )
+    if session.sites_injected + 1 > protocol.max_sites:
+        return Finding(
+            Level.REFUSAL,
+            "max_sites",
+            f"The session already has {session.sites_injected} sites, the maximum of {protocol.max_sites}.",
+        )
+    if session.units_administered + dose > protocol.max_units + 1e-9:
+        return Finding(
+            Level.REFUSAL,
+            "max_units",
+            f"The total would reach {_fmt(session.units_administered + dose)} U, above the maximum of {_fmt(protocol.max_units)} U.",
+        )
+    return None
+
+
+def product_findings(
+    session: Session, protocol: Protocol, now: datetime | None, settings: ClinicalSettings
+) -> list[Finding]:
+    """Product chosen and payable; lot and unexpired expiry; dilution recorded; vials enough for the dose."""
+    findings = []
+    product = next((p for p in protocol.products if p.id == session.product_id), None)
+    if product is None:
+        findings.append(Finding(Level.REFUSAL, "product_missing", "Choose the product and vial size."))
+    elif product.cosmetic:
+        findings.append(
+            Finding(
+                Level.WARNING,
+                "product_cosmetic",
+                f"{product.name} is a cosmetic product: insurers do not pay for it for migraine. Use therapeutic BOTOX.",
+            )
+        )
+    if not session.lot_number.strip():
+        findings.append(
+            Finding(Level.REFUSAL, "lot_missing", "Record the lot number from the vial (needed for recalls).")
+        )
+    if session.lot_expiry is None:
+        findings.append(Finding(Level.REFUSAL, "expiry_missing", "Record the lot's expiry date from the vial."))
+    elif session.lot_expiry < session.performed_on:
+        findings.append(
+            Finding(
+                Level.REFUSAL,
+                "lot_expired",
+                f"Lot {session.lot_number or '(no number)'} expired on {session.lot_expiry.isoformat()}; it may not be used. Open an unexpired vial and record its lot.",
+            )
+        )
+    concentration = concentration_units_per_ml(session.vial_units, session.saline_ml)
+    if concentration is None:
+        findings.append(
+            Finding(Level.REFUSAL, "dilution_missing", "Record the saline volume used to reconstitute the vial.")
+        )
+    else:
+        per_site = concentration * protocol.volume_per_site_ml
+        if not math.isclose(per_site, protocol.units_per_site):
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    "dilution_non_standard",
+                    f"{session.saline_ml:g} mL in a {session.vial_units} U vial gives {per_site:g} U per {protocol.volume_per_site_ml:g} mL, not the protocol's {protocol.units_per_site:g} U; check the dilution.",
+                )
+            )
+    if now is not None and session.reconstituted_at is not None:
+        age = now - session.reconstituted_at
+        if age > timedelta(hours=settings.reconstitution_hours):
+            findings.append(
+                Finding(
+                    Level.WARNING,
+                    "reconstitution_old",
+                    f"The vial was reconstituted {age.total_seconds() / 3600:.0f} hours ago, more than {settings.reconstitution_hours} hours; open a fresh vial.",
+                )
+            )
+    opened = units_opened(session.vial_units, session.vials_opened)
+    if session.vial_units > 0 and session.units_administered > opened + 1e-9:
+        findings.append(
+            Finding(
+                Level.REFUSAL,
+                "vials_short",
+                f"{session.units_administered:g} U administered but the opened vials hold {opened:g} U; record the vials opened.",
+            )
+        )
+    return findings
+
+
+def procedure_findings(session: Session) -> list[Finding]:
+    """Consent, time-out, contraindications asked, and at least one injection."""
+    findings = []
+    if not session.consent:
+        findings.append(Finding(Level.REFUSAL, "consent_missing", "Record the patient's consent before signing."))
+    if not session.time_out:
+        findings.append(Finding(Level.REFUSAL, "time_out_missing", "Record the time-out before signing."))
+    if not session.contraindications_checked:
+        findings.append(
+            Finding(
+                Level.WARNING,
+                "contraindications_unchecked",
+                "Ask about contraindications (infection at a site, hypersensitivity) and tick them as checked.",
+            )
+        )
+    if session.sites_injected == 0:
+        findings.append(
+            Finding(
+                Level.REFUSAL,
+                "no_injections",
+                "No site is marked as injected; mark the sites before signing.",
+            )
+        )
+    return findings
+
+
+def evaluate(
+    session: Session,
+    protocol: Protocol,
+    settings: ClinicalSettings | None = None,
+    now: datetime | None = None,
+) -> tuple[Finding, ...]:
+    """Every rule's findings for a session, refusals first."""
+    settings = settings or ClinicalSettings()
+    findings = [
+        *units_findings(session, protocol),
+        *cap_findings(session, protocol),
+        *product_findings(session, protocol, now, settings),
+        *procedure_findings(session),
+    ]
+    order = {Level.REFUSAL: 0, Level.WARNING: 1, Level.INFO: 2}
+    return tuple(sorted(findings, key=lambda f: order[f.level]))
+
+
+def signing_blockers(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
+    """The refusals that must be resolved before the session can be signed."""
+    return [finding for finding in findings if finding.level is Level.REFUSAL]

@@ -1,0 +1,174 @@
+"""A charted session: the header (product, lot, dilution, consent) and the injections, as immutable values."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+
+class Status(StrEnum):
+    """Where a session stands: a draft can change; a signed session never does."""
+
+    DRAFT = "draft"
+    SIGNED = "signed"
+
+
+class Kind(StrEnum):
+    """A fixed protocol site or a follow-the-pain site."""
+
+    FIXED = "fixed"
+    FTP = "ftp"
+
+
+@dataclass(frozen=True)
+class Patient:
+    """The person treated."""
+
+    mrn: str
+    family_name: str
+    given_name: str
+    dob: date
+    id: int | None = None
+    sex: str = ""
+    allergies: str = ""
+
+    @property
+    def display_name(self) -> str:
+        """FAMILY, Given: the form used on the screen and the note."""
+        return f"{self.family_name.upper()}, {self.given_name}"
+
+
+@dataclass(frozen=True)
+class Injection:
+    """One site of a session: injected with its units, or a fixed site skipped with a reason (units 0)."""
+
+    site_id: str
+    muscle: str
+    side: str
+    view: str
+    x: float
+    y: float
+    units: float
+    kind: Kind = Kind.FIXED
+    skipped_reason: str = ""
+
+    @property
+    def skipped(self) -> bool:
+        """True when the site was recorded as not injected."""
+        return bool(self.skipped_reason)
+
+    @property
+    def injected_units(self) -> float:
+        """The units that went in: zero for a skipped site."""
+        return 0.0 if self.skipped else self.units
+
+
+@dataclass(frozen=True)
+class AdverseEvent:
+    """An adverse event with its onset, severity and the action taken."""
+
+    event: str
+    onset: str = ""
+    severity: str = ""
+    action: str = ""
+    detail: str = ""
+
+
+@dataclass(frozen=True)
+class Outcomes:
+    """Headache figures reported at a visit (last 28-30 days) and the MIDAS and HIT-6 totals."""
+
+    headache_days: int | None = None
+    migraine_days: int | None = None
+    moderate_severe_days: int | None = None
+    acute_medication_days: int | None = None
+    headache_hours_per_day: float | None = None
+    midas: int | None = None
+    hit6: int | None = None
+
+
+@dataclass(frozen=True)
+class Session:
+    """One treatment: header fields, injections and outcomes. Change it with the functions of ``marking``."""
+
+    performed_on: date
+    id: int | None = None
+    patient_id: int | None = None
+    status: Status = Status.DRAFT
+    injector: str = ""
+    product_id: str = ""
+    vial_units: int = 0
+    vials_opened: int = 1
+    lot_number: str = ""
+    lot_expiry: date | None = None
+    saline_ml: float | None = None
+    reconstituted_at: datetime | None = None
+    needle: str = ""
+    diagnosis_code: str = ""
+    consent: bool = False
+    time_out: bool = False
+    contraindications_checked: bool = False
+    deviation_reason: str = ""
+    interval_reason: str = ""
+    comments: str = ""
+    injections: tuple[Injection, ...] = ()
+    adverse_events: tuple[AdverseEvent, ...] = ()
+    outcomes: Outcomes = field(default_factory=Outcomes)
+    signed_at: datetime | None = None
+    signed_by: str = ""
+    content_sha256: str = ""
+
+    @property
+    def signed(self) -> bool:
+        """True once the session is signed and can no longer change."""
+        return self.status is Status.SIGNED
+
+    def injection(self, site_id: str) -> Injection | None:
+        """The injection at a site, or None when the site is not marked."""
+        for injection in self.injections:
+            if injection.site_id == site_id:
+                return injection
+        return None
+
+    @property
+    def units_administered(self) -> float:
+        """All units injected in this session."""
+        return sum(injection.injected_units for injection in self.injections)
+
+    @property
+    def sites_injected(self) -> int:
+        """How many sites received toxin."""
+        return sum(1 for injection in self.injections if not injection.skipped)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+SIGNATURE_EXCLUDED = ("id", "status", "content_sha256")
+
+
+def canonical_content(session: Session) -> str:
+    """The session's clinical content as canonical JSON: what the signature's SHA-256 covers."""
+    data = asdict(session)
+    for key in SIGNATURE_EXCLUDED:
+        data.pop(key)
+    data["injections"] = sorted(data["injections"], key=lambda item: item["site_id"])
+    return json.dumps(_jsonable(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def content_hash(session: Session) -> str:
+    """SHA-256 (hex) of the canonical content."""
+    return hashlib.sha256(canonical_content(session).encode("utf-8")).hexdigest()

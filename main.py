@@ -1,0 +1,3 @@
+from charting.app import main
+
+raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Data files shipped with charting; installed as the ``charting_resources`` package."""
