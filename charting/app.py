@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sys
 from collections.abc import Sequence
 
@@ -18,7 +19,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = cli.parse(sys.argv[1:] if argv is None else list(argv))
     db_path = resolve_database_path(args.db)
     if args.command:
-        return cli.run_command(args, db_path)
+        try:
+            return cli.run_command(args, db_path)
+        except BrokenPipeError:  # output piped into `head` and the like: stop quietly
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return cli.EXIT_FAILURE
     from charting.ui.window import run_window
 
     return run_window(args, db_path)
