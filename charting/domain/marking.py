@@ -152,5 +152,7 @@ def move_ftp(session: Session, site_id: str, x: float, y: float) -> Session:
     _require_draft(session)
     injection = session.injection(site_id)
     if injection is None or injection.kind is not Kind.FTP:
-        raise ChangeRefusedError(f"{site_id} is not a follow-the-pain site; fixed sites stay where the protocol puts them.")
+        raise ChangeRefusedError(
+            f"{site_id} is not a follow-the-pain site; fixed sites stay where the protocol puts them."
+        )
     return _replace_injection(session, site_id, replace(injection, x=x, y=y))
