@@ -1,0 +1,482 @@
+"""Find a patient as you type, see their history and when they are next due, and start their next session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QEvent,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+    Signal,
+    SignalInstance,
+)
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSplitter,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from charting.domain.eligibility import age_on
+from charting.domain.interval import earliest_eligible, interval_status
+from charting.domain.session import Kind, Patient, Session
+from charting.domain.settings import ClinicalSettings
+from charting.storage.errors import StorageError
+from charting.storage.repository import Repository
+from charting.ui.patient_form import ErrorLabel, PatientFormDialog
+
+DAYS_PER_WEEK = 7
+AnyIndex = QModelIndex | QPersistentModelIndex
+NO_PARENT = QModelIndex()
+RESULTS_WIDTH, HISTORY_WIDTH = 420, 720
+"""Widths that fit a 1366x768 screen with every history column readable."""
+
+
+def plural(count: int, word: str) -> str:
+    """1 day, 2 days."""
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def date_with_age(dob: date, today: date) -> str:
+    """1980-04-02 (45 y)."""
+    return f"{dob.isoformat()} ({age_on(dob, today)} y)"
+
+
+class PatientResultsModel(QAbstractTableModel):
+    """The patients a search found: name, record number, date of birth with age."""
+
+    HEADERS = ("Name", "Record number", "Date of birth")
+
+    def __init__(self, today: date, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.today = today
+        self.patients: list[Patient] = []
+
+    def set_patients(self, patients: list[Patient]) -> None:
+        """Show a new list of patients."""
+        self.beginResetModel()
+        self.patients = list(patients)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = NO_PARENT) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.patients)
+
+    def columnCount(self, parent: AnyIndex = NO_PARENT) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
+            return None
+        patient = self.patients[index.row()]
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return f"Allergies: {patient.allergies}" if patient.allergies else None
+        return (patient.display_name, patient.mrn, date_with_age(patient.dob, self.today))[index.column()]
+
+    def headerData(  # noqa: N802 - Qt's name
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One session as the history shows it."""
+
+    session_id: int | None
+    performed_on: date
+    status: str
+    units: float
+    sites: int
+    ftp_sites: int
+    days_since_previous: int | None
+    next_due: date | None
+    lot_number: str
+    injector: str
+
+
+def history_rows(sessions: list[Session], settings: ClinicalSettings) -> list[HistoryRow]:
+    """The sessions (oldest first) with the interval since the one before and, once signed, the next due date."""
+    rows = []
+    previous: date | None = None
+    for session in sessions:
+        rows.append(
+            HistoryRow(
+                session_id=session.id,
+                performed_on=session.performed_on,
+                status="Signed" if session.signed else "Draft",
+                units=session.units_administered,
+                sites=session.sites_injected,
+                ftp_sites=sum(1 for i in session.injections if i.kind is Kind.FTP and not i.skipped),
+                days_since_previous=None if previous is None else (session.performed_on - previous).days,
+                next_due=earliest_eligible(session.performed_on, settings) if session.signed else None,
+                lot_number=session.lot_number,
+                injector=session.injector,
+            )
+        )
+        previous = session.performed_on
+    return rows
+
+
+def interval_text(days: int | None) -> str:
+    """86 days (12 wk), or a dash for the first session."""
+    if days is None:
+        return "\N{EM DASH}"
+    return f"{days} days ({days // DAYS_PER_WEEK} wk)"
+
+
+def due_sentence(last_signed: date | None, today: date, settings: ClinicalSettings) -> str:
+    """When the patient is next due, against today, as a sentence."""
+    if last_signed is None:
+        return "No signed session yet."
+    status = interval_status(last_signed, today, settings)
+    window = f"window {status.due_from.isoformat()} to {status.due_until.isoformat()}"
+    due = f"Next due {status.earliest_eligible.isoformat()} ({window})"
+    if today < status.due_from:
+        return f"{due}: in {plural((status.earliest_eligible - today).days, 'day')}."
+    if today <= status.due_until:
+        return f"{due}: due now."
+    return f"{due}: overdue by {plural((today - status.due_until).days, 'day')}."
+
+
+class SessionHistoryModel(QAbstractTableModel):
+    """A patient's sessions, oldest first: date, status, units, sites, interval, next due, lot, injector."""
+
+    HEADERS = ("Date", "Status", "Units", "Sites", "Since previous", "Next due", "Lot", "Injector")
+
+    def __init__(self, settings: ClinicalSettings, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.settings = settings
+        self.rows: list[HistoryRow] = []
+
+    def set_sessions(self, sessions: list[Session]) -> None:
+        """Show a patient's sessions (oldest first)."""
+        self.beginResetModel()
+        self.rows = history_rows(sessions, self.settings)
+        self.endResetModel()
+
+    def rowCount(self, parent: AnyIndex = NO_PARENT) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: AnyIndex = NO_PARENT) -> int:  # noqa: N802 - Qt's name
+        return 0 if parent.isValid() else len(self.HEADERS)
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        if role == Qt.ItemDataRole.DisplayRole:
+            sites = f"{row.sites} ({row.ftp_sites} FTP)" if row.ftp_sites else str(row.sites)
+            next_due = row.next_due.isoformat() if row.next_due else "\N{EM DASH}"
+            return (
+                row.performed_on.isoformat(),
+                row.status,
+                f"{row.units:g} U",
+                sites,
+                interval_text(row.days_since_previous),
+                next_due,
+                row.lot_number,
+                row.injector,
+            )[index.column()]
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (2, 3):
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
+
+    def headerData(  # noqa: N802 - Qt's name
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> Any:
+        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
+            return self.HEADERS[section]
+        return None
+
+
+def table_view(model: QAbstractTableModel, stretch_column: int | None = None) -> QTableView:
+    """A read-only, whole-row-selecting table over a model; one column (else the last) takes the spare width."""
+    view = QTableView()
+    view.setModel(model)
+    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    view.verticalHeader().hide()
+    header = view.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    if stretch_column is None:
+        header.setStretchLastSection(True)
+    else:
+        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
+    return view
+
+
+class PatientFinder(QDialog):
+    """Search by name, record number or date of birth; the chosen patient's history; start or open a session.
+
+    Enter (or a double click) opens the selected patient (``patient_chosen``); the buttons ask the window for a
+    new session, a copy of the last one, or to open a session of the history. The dialog closes after each.
+    """
+
+    patient_chosen = Signal(int)
+    new_session_requested = Signal(int)
+    copy_last_session_requested = Signal(int)
+    open_session_requested = Signal(int)
+
+    def __init__(
+        self,
+        repo: Repository,
+        settings: ClinicalSettings | None = None,
+        *,
+        today: date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.repo = repo
+        self.settings = settings or repo.settings
+        self.today = today or date.today()
+        self.patient: Patient | None = None
+        self.form: PatientFormDialog | None = None
+        self.setWindowTitle("Find patient")
+
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Name, record number or date of birth (YYYY-MM-DD)")
+        self.search.setClearButtonEnabled(True)
+        self.search.textChanged.connect(self.on_search_changed)
+        self.search.returnPressed.connect(self.open_patient)
+        self.search.installEventFilter(self)
+        self.search_status = QLabel("Type 2-3 letters of a name, a record number or a birth date.")
+
+        self.results = PatientResultsModel(self.today, self)
+        self.results_view = table_view(self.results, stretch_column=0)
+        self.results_view.selectionModel().currentRowChanged.connect(self._result_changed)
+        self.results_view.doubleClicked.connect(self.open_patient)
+
+        self.patient_heading = QLabel()
+        self.patient_heading.setTextFormat(Qt.TextFormat.PlainText)
+        heading_font = self.patient_heading.font()
+        heading_font.setPointSizeF(heading_font.pointSizeF() * 1.2)
+        heading_font.setBold(True)
+        self.patient_heading.setFont(heading_font)
+        self.patient_details = QLabel()
+        self.patient_details.setWordWrap(True)
+        self.due = QLabel()
+        self.due.setWordWrap(True)
+        due_font = self.due.font()
+        due_font.setBold(True)
+        self.due.setFont(due_font)
+        self.history = SessionHistoryModel(self.settings, self)
+        self.history_view = table_view(self.history)
+        self.history_view.doubleClicked.connect(self.open_session)
+        self.history_view.selectionModel().currentRowChanged.connect(self._update_buttons)
+
+        self.new_patient_button = QPushButton("New patient...")
+        self.new_patient_button.clicked.connect(self.open_new_patient)
+        self.edit_patient_button = QPushButton("Edit patient...")
+        self.edit_patient_button.clicked.connect(self.open_edit_patient)
+        self.open_patient_button = QPushButton("Open patient")
+        self.open_patient_button.clicked.connect(self.open_patient)
+        self.open_session_button = QPushButton("Open session")
+        self.open_session_button.clicked.connect(self.open_session)
+        self.new_session_button = QPushButton("New session")
+        self.new_session_button.clicked.connect(self.request_new_session)
+        self.copy_last_button = QPushButton("Copy last session")
+        self.copy_last_button.clicked.connect(self.request_copy_last_session)
+        self.close_button = QPushButton("Close")
+        self.close_button.clicked.connect(self.reject)
+        self.error = ErrorLabel()
+
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.search)
+        left_layout.addWidget(self.search_status)
+        left_layout.addWidget(self.results_view, 1)
+        left_buttons = QHBoxLayout()
+        left_buttons.addWidget(self.new_patient_button)
+        left_buttons.addWidget(self.edit_patient_button)
+        left_buttons.addStretch(1)
+        left_layout.addLayout(left_buttons)
+
+        right = QWidget()
+        right_layout = QVBoxLayout(right)
+        right_layout.setContentsMargins(0, 0, 0, 0)
+        right_layout.addWidget(self.patient_heading)
+        right_layout.addWidget(self.patient_details)
+        right_layout.addWidget(self.due)
+        right_layout.addWidget(self.history_view, 1)
+        right_buttons = QHBoxLayout()
+        right_buttons.addWidget(self.open_session_button)
+        right_buttons.addStretch(1)
+        right_layout.addLayout(right_buttons)
+
+        splitter = QSplitter()
+        splitter.addWidget(left)
+        splitter.addWidget(right)
+        splitter.setSizes([RESULTS_WIDTH, HISTORY_WIDTH])
+        splitter.setChildrenCollapsible(False)
+
+        bottom = QHBoxLayout()
+        bottom.addStretch(1)
+        for button in (self.open_patient_button, self.new_session_button, self.copy_last_button, self.close_button):
+            bottom.addWidget(button)
+        for button in self.findChildren(QPushButton):
+            button.setAutoDefault(False)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(splitter, 1)
+        layout.addWidget(self.error)
+        layout.addLayout(bottom)
+        self.resize(RESULTS_WIDTH + HISTORY_WIDTH + 30, 600)
+        self.search.setFocus()
+        self.on_search_changed("")
+
+    # searching
+
+    def on_search_changed(self, text: str) -> None:
+        """Search as the user types; the first result is selected and its history shown."""
+        text = text.strip()
+        self.error.show_error("")
+        patients = self._search(text)
+        self.results.set_patients(patients)
+        if not text:
+            self.search_status.setText("Type 2-3 letters of a name, a record number or a birth date.")
+        elif not patients:
+            self.search_status.setText(f"No patient matches {text!r}. Check the spelling, or add a new patient.")
+        else:
+            self.search_status.setText(f"{plural(len(patients), 'patient')}; Enter opens the selected one.")
+        if patients:
+            self.results_view.selectRow(0)
+        else:
+            self._show_patient(None)
+
+    def _search(self, text: str) -> list[Patient]:
+        try:
+            return self.repo.search_patients(text)
+        except StorageError as error:
+            self.error.show_error(str(error))
+            return []
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Up and Down in the search field move through the results, so the hands stay on the keyboard."""
+        if watched is self.search and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent):
+            step = {Qt.Key.Key_Down: 1, Qt.Key.Key_Up: -1}.get(Qt.Key(event.key()))
+            if step is not None and self.results.rowCount():
+                row = self.results_view.currentIndex().row() + step
+                self.results_view.selectRow(max(0, min(row, self.results.rowCount() - 1)))
+                return True
+        return super().eventFilter(watched, event)
+
+    def _result_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self._show_patient(self.results.patients[current.row()] if current.isValid() else None)
+
+    # the chosen patient
+
+    def _show_patient(self, patient: Patient | None) -> None:
+        self.patient = patient
+        sessions: list[Session] = []
+        if patient is not None and patient.id is not None:
+            try:
+                sessions = self.repo.sessions_for_patient(patient.id)
+            except StorageError as error:
+                self.error.show_error(str(error))
+        self.history.set_sessions(sessions)
+        if patient is None:
+            self.patient_heading.setText("No patient selected")
+            self.patient_details.clear()
+            self.due.clear()
+        else:
+            self.patient_heading.setText(patient.display_name)
+            allergies = patient.allergies or "not recorded"
+            self.patient_details.setText(
+                f"Record {patient.mrn} \N{MIDDLE DOT} born {date_with_age(patient.dob, self.today)} "
+                f"\N{MIDDLE DOT} allergies: {allergies}"
+            )
+            self.due.setText(due_sentence(self._last_signed(sessions), self.today, self.settings))
+        if sessions:
+            self.history_view.selectRow(len(sessions) - 1)
+            self.history_view.scrollToBottom()
+        self._update_buttons()
+
+    @staticmethod
+    def _last_signed(sessions: list[Session]) -> date | None:
+        signed = [session.performed_on for session in sessions if session.signed]
+        return max(signed, default=None)
+
+    def _update_buttons(self) -> None:
+        chosen = self.patient is not None
+        has_signed = any(row.status == "Signed" for row in self.history.rows)
+        for button in (self.edit_patient_button, self.open_patient_button, self.new_session_button):
+            button.setEnabled(chosen)
+        self.copy_last_button.setEnabled(chosen and has_signed)
+        self.copy_last_button.setToolTip("" if has_signed else "The patient has no signed session to copy yet.")
+        self.open_session_button.setEnabled(self.selected_session_id() is not None)
+
+    def selected_session_id(self) -> int | None:
+        """The id of the session selected in the history, if any."""
+        index = self.history_view.currentIndex()
+        return self.history.rows[index.row()].session_id if index.isValid() else None
+
+    # requests to the window
+
+    def _emit_for_patient(self, signal: SignalInstance) -> None:
+        if self.patient is None or self.patient.id is None:
+            return
+        signal.emit(self.patient.id)
+        self.accept()
+
+    def open_patient(self) -> None:
+        """Open the selected patient in the window."""
+        self._emit_for_patient(self.patient_chosen)
+
+    def request_new_session(self) -> None:
+        """Ask the window for a new session for the selected patient."""
+        self._emit_for_patient(self.new_session_requested)
+
+    def request_copy_last_session(self) -> None:
+        """Ask the window for a new session copied from the patient's last signed one."""
+        if self.copy_last_button.isEnabled():
+            self._emit_for_patient(self.copy_last_session_requested)
+
+    def open_session(self) -> None:
+        """Ask the window to open the session selected in the history."""
+        session_id = self.selected_session_id()
+        if session_id is not None:
+            self.open_session_requested.emit(session_id)
+            self.accept()
+
+    # adding and editing patients
+
+    def open_new_patient(self) -> PatientFormDialog:
+        """Open the new-patient form; once saved, the new patient is found and selected here."""
+        return self._open_form(None)
+
+    def open_edit_patient(self) -> PatientFormDialog | None:
+        """Open the form on the selected patient; once saved, the changes show here."""
+        return self._open_form(self.patient) if self.patient is not None else None
+
+    def _open_form(self, patient: Patient | None) -> PatientFormDialog:
+        self.form = PatientFormDialog(self.repo, patient, settings=self.settings, today=self.today, parent=self)
+        self.form.accepted.connect(self._form_saved)
+        self.form.open()
+        return self.form
+
+    def _form_saved(self) -> None:
+        if self.form is None or self.form.saved_patient is None:
+            return
+        self.search.setText(self.form.saved_patient.mrn)
+        for row, patient in enumerate(self.results.patients):
+            if patient.id == self.form.saved_patient.id:
+                self.results_view.selectRow(row)
+        self.search.setFocus()

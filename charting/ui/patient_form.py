@@ -1,0 +1,379 @@
+"""New and edit patient: identity, allergies and the baseline before the first treatment, checked before saving."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from datetime import date
+
+from PySide6.QtCore import QCoreApplication, QEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from charting.domain.eligibility import Baseline, eligibility_findings
+from charting.domain.session import Patient
+from charting.domain.settings import ClinicalSettings
+from charting.storage.errors import DuplicatePatientError, StorageError
+from charting.storage.repository import Repository
+
+ERROR_COLOUR = "#D55E00"
+"""Okabe-Ito vermillion: readable on light and dark backgrounds."""
+
+SEX_CHOICES = (("", "Not recorded"), ("F", "Female"), ("M", "Male"), ("X", "Other"))
+"""Stored value and label of each choice."""
+
+OLDEST_PLAUSIBLE_AGE_YEARS = 120
+DAYS_IN_MONTH_MAX = 31
+HOURS_IN_DAY = 24
+NOT_RECORDED = "Not recorded"
+PREFERRED_WIDTH = 900
+LAYOUT_DEPTH = 4
+
+
+class ErrorLabel(QLabel):
+    """A sentence next to a field saying what is wrong with it; hidden when there is nothing to say."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWordWrap(True)
+        self.setStyleSheet(f"color: {ERROR_COLOUR};")
+        self.hide()
+
+    def show_error(self, text: str) -> None:
+        """Show the sentence, or hide the label when it is empty."""
+        self.setText(text)
+        self.setVisible(bool(text))
+        window = self.window()
+        if isinstance(window, QDialog):
+            fit_height(window)
+
+
+def field_with_error(widget: QWidget) -> tuple[QWidget, ErrorLabel]:
+    """The widget with an error label right under it, for one row of a form."""
+    container = QWidget()
+    layout = QVBoxLayout(container)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.setSpacing(2)
+    layout.addWidget(widget)
+    error = ErrorLabel()
+    layout.addWidget(error)
+    return container, error
+
+
+def fit_height(dialog: QDialog) -> None:
+    """Grow the dialog to show every wrapped sentence (Qt does not do it for a window by itself)."""
+    layout = dialog.layout()
+    if layout is None:
+        return
+    for _depth in range(LAYOUT_DEPTH):  # each pass carries changed size hints one layout further out
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    layout.activate()
+    needed = dialog.heightForWidth(dialog.width())
+    if needed > dialog.height():
+        dialog.resize(dialog.width(), needed)
+
+
+def parse_iso_date(text: str) -> date | None:
+    """A YYYY-MM-DD date, or None when the text is not one."""
+    if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text.strip()):
+        return None
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        return None
+
+
+def check_patient_fields(
+    family_name: str, given_name: str, dob_text: str, mrn: str, today: date
+) -> tuple[dict[str, str], date | None]:
+    """The errors of the identity fields (field name -> sentence) and the parsed date of birth."""
+    errors: dict[str, str] = {}
+    if not family_name.strip():
+        errors["family_name"] = "Enter the family name."
+    if not given_name.strip():
+        errors["given_name"] = "Enter the given name."
+    if not mrn.strip():
+        errors["mrn"] = "Enter the record number (MRN) from the clinic's records."
+    dob = parse_iso_date(dob_text)
+    if not dob_text.strip():
+        errors["dob"] = "Enter the date of birth as YYYY-MM-DD, for example 1980-04-02."
+    elif dob is None:
+        errors["dob"] = f"{dob_text.strip()!r} is not a date; enter it as YYYY-MM-DD, for example 1980-04-02."
+    elif dob > today:
+        errors["dob"] = f"The date of birth {dob.isoformat()} is in the future; check the year."
+    elif today.year - dob.year > OLDEST_PLAUSIBLE_AGE_YEARS:
+        errors["dob"] = (
+            f"The date of birth {dob.isoformat()} is more than {OLDEST_PLAUSIBLE_AGE_YEARS} years ago; check the year."
+        )
+    return errors, dob
+
+
+def parse_preventives(text: str) -> tuple[str, ...]:
+    """Preventive names separated by commas, semicolons or new lines; blanks and repeats dropped."""
+    names: list[str] = []
+    for part in re.split(r"[,;\n]", text):
+        name = part.strip()
+        if name and name.casefold() not in (known.casefold() for known in names):
+            names.append(name)
+    return tuple(names)
+
+
+def optional_spin_box(maximum: int, suffix: str) -> QSpinBox:
+    """A whole-number box whose lowest value reads "Not recorded" (stored as None)."""
+    box = QSpinBox()
+    box.setRange(-1, maximum)
+    box.setSpecialValueText(NOT_RECORDED)
+    box.setSuffix(suffix)
+    box.setValue(-1)
+    return box
+
+
+def spin_value(box: QSpinBox) -> int | None:
+    """The box's number, or None when it reads "Not recorded"."""
+    return None if box.value() == box.minimum() else box.value()
+
+
+def set_spin_value(box: QSpinBox, value: int | None) -> None:
+    """Show a number, or "Not recorded" for None."""
+    box.setValue(box.minimum() if value is None else value)
+
+
+class PatientFormDialog(QDialog):
+    """Add a patient or edit one; every mistake is caught before saving, with a sentence next to its field."""
+
+    def __init__(
+        self,
+        repo: Repository,
+        patient: Patient | None = None,
+        *,
+        settings: ClinicalSettings | None = None,
+        today: date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.repo = repo
+        self.patient = patient
+        self.settings = settings or repo.settings
+        self.today = today or date.today()
+        self.saved_patient: Patient | None = None
+        self._had_baseline = False
+        self.setWindowTitle(f"Edit patient: {patient.display_name}" if patient else "New patient")
+
+        self.family_name = QLineEdit()
+        self.given_name = QLineEdit()
+        self.dob = QLineEdit()
+        self.dob.setPlaceholderText("YYYY-MM-DD")
+        self.mrn = QLineEdit()
+        self.mrn.setPlaceholderText("the clinic's record number")
+        self.sex = QComboBox()
+        for value, label in SEX_CHOICES:
+            self.sex.addItem(label, value)
+        self.allergies = QLineEdit()
+        self.allergies.setPlaceholderText("e.g. NKDA, or penicillin (rash)")
+        self.different_person = QCheckBox("This is a different person with the same name and birth date")
+        self.different_person.hide()
+
+        self.errors: dict[str, ErrorLabel] = {}
+        identity = QGroupBox("Patient")
+        identity_form = QFormLayout(identity)
+        for key, label, widget in (
+            ("family_name", "Family name", self.family_name),
+            ("given_name", "Given name", self.given_name),
+            ("dob", "Date of birth", self.dob),
+            ("mrn", "Record number", self.mrn),
+        ):
+            row, self.errors[key] = field_with_error(widget)
+            identity_form.addRow(label, row)
+        identity_form.addRow("Sex", self.sex)
+        identity_form.addRow("Allergies", self.allergies)
+        self.errors["duplicate"] = ErrorLabel()
+        identity_form.addRow(self.errors["duplicate"])
+        identity_form.addRow(self.different_person)
+
+        self.headache_days = optional_spin_box(DAYS_IN_MONTH_MAX, " days")
+        self.headache_hours = QDoubleSpinBox()
+        self.headache_hours.setRange(-0.5, HOURS_IN_DAY)
+        self.headache_hours.setSingleStep(0.5)
+        self.headache_hours.setDecimals(1)
+        self.headache_hours.setSpecialValueText(NOT_RECORDED)
+        self.headache_hours.setSuffix(" h")
+        self.headache_hours.setValue(self.headache_hours.minimum())
+        self.preventives = QLineEdit()
+        self.preventives.setPlaceholderText("e.g. topiramate, propranolol, amitriptyline")
+        self.specific_acute_days = optional_spin_box(DAYS_IN_MONTH_MAX, " days")
+        self.specific_acute_days.setToolTip("Days a month on triptans, ergots, opioids or combination analgesics")
+        self.simple_analgesic_days = optional_spin_box(DAYS_IN_MONTH_MAX, " days")
+        self.overuse_managed = QCheckBox("Medication overuse ruled out or managed")
+        self.eligibility = QLabel()
+        self.eligibility.setWordWrap(True)
+
+        baseline_box = QGroupBox("Baseline before the first treatment (last month)")
+        baseline_form = QFormLayout(baseline_box)
+        baseline_form.addRow("Headache days a month", self.headache_days)
+        baseline_form.addRow("Headache hours a day", self.headache_hours)
+        baseline_form.addRow("Failed preventives", self.preventives)
+        baseline_form.addRow("Triptan, ergot or opioid days", self.specific_acute_days)
+        baseline_form.addRow("Simple analgesic days", self.simple_analgesic_days)
+        baseline_form.addRow(self.overuse_managed)
+        eligibility_box = QGroupBox("Eligibility today")
+        QVBoxLayout(eligibility_box).addWidget(self.eligibility)
+
+        columns = QHBoxLayout()
+        columns.addWidget(identity, 1)
+        columns.addWidget(baseline_box, 1)
+
+        self.form_error = ErrorLabel()
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Save patient")
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addLayout(columns)
+        layout.addWidget(eligibility_box)
+        layout.addStretch(1)
+        layout.addWidget(self.form_error)
+        layout.addWidget(self.buttons)
+        self.resize(PREFERRED_WIDTH, self.sizeHint().height())
+
+        if patient is not None:
+            self._fill(patient)
+        for field in (self.family_name, self.given_name, self.dob):
+            field.textChanged.connect(self._identity_changed)
+        for box in (self.headache_days, self.specific_acute_days, self.simple_analgesic_days):
+            box.valueChanged.connect(self._update_eligibility)
+        self.headache_hours.valueChanged.connect(self._update_eligibility)
+        self.preventives.textChanged.connect(self._update_eligibility)
+        self.overuse_managed.toggled.connect(self._update_eligibility)
+        self.dob.textChanged.connect(self._update_eligibility)
+        self._update_eligibility()
+
+    def _fill(self, patient: Patient) -> None:
+        self.family_name.setText(patient.family_name)
+        self.given_name.setText(patient.given_name)
+        self.dob.setText(patient.dob.isoformat())
+        self.mrn.setText(patient.mrn)
+        index = self.sex.findData(patient.sex)
+        if index < 0:
+            self.sex.addItem(patient.sex, patient.sex)
+            index = self.sex.count() - 1
+        self.sex.setCurrentIndex(index)
+        self.allergies.setText(patient.allergies)
+        baseline = self.repo.baseline(patient.id) if patient.id is not None else None
+        if baseline is not None:
+            self._had_baseline = True
+            set_spin_value(self.headache_days, baseline.headache_days)
+            hours = baseline.headache_hours_per_day
+            self.headache_hours.setValue(self.headache_hours.minimum() if hours is None else hours)
+            self.preventives.setText(", ".join(baseline.failed_preventives))
+            set_spin_value(self.specific_acute_days, baseline.specific_acute_days)
+            set_spin_value(self.simple_analgesic_days, baseline.simple_analgesic_days)
+            self.overuse_managed.setChecked(baseline.overuse_managed)
+
+    def baseline(self) -> Baseline:
+        """The baseline as entered."""
+        hours = self.headache_hours.value()
+        return Baseline(
+            headache_days=spin_value(self.headache_days),
+            headache_hours_per_day=None if hours == self.headache_hours.minimum() else hours,
+            failed_preventives=parse_preventives(self.preventives.text()),
+            specific_acute_days=spin_value(self.specific_acute_days),
+            simple_analgesic_days=spin_value(self.simple_analgesic_days),
+            overuse_managed=self.overuse_managed.isChecked(),
+        )
+
+    def _update_eligibility(self) -> None:
+        dob = parse_iso_date(self.dob.text())
+        if dob is None:
+            text = "Eligibility is checked once the date of birth is entered."
+        else:
+            findings = eligibility_findings(dob, self.today, self.baseline(), self.settings)
+            text = "\n".join(f"\N{BULLET} {finding.message}" for finding in findings)
+        self.eligibility.setText(text or "Meets the criteria for chronic migraine treatment.")
+        fit_height(self)
+
+    def _identity_changed(self) -> None:
+        """A new name or birth date needs a new duplicate check."""
+        self.different_person.setChecked(False)
+        self.different_person.hide()
+        self.errors["duplicate"].show_error("")
+
+    def _entered_patient(self, dob: date) -> Patient:
+        entered = Patient(
+            mrn=self.mrn.text().strip(),
+            family_name=self.family_name.text().strip(),
+            given_name=self.given_name.text().strip(),
+            dob=dob,
+            sex=self.sex.currentData() or "",
+            allergies=self.allergies.text().strip(),
+        )
+        return replace(entered, id=self.patient.id if self.patient is not None else None)
+
+    def validate(self) -> Patient | None:
+        """Check every field against the rules and the records; show each error; the patient when all is well."""
+        errors, dob = check_patient_fields(
+            self.family_name.text(), self.given_name.text(), self.dob.text(), self.mrn.text(), self.today
+        )
+        patient = None if dob is None else self._entered_patient(dob)
+        own_id = self.patient.id if self.patient is not None else None
+        if patient is not None and "mrn" not in errors:
+            holder = self.repo.patient_by_mrn(patient.mrn)
+            if holder is not None and holder.id != own_id:
+                errors["mrn"] = (
+                    f"Record number {patient.mrn} already belongs to {holder.display_name} "
+                    f"(born {holder.dob.isoformat()}); enter a different one or find that patient."
+                )
+        if patient is not None and not errors:
+            twins = [other for other in self.repo.likely_duplicates(patient) if other.id != own_id]
+            if twins and not self.different_person.isChecked():
+                records = ", ".join(other.mrn for other in twins)
+                errors["duplicate"] = (
+                    f"A patient with this name and birth date already exists (record {records}). "
+                    "If it is the same person, cancel and open that record; if not, tick the box below and save again."
+                )
+                self.different_person.show()
+        for key, label in self.errors.items():
+            label.show_error(errors.get(key, ""))
+        self.form_error.show_error("")
+        if errors:
+            first = next(key for key in self.errors if key in errors)
+            widget = self.different_person if first == "duplicate" else getattr(self, first)
+            widget.setFocus()
+            return None
+        return patient
+
+    def save(self) -> bool:
+        """Validate, then add or update the patient and their baseline; close on success."""
+        try:
+            patient = self.validate()
+            if patient is None:
+                return False
+            baseline = self.baseline()
+            saved = self.repo.add_patient(patient) if patient.id is None else self.repo.update_patient(patient)
+            self.patient = saved  # a retry after a failed baseline save updates instead of adding again
+            if saved.id is not None and (self._had_baseline or baseline != Baseline()):
+                self.repo.save_baseline(saved.id, baseline)
+        except DuplicatePatientError as error:
+            self.errors["mrn"].show_error(str(error))
+            self.mrn.setFocus()
+            return False
+        except StorageError as error:
+            self.form_error.show_error(str(error))
+            return False
+        self.saved_patient = saved
+        self.accept()
+        return True

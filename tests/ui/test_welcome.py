@@ -1,0 +1,90 @@
+"""The first-run welcome: asks for the clinic and the first injector once, then never again."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from patients_fixtures import make_repository, save_screenshot
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+
+from charting.domain.people import Clinic, Injector
+from charting.storage.database import open_database
+from charting.storage.repository import Repository
+from charting.ui.welcome import WelcomeDialog, needs_welcome
+
+pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Repository:
+    return make_repository(tmp_path)
+
+
+def open_welcome(qtbot: QtBot, repo: Repository) -> WelcomeDialog:
+    dialog = WelcomeDialog(repo)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    return dialog
+
+
+def test_needs_welcome_until_clinic_and_injector_exist(repo: Repository) -> None:
+    assert needs_welcome(repo)
+    repo.save_clinic(Clinic("Lakeside Headache Clinic"))
+    assert needs_welcome(repo)
+    repo.save_injector(Injector(name="Anna Meyer", credentials="MD"))
+    assert not needs_welcome(repo)
+
+
+def test_first_run_saves_clinic_and_injector_then_never_again(qtbot: QtBot, repo: Repository, tmp_path: Path) -> None:
+    dialog = open_welcome(qtbot, repo)
+    assert dialog.injector_form.isVisibleTo(dialog)
+    dialog.clinic_form.name.setText("Lakeside Headache Clinic")
+    dialog.clinic_form.address.setPlainText("12 Harbour Road\nSpringfield")
+    dialog.injector_form.name.setText("Anna Meyer")
+    dialog.injector_form.credentials.setText("MD")
+    dialog.injector_form.npi.setText("1234567893")
+    save_screenshot(dialog, "welcome")
+    with qtbot.waitSignal(dialog.accepted):
+        qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+
+    reopened = Repository(open_database(tmp_path / "t.db"))
+    assert reopened.clinic() == Clinic("Lakeside Headache Clinic", "12 Harbour Road\nSpringfield")
+    assert [(i.display_name, i.npi, i.can_sign) for i in reopened.injectors()] == [
+        ("Anna Meyer, MD", "1234567893", True)
+    ]
+    assert dialog.saved_injector == reopened.injectors()[0]
+    assert not needs_welcome(reopened)
+
+
+def test_every_missing_field_is_shown_at_once_and_nothing_is_saved(qtbot: QtBot, repo: Repository) -> None:
+    dialog = open_welcome(qtbot, repo)
+    dialog.injector_form.npi.setText("12345")
+    qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.clinic_form.name_error.isVisible()
+    assert dialog.injector_form.name_error.isVisible()
+    assert "10 digits" in dialog.injector_form.npi_error.text()
+    assert repo.clinic() is None
+    assert repo.injectors() == []
+    save_screenshot(dialog, "welcome_errors")
+
+
+def test_only_the_missing_injector_is_asked_when_the_clinic_exists(qtbot: QtBot, repo: Repository) -> None:
+    repo.save_clinic(Clinic("Lakeside Headache Clinic", "12 Harbour Road"))
+    dialog = open_welcome(qtbot, repo)
+    assert dialog.clinic_form.name.text() == "Lakeside Headache Clinic"
+    dialog.injector_form.name.setText("Anna Meyer")
+    assert dialog.save()
+    assert not needs_welcome(repo)
+
+
+def test_injector_part_is_hidden_when_one_exists(qtbot: QtBot, repo: Repository) -> None:
+    repo.save_injector(Injector(name="Anna Meyer"))
+    dialog = open_welcome(qtbot, repo)
+    assert not dialog.injector_form.isVisibleTo(dialog)
+    dialog.clinic_form.name.setText("Lakeside Headache Clinic")
+    assert dialog.save()
+    assert len(repo.injectors()) == 1
+    assert not needs_welcome(repo)
