@@ -1,0 +1,491 @@
+"""The procedure note as a frozen value: everything the printed note shows, already worded and formatted.
+
+``build_note`` gathers it from the session and the domain (totals, billing, rules, interval, outcomes); the
+renderer only lays it out, so every figure on the page is tested here, field by field.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from charting.domain.billing import BillingLine, billing_lines, units_opened
+from charting.domain.eligibility import Baseline, age_on, medication_overuse
+from charting.domain.interval import earliest_eligible, interval_findings, interval_status
+from charting.domain.outcomes import cycle_response, hit6_impact, midas_grade
+from charting.domain.people import Addendum, Clinic, Injector
+from charting.domain.protocol import BillingCodes, Protocol, View
+from charting.domain.rules import Finding, evaluate
+from charting.domain.session import Kind, Patient, Session
+from charting.domain.settings import ClinicalSettings
+from charting.domain.totals import compute_totals
+
+DRAFT_MARK = "DRAFT - not signed"
+NOT_RECORDED = "not recorded"
+DEVIATION_CODES = frozenset(
+    {
+        "ftp_not_allowed",
+        "ftp_extra_sites",
+        "muscle_cap",
+        "max_units",
+        "max_sites",
+        "above_label_dose",
+        "units_non_default",
+        "units_step",
+        "dilution_non_standard",
+        "product_cosmetic",
+        "reconstitution_old",
+        "interval_early",
+    }
+)
+"""Findings the note lists as deviations from the protocol (with the reason recorded, if any)."""
+
+
+def units_text(units: float) -> str:
+    """Units as printed: 155 U, 2.5 U."""
+    return f"{units:g} U"
+
+
+def date_text(value: date | None) -> str:
+    """A date as printed (ISO, unambiguous for every reader), or 'not recorded'."""
+    return value.isoformat() if value is not None else NOT_RECORDED
+
+
+def datetime_text(value: datetime | None) -> str:
+    """A date and time to the minute, with its UTC offset when it has one."""
+    if value is None:
+        return NOT_RECORDED
+    text = value.strftime("%Y-%m-%d %H:%M")
+    offset = value.strftime("%z")
+    return f"{text} {offset[:3]}:{offset[3:]}" if offset else text
+
+
+def yes_no(value: bool) -> str:
+    """Yes or No, for the checklist items."""
+    return "Yes" if value else "No"
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """One drawing of the head: its label and the SVG file of the protocol."""
+
+    id: str
+    label: str
+    diagram: str
+    width: float
+    height: float
+    viewer_left: str
+    """The patient's side on the viewer's left ('R' on the front view, 'L' on the back), '' for a profile."""
+    viewer_right: str
+
+
+@dataclass(frozen=True)
+class NoteMark:
+    """A marker on a view: a protocol site (injected, skipped or not given) or a follow-the-pain site."""
+
+    site_id: str
+    view: str
+    x: float
+    y: float
+    label: str
+    """The units printed inside the marker ('5'), empty when nothing was injected there."""
+    state: str
+    """One of ``injected``, ``ftp``, ``skipped`` or ``not_given``."""
+
+
+@dataclass(frozen=True)
+class MuscleRow:
+    """One line of the table by muscle: sites and units by side against the protocol."""
+
+    muscle: str
+    left: str
+    right: str
+    midline: str
+    total: str
+    protocol: str
+    ftp_sites: int
+
+
+@dataclass(frozen=True)
+class NoteBillingLine:
+    """A claim line as printed."""
+
+    code: str
+    units: str
+    description: str
+    """The code's full description, from the protocol file."""
+    meaning: str
+    """What the line bills, in two or three words: procedure, administered, discarded (waste), no waste."""
+
+
+@dataclass(frozen=True)
+class NoteAddendum:
+    """An addendum written after signing."""
+
+    author: str
+    written_at: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ProcedureNote:
+    """Everything the printed note carries, formatted; tuples of strings and small frozen rows only."""
+
+    title: str
+    clinic_name: str
+    clinic_address: str
+    clinic_phone: str
+    patient_name: str
+    patient_dob: str
+    patient_age: str
+    patient_mrn: str
+    patient_allergies: str
+    date_of_service: str
+    injector: str
+    injector_npi: str
+    diagnosis: str
+    indication: tuple[tuple[str, str], ...]
+    procedure_checks: tuple[tuple[str, str], ...]
+    product: tuple[tuple[str, str], ...]
+    views: tuple[NoteView, ...]
+    marks: tuple[NoteMark, ...]
+    muscle_rows: tuple[MuscleRow, ...]
+    total_row: MuscleRow
+    ftp_sites: tuple[str, ...]
+    skipped_sites: tuple[str, ...]
+    deviations: tuple[str, ...]
+    deviation_reason: str
+    units_administered: str
+    units_wasted: str
+    units_opened: str
+    volume: str
+    sites_injected: str
+    billing: tuple[NoteBillingLine, ...]
+    adverse_events: tuple[str, ...]
+    instructions: tuple[str, ...]
+    outcomes: tuple[tuple[str, str], ...]
+    response: str
+    interval: str
+    next_due: str
+    comments: str
+    is_draft: bool
+    signature: str
+    content_sha256: str
+    addenda: tuple[NoteAddendum, ...]
+    printed_at: str
+    created_at: datetime
+    """The PDF's creation date: the signing time of a signed note, so that a reprint is identical."""
+    document_id: str
+    """A stable identifier of the note (session id and content hash), printed in the footer."""
+
+
+def _muscle_cell(units: float, sites: int) -> str:
+    return f"{units_text(units)} ({sites})" if sites else "-"
+
+
+def _billing(line: BillingLine, codes: BillingCodes) -> NoteBillingLine:
+    if line.code == codes.procedure_code:
+        meaning = "procedure"
+    elif line.modifier == codes.waste_modifier:
+        meaning = "units discarded (waste)"
+    elif line.modifier == codes.no_waste_modifier:
+        meaning = "units administered, no waste"
+    else:
+        meaning = "units administered"
+    return NoteBillingLine(code=line.label, units=f"{line.units:g}", description=line.description, meaning=meaning)
+
+
+def _indication(baseline: Baseline | None, settings: ClinicalSettings) -> tuple[tuple[str, str], ...]:
+    if baseline is None:
+        return (("Baseline", "not recorded"),)
+    days = f"{baseline.headache_days} a month (baseline)" if baseline.headache_days is not None else NOT_RECORDED
+    hours = f"{baseline.headache_hours_per_day:g}" if baseline.headache_hours_per_day is not None else NOT_RECORDED
+    tried = baseline.failed_preventives
+    preventives = f"{len(tried)}: {', '.join(tried)}" if tried else "none recorded"
+    if baseline.specific_acute_days is None and baseline.simple_analgesic_days is None:
+        overuse = "acute medication days not recorded"
+    else:
+        figures = (
+            f"triptan/ergot/opioid/combination {baseline.specific_acute_days or 0} d, "
+            f"simple analgesic {baseline.simple_analgesic_days or 0} d a month"
+        )
+        if not medication_overuse(baseline, settings):
+            overuse = f"assessed, no overuse ({figures})"
+        elif baseline.overuse_managed:
+            overuse = f"assessed, overuse managed ({figures})"
+        else:
+            overuse = f"assessed, overuse NOT recorded as managed ({figures})"
+    return (
+        ("Headache days", days),
+        ("Hours a day", hours),
+        ("Failed preventives", preventives),
+        ("Medication overuse", overuse),
+    )
+
+
+def _product(session: Session, protocol: Protocol, concentration: float | None) -> tuple[tuple[str, str], ...]:
+    product = next((p for p in protocol.products if p.id == session.product_id), None)
+    name = product.name if product is not None else NOT_RECORDED
+    ndc = product.ndc if product is not None and product.ndc else NOT_RECORDED
+    vials = f"{session.vials_opened} x {session.vial_units} U vial" + ("s" if session.vials_opened != 1 else "")
+    if concentration is None:
+        dilution = NOT_RECORDED
+    else:
+        per_site = concentration * protocol.volume_per_site_ml
+        dilution = (
+            f"{session.saline_ml:g} mL preservative-free 0.9% saline: {concentration:g} U/mL "
+            f"({per_site:g} U per {protocol.volume_per_site_ml:g} mL)"
+        )
+    return (
+        ("Product", name),
+        ("NDC", ndc),
+        ("Vials opened", vials if session.vial_units else NOT_RECORDED),
+        ("Lot / expiry", f"{session.lot_number or NOT_RECORDED} / {date_text(session.lot_expiry)}"),
+        ("Reconstitution", dilution),
+        ("Reconstituted at", datetime_text(session.reconstituted_at)),
+        ("Needle", session.needle or NOT_RECORDED),
+    )
+
+
+def _view(protocol: Protocol, view: View) -> NoteView:
+    """A view with its L/R letters, worked out from where the protocol puts its left and right sites."""
+    sites = protocol.sites_in_view(view.id)
+    left = [site.x for site in sites if site.side == "left"]
+    right = [site.x for site in sites if site.side == "right"]
+    if left and right:
+        left_on_left = sum(left) / len(left) < sum(right) / len(right)
+        letters = ("L", "R") if left_on_left else ("R", "L")
+    else:
+        letters = ("", "")
+    return NoteView(view.id, view.label, view.diagram, view.width, view.height, *letters)
+
+
+def _marks(session: Session, protocol: Protocol) -> tuple[NoteMark, ...]:
+    marks = []
+    for site in protocol.sites:
+        injection = session.injection(site.id)
+        if injection is None:
+            marks.append(NoteMark(site.id, site.view, site.x, site.y, "", "not_given"))
+        elif injection.skipped:
+            marks.append(NoteMark(site.id, site.view, site.x, site.y, "", "skipped"))
+        else:
+            marks.append(NoteMark(site.id, site.view, site.x, site.y, f"{injection.units:g}", "injected"))
+    for injection in sorted(session.injections, key=lambda inj: inj.site_id):
+        if injection.kind is Kind.FTP and not injection.skipped:
+            marks.append(
+                NoteMark(injection.site_id, injection.view, injection.x, injection.y, f"{injection.units:g}", "ftp")
+            )
+    return tuple(marks)
+
+
+def _deviations(findings: tuple[Finding, ...] | list[Finding]) -> tuple[str, ...]:
+    return tuple(finding.message for finding in findings if finding.code in DEVIATION_CODES)
+
+
+def _outcomes(session: Session) -> tuple[tuple[str, str], ...]:
+    o = session.outcomes
+    rows: list[tuple[str, str]] = []
+
+    def days(value: int | None) -> str:
+        return f"{value}" if value is not None else NOT_RECORDED
+
+    rows.append(("Headache days", days(o.headache_days)))
+    rows.append(("Migraine days", days(o.migraine_days)))
+    rows.append(("Mod./severe days", days(o.moderate_severe_days)))
+    rows.append(("Acute med. days", days(o.acute_medication_days)))
+    if o.midas is not None:
+        grade, words = midas_grade(o.midas)
+        rows.append(("MIDAS", f"{o.midas} (grade {grade}, {words})"))
+    else:
+        rows.append(("MIDAS", NOT_RECORDED))
+    if o.hit6 is not None:
+        rows.append(("HIT-6", f"{o.hit6} ({hit6_impact(o.hit6)})"))
+    else:
+        rows.append(("HIT-6", NOT_RECORDED))
+    return tuple(rows)
+
+
+def _response(session: Session, baseline: Baseline | None, settings: ClinicalSettings) -> str:
+    current = session.outcomes.headache_days
+    if baseline is None or baseline.headache_days is None:
+        return "Response not assessed: no baseline headache days recorded."
+    if current is None:
+        return f"Response not assessed: headache days not recorded at this visit (baseline {baseline.headache_days})."
+    response = cycle_response(baseline.headache_days, current, settings)
+    if response.reduction_pct is None:
+        return "Response not assessed: the baseline is zero headache days."
+    verdict = "responder" if response.responder else "not a responder"
+    return (
+        f"{current} headache days against a baseline of {baseline.headache_days}: "
+        f"{response.reduction_pct:.0f}% reduction, {verdict} (threshold {settings.responder_threshold_pct:g}%)."
+    )
+
+
+def _comparable(now: datetime | None, other: datetime | None) -> datetime | None:
+    """``now`` made comparable with ``other``: wall-clock time when only one of them carries a time zone."""
+    if now is None or other is None or (now.tzinfo is None) == (other.tzinfo is None):
+        return now
+    return now.replace(tzinfo=None) if other.tzinfo is None else now.replace(tzinfo=other.tzinfo)
+
+
+def _signature(session: Session) -> str:
+    if not session.signed:
+        return DRAFT_MARK
+    return f"Electronically signed by {session.signed_by} on {datetime_text(session.signed_at)}"
+
+
+def build_note(  # noqa: PLR0917 - the positional signature is the report contract
+    session: Session,
+    patient: Patient,
+    protocol: Protocol,
+    clinic: Clinic | None,
+    injector: Injector | None,
+    addenda: tuple[Addendum, ...] | list[Addendum],
+    *,
+    settings: ClinicalSettings,
+    baseline: Baseline | None = None,
+    previous_session_date: date | None = None,
+    printed_at: datetime | None = None,
+) -> ProcedureNote:
+    """Gather everything the note prints from the session, the patient and the domain's rules."""
+    totals = compute_totals(session, protocol)
+    opened = units_opened(session.vial_units, session.vials_opened)
+    lines = billing_lines(protocol.billing, totals.total_units, totals.units_wasted)
+    reason = session.deviation_reason.strip()
+    now = _comparable(session.signed_at if session.signed else printed_at, session.reconstituted_at)
+    findings = [
+        *evaluate(session, protocol, settings, now),
+        *interval_findings(previous_session_date, session.performed_on, settings, session.interval_reason),
+    ]
+    rows = tuple(
+        MuscleRow(
+            muscle=m.label,
+            left=_muscle_cell(m.left_units, m.left_sites),
+            right=_muscle_cell(m.right_units, m.right_sites),
+            midline=_muscle_cell(m.midline_units, m.midline_sites),
+            total=_muscle_cell(m.units, m.sites),
+            protocol=f"{units_text(m.protocol_units)} ({m.protocol_sites})",
+            ftp_sites=m.ftp_sites,
+        )
+        for m in totals.muscles
+    )
+    total_row = MuscleRow(
+        muscle="Total",
+        left=_muscle_cell(totals.left_units, sum(m.left_sites for m in totals.muscles)),
+        right=_muscle_cell(totals.right_units, sum(m.right_sites for m in totals.muscles)),
+        midline=_muscle_cell(totals.midline_units, sum(m.midline_sites for m in totals.muscles)),
+        total=_muscle_cell(totals.total_units, totals.total_sites),
+        protocol=f"{units_text(protocol.label_dose_units)} ({len(protocol.sites)})",
+        ftp_sites=totals.ftp_sites,
+    )
+    ftp = tuple(
+        f"{m.label}: "
+        + ", ".join(
+            f"{inj.site_id} {units_text(inj.units)}"
+            for inj in sorted(session.injections, key=lambda inj: inj.site_id)
+            if inj.muscle == m.id and inj.kind is Kind.FTP and not inj.skipped
+        )
+        for m in protocol.muscles
+        if any(inj.muscle == m.id and inj.kind is Kind.FTP and not inj.skipped for inj in session.injections)
+    )
+    skipped = tuple(
+        f"{inj.site_id} ({protocol.muscle(inj.muscle).label}, {inj.side}): {inj.skipped_reason}"
+        for inj in sorted(session.injections, key=lambda inj: inj.site_id)
+        if inj.skipped
+    )
+    diagnosis_code = session.diagnosis_code or settings.default_diagnosis
+    diagnosis = protocol.diagnosis(diagnosis_code)
+    diagnosis_line = f"{diagnosis_code} {diagnosis.text}" if diagnosis is not None else diagnosis_code
+    if previous_session_date is None:
+        interval = "First session recorded (no previous session)."
+    else:
+        status = interval_status(previous_session_date, session.performed_on, settings)
+        interval = f"{status.days_since} days since the previous session on {previous_session_date.isoformat()}."
+        if status.early and session.interval_reason.strip():
+            interval += f" Early: {session.interval_reason.strip()}."
+    due = earliest_eligible(session.performed_on, settings)
+    window = interval_status(session.performed_on, session.performed_on, settings)
+    next_due = (
+        f"{due.isoformat()} ({settings.interval_days} days after this session), due by {window.due_until.isoformat()}"
+    )
+    events = tuple(
+        "; ".join(
+            part
+            for part in (
+                event.event,
+                f"onset {event.onset}" if event.onset else "",
+                f"severity {event.severity}" if event.severity else "",
+                f"action: {event.action}" if event.action else "",
+                event.detail,
+            )
+            if part
+        )
+        for event in session.adverse_events
+    )
+    checks = (
+        ("Consent obtained", yes_no(session.consent)),
+        ("Time-out performed", yes_no(session.time_out)),
+        (
+            "Contraindications",
+            f"checked: {'; '.join(c.lower() for c in protocol.contraindications)}"
+            if session.contraindications_checked
+            else "NOT checked",
+        ),
+    )
+    created_at = (
+        session.signed_at
+        if session.signed and session.signed_at is not None
+        else printed_at or datetime.combine(session.performed_on, datetime.min.time())
+    )
+    document_id = f"session {session.id if session.id is not None else '-'}"
+    if session.content_sha256:
+        document_id += f", content {session.content_sha256[:12]}"
+    return ProcedureNote(
+        title=f"Procedure note: onabotulinumtoxinA for chronic migraine ({protocol.name})",
+        clinic_name=clinic.name if clinic is not None else "",
+        clinic_address=clinic.address if clinic is not None else "",
+        clinic_phone=clinic.phone if clinic is not None else "",
+        patient_name=patient.display_name,
+        patient_dob=date_text(patient.dob),
+        patient_age=f"{age_on(patient.dob, session.performed_on)} y",
+        patient_mrn=patient.mrn,
+        patient_allergies=patient.allergies or "none recorded",
+        date_of_service=date_text(session.performed_on),
+        injector=injector.display_name if injector is not None else (session.injector or NOT_RECORDED),
+        injector_npi=injector.npi if injector is not None and injector.npi else "",
+        diagnosis=diagnosis_line,
+        indication=_indication(baseline, settings),
+        procedure_checks=checks,
+        product=_product(session, protocol, totals.concentration),
+        views=tuple(_view(protocol, view) for view in protocol.views),
+        marks=_marks(session, protocol),
+        muscle_rows=rows,
+        total_row=total_row,
+        ftp_sites=ftp,
+        skipped_sites=skipped,
+        deviations=_deviations(findings),
+        deviation_reason=reason,
+        units_administered=units_text(totals.total_units),
+        units_wasted=units_text(totals.units_wasted),
+        units_opened=units_text(opened),
+        volume=f"{totals.volume_ml:.2f} mL" if totals.volume_ml is not None else NOT_RECORDED,
+        sites_injected=f"{totals.total_sites}",
+        billing=tuple(_billing(line, protocol.billing) for line in lines),
+        adverse_events=events,
+        instructions=protocol.post_procedure_instructions,
+        outcomes=_outcomes(session),
+        response=_response(session, baseline, settings),
+        interval=interval,
+        next_due=next_due,
+        comments=session.comments.strip(),
+        is_draft=not session.signed,
+        signature=_signature(session),
+        content_sha256=session.content_sha256 if session.signed else "",
+        addenda=tuple(
+            NoteAddendum(author=a.author, written_at=datetime_text(a.created_at), text=a.text)
+            for a in sorted(addenda, key=lambda a: a.created_at)
+        ),
+        printed_at=datetime_text(printed_at) if printed_at is not None and not session.signed else "",
+        created_at=created_at,
+        document_id=document_id,
+    )

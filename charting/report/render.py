@@ -1,0 +1,547 @@
+"""Lay out a ``ProcedureNote`` as a PDF: named styles, a page template with a header on every page, page x of y.
+
+Every text a user typed goes through ``escape`` before it reaches a ``Paragraph``. The output is deterministic:
+invariant mode (fixed document id) and the note's own creation date, so a reprint of a signed note is identical.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.colors import Color, HexColor
+from reportlab.lib.pagesizes import A4, LETTER
+from reportlab.lib.styles import ParagraphStyle, StyleSheet1
+from reportlab.lib.units import inch
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Flowable,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from charting.report.fonts import register_fonts
+from charting.report.note import DRAFT_MARK, NoteMark, ProcedureNote
+from charting.report.svg import (
+    FTP_COLOUR,
+    INJECTED_COLOUR,
+    NOT_GIVEN_COLOUR,
+    SKIPPED_COLOUR,
+    Marker,
+    SvgArt,
+    SvgError,
+    load_svg,
+    view_drawing,
+)
+from charting.resources import diagram_path
+
+log = logging.getLogger(__name__)
+
+PAPER_SIZES = {"letter": LETTER, "a4": A4}
+MARGIN = 0.5 * inch
+HEADER_HEIGHT = 44.0
+FOOTER_HEIGHT = 18.0
+ACCENT = HexColor("#1F3A5F")
+MUTED = HexColor("#555555")
+RULE = HexColor("#9AA5B1")
+SHADE = HexColor("#EEF1F4")
+DRAFT_RED = HexColor("#C00000")
+BLACK = HexColor("#000000")
+WATERMARK = Color(0.85, 0.1, 0.1, alpha=0.13)
+
+
+TIGHT = [
+    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+    ("TOPPADDING", (0, 0), (-1, -1), 0.5),
+    ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
+]
+"""Table padding for dense rows."""
+
+
+def note_styles() -> StyleSheet1:
+    """The note's named paragraph styles (9 pt body, dense but clean)."""
+    sans, bold, mono = register_fonts()
+    sheet = StyleSheet1()
+    sheet.add(ParagraphStyle("Body", fontName=sans, fontSize=8.5, leading=10.4))
+    sheet.add(ParagraphStyle("Small", parent=sheet["Body"], fontSize=7.5, leading=9))
+    sheet.add(ParagraphStyle("Cell", parent=sheet["Body"], fontSize=8, leading=9.4))
+    sheet.add(
+        ParagraphStyle(
+            "Section", parent=sheet["Body"], fontName=bold, fontSize=9, leading=11, textColor=ACCENT, spaceBefore=4
+        )
+    )
+    sheet.add(ParagraphStyle("Mono", parent=sheet["Body"], fontName=mono, fontSize=7, leading=9))
+    sheet.add(
+        ParagraphStyle("Draft", parent=sheet["Body"], fontName=bold, fontSize=10, leading=12, textColor=DRAFT_RED)
+    )
+    sheet.add(ParagraphStyle("Signature", parent=sheet["Body"], fontName=bold, fontSize=9, leading=11))
+    return sheet
+
+
+def text(value: str) -> str:
+    """User text made safe for a Paragraph: <, > and & print as themselves; line breaks are kept."""
+    return escape(value).replace("\n", "<br/>")
+
+
+@dataclass(frozen=True)
+class _Page:
+    """What the page template draws on every page."""
+
+    note: ProcedureNote
+    width: float
+    height: float
+
+
+class _NoteCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
+    """A canvas that knows the page count at the end, for "page x of y", and dates the PDF by the note."""
+
+    def __init__(self, *args: Any, page: _Page, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._page_info = page
+        self._pages: list[dict[str, Any]] = []
+        created = page.note.created_at
+        stamp = created.strftime("D:%Y%m%d%H%M%S")
+        offset = created.strftime("%z")
+        stamp += f"{offset[:3]}'{offset[3:]}'" if offset else "Z"
+        self.setDateFormatter(lambda *_: stamp)
+
+    def showPage(self) -> None:  # noqa: N802 - reportlab's name
+        self._pages.append(dict(self.__dict__))
+        self._startPage()
+
+    def save(self) -> None:
+        total = len(self._pages)
+        for number, state in enumerate(self._pages, start=1):
+            self.__dict__.update(state)
+            self._draw_page_number(number, total)
+            super().showPage()
+        super().save()
+
+    def _draw_page_number(self, number: int, total: int) -> None:
+        sans, _, _ = register_fonts()
+        self.setFont(sans, 7.5)
+        self.setFillColor(MUTED)
+        self.drawRightString(self._page_info.width - MARGIN, MARGIN - 2, f"page {number} of {total}")
+
+
+def _fit(value: str, font: str, size: float, width: float) -> str:
+    """Cut a header text to fit a width (the body prints it in full)."""
+    if stringWidth(value, font, size) <= width:
+        return value
+    while value and stringWidth(value + "...", font, size) > width:
+        value = value[:-1]
+    return value + "..."
+
+
+def _draw_page_frame(canvas: Canvas, doc: BaseDocTemplate) -> None:
+    page: _Page = doc.note_page
+    note = page.note
+    sans, bold, _ = register_fonts()
+    left, right = MARGIN, page.width - MARGIN
+    top = page.height - MARGIN
+    half = (right - left) / 2
+    canvas.saveState()
+    canvas.setFillColor(ACCENT)
+    canvas.setFont(bold, 11)
+    canvas.drawString(left, top - 10, _fit(note.clinic_name or "Procedure note", bold, 11, half - 6))
+    canvas.setFont(bold, 9)
+    canvas.drawRightString(right, top - 10, "Procedure note: onabotulinumtoxinA for chronic migraine")
+    canvas.setFont(sans, 7.5)
+    canvas.setFillColor(MUTED)
+    contact = " | ".join(part for part in (note.clinic_address.replace("\n", ", "), note.clinic_phone) if part)
+    canvas.drawString(left, top - 20, _fit(contact, sans, 7.5, right - left))
+    canvas.setFont(bold, 8.5)
+    canvas.setFillColor(HexColor("#000000"))
+    who = f"{note.patient_name}   MRN {note.patient_mrn}   DOB {note.patient_dob}   Date of service {note.date_of_service}"
+    canvas.drawString(left, top - 32, _fit(who, bold, 8.5, (right - left) * (0.78 if note.is_draft else 1.0)))
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.8)
+    canvas.line(left, top - 37, right, top - 37)
+    canvas.setFont(sans, 7)
+    canvas.setFillColor(MUTED)
+    footer = note.document_id
+    if note.printed_at:
+        footer += f" | printed {note.printed_at}"
+    canvas.drawString(left, MARGIN - 2, footer)
+    if note.is_draft:
+        canvas.setFillColor(DRAFT_RED)
+        canvas.setFont(bold, 10)
+        canvas.drawRightString(right, top - 32, DRAFT_MARK)
+        canvas.setFillColor(WATERMARK)
+        canvas.setFont(bold, 64)
+        canvas.translate(page.width / 2, page.height / 2)
+        canvas.rotate(35)
+        canvas.drawCentredString(0, 0, DRAFT_MARK)
+    canvas.restoreState()
+
+
+class _NoteDocument(BaseDocTemplate):  # type: ignore[misc]  # reportlab ships no type hints
+    """The note's document: one page template with the header, footer and draft mark."""
+
+    def __init__(self, buffer: io.BytesIO, page: _Page) -> None:
+        super().__init__(
+            buffer,
+            pagesize=(page.width, page.height),
+            leftMargin=MARGIN,
+            rightMargin=MARGIN,
+            topMargin=MARGIN + HEADER_HEIGHT,
+            bottomMargin=MARGIN + FOOTER_HEIGHT,
+            title=page.note.title,
+            author=page.note.clinic_name,
+            creator="charting",
+            invariant=1,
+            initialFontName=register_fonts()[0],
+        )
+        self.note_page = page
+        frame = Frame(
+            self.leftMargin,
+            self.bottomMargin,
+            self.width,
+            self.height,
+            id="body",
+            leftPadding=0,
+            rightPadding=0,
+            topPadding=0,
+            bottomPadding=0,
+        )
+        self.addPageTemplates([PageTemplate(id="note", frames=[frame], onPage=_draw_page_frame)])
+
+
+class _Builder:
+    """Turns the note into flowables with the named styles."""
+
+    def __init__(self, note: ProcedureNote, width: float) -> None:
+        self.note = note
+        self.width = width
+        self.styles = note_styles()
+
+    def p(self, markup: str, style: str = "Body") -> Paragraph:
+        return Paragraph(markup, self.styles[style])
+
+    def table(self, rows: Sequence[Sequence[Any]], widths: Sequence[float], **options: Any) -> Table:
+        """A table whose plain-text cells, even empty ones, use the embedded font."""
+        table = Table(rows, colWidths=list(widths), **options)
+        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), register_fonts()[0])]))
+        return table
+
+    def font(
+        self,
+        start: tuple[int, int],
+        end: tuple[int, int],
+        *,
+        bold: bool = False,
+        size: float = 8,
+        colour: Color = BLACK,
+    ) -> list[tuple[Any, ...]]:
+        """Table style commands for plain-text cells (drawn literally, no markup: nothing to escape)."""
+        sans, bold_face, _ = register_fonts()
+        return [
+            ("FONTNAME", start, end, bold_face if bold else sans),
+            ("FONTSIZE", start, end, size),
+            ("LEADING", start, end, size * 1.18),
+            ("TEXTCOLOR", start, end, colour),
+        ]
+
+    def section(self, title: str) -> Paragraph:
+        return self.p(escape(title), "Section")
+
+    def pairs(self, items: Sequence[tuple[str, str]], columns: int = 2, key_width: float = 78) -> Table:
+        """Key/value pairs in ``columns`` side-by-side columns, filled down then across, each column on its own."""
+        per_column = -(-len(items) // columns)
+        column_width = self.width / columns
+        cells = []
+        for c in range(columns):
+            mine = items[c * per_column : (c + 1) * per_column]
+            rows: list[list[Flowable | str]] = [[key, self.p(text(value), "Cell")] for key, value in mine]
+            column = self.table(rows or [["", ""]], [key_width, column_width - key_width])
+            column.setStyle(
+                TableStyle(
+                    [
+                        *TIGHT,
+                        *self.font((0, 0), (0, -1), bold=True, size=7.5, colour=MUTED),
+                        ("TOPPADDING", (0, 0), (0, -1), 1.2),
+                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                    ]
+                )
+            )
+            cells.append(column)
+        table = self.table([cells], [column_width] * columns)
+        table.setStyle(
+            TableStyle([*TIGHT, ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+        )
+        return table
+
+    def visit(self) -> list[Flowable]:
+        n = self.note
+        injector = f"{n.injector} (NPI {n.injector_npi})" if n.injector_npi else n.injector
+        items = [
+            ("Patient", n.patient_name),
+            ("Date of birth", f"{n.patient_dob} ({n.patient_age})"),
+            ("Record number", n.patient_mrn),
+            ("Allergies", n.patient_allergies),
+            ("Date of service", n.date_of_service),
+            ("Injector", injector),
+            ("Diagnosis", n.diagnosis),
+        ]
+        return [self.pairs(items, key_width=72)]
+
+    def indication(self) -> list[Flowable]:
+        n = self.note
+        return [
+            self.section("Indication and pre-procedure checks"),
+            self.pairs([*n.indication, *n.procedure_checks], key_width=90),
+        ]
+
+    def product(self) -> list[Flowable]:
+        return [self.section("Product and preparation"), self.pairs(self.note.product, key_width=80)]
+
+    def diagram(self) -> list[Flowable]:
+        n = self.note
+        gap = 6.0
+        each = (self.width - gap * (len(n.views) - 1)) / len(n.views)
+        cells = []
+        for view in n.views:
+            markers = [_marker(mark) for mark in n.marks if mark.view == view.id]
+            label = view.label
+            drawing = view_drawing(
+                _art(view.diagram),
+                markers,
+                label=label,
+                width=view.width,
+                height=view.height,
+                points_wide=each,
+                sides=(view.viewer_left, view.viewer_right),
+            )
+            cells.append(drawing)
+        table = self.table([cells], [each + gap] * (len(cells) - 1) + [each])
+        table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
+        legend = (
+            f'<font color="{_hex(INJECTED_COLOUR)}">\u25cf</font> injected (units inside)   '
+            f'<font color="{_hex(FTP_COLOUR)}">\u25c6</font> follow-the-pain   '
+            f'<font color="{_hex(SKIPPED_COLOUR)}">\u2298</font> skipped   '
+            f'<font color="{_hex(NOT_GIVEN_COLOUR)}">\u25cb</font> not given   '
+            "(L and R: the patient's left and right)"
+        )
+        return [self.section("Injection sites"), table, self.p(legend, "Small")]
+
+    def muscles(self) -> Table:
+        n = self.note
+        rows: list[list[str]] = [["Muscle", "Left", "Right", "Midline", "Total", "Protocol"]]
+        for row in (*n.muscle_rows, n.total_row):
+            name = row.muscle + (f" (FTP {row.ftp_sites})" if row.ftp_sites else "")
+            rows.append([name, row.left, row.right, row.midline, row.total, row.protocol])
+        widths = [0.3, 0.13, 0.13, 0.13, 0.15, 0.16]
+        total_width = self.width * 0.64
+        table = self.table(rows, [w * total_width for w in widths], repeatRows=1)
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                    *self.font((0, 1), (-1, -2)),
+                    *self.font((0, 0), (-1, 0), bold=True, colour=ACCENT),
+                    *self.font((0, -1), (-1, -1), bold=True, colour=ACCENT),
+                    ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                    ("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT),
+                    ("ROWBACKGROUNDS", (0, 1), (-1, -2), [None, SHADE]),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ]
+            )
+        )
+        return table
+
+    def totals(self) -> Table:
+        n = self.note
+        rows = [
+            ["Units administered", n.units_administered, ""],
+            ["Units wasted", n.units_wasted, f"of {n.units_opened} opened"],
+            ["Sites injected", n.sites_injected, ""],
+            ["Volume injected", n.volume, ""],
+        ]
+        table = self.table(rows, [self.width * 0.16, self.width * 0.07, self.width * 0.11])
+        table.setStyle(
+            TableStyle(
+                [
+                    *TIGHT,
+                    *self.font((0, 0), (0, -1), bold=True, size=7.5, colour=MUTED),
+                    *self.font((1, 0), (1, -1)),
+                    *self.font((1, 0), (1, 1), bold=True),
+                    *self.font((2, 0), (2, -1), size=7.5, colour=MUTED),
+                    ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ]
+            )
+        )
+        return table
+
+    def billing(self) -> Table:
+        n = self.note
+        rows = [["Code", "Units", "Bills"]] + [[line.code, line.units, line.meaning] for line in n.billing]
+        table = self.table(rows, [self.width * 0.1, self.width * 0.06, self.width * 0.18])
+        table.setStyle(
+            TableStyle(
+                [
+                    *TIGHT,
+                    *self.font((0, 0), (-1, 0), bold=True, colour=ACCENT),
+                    *self.font((0, 1), (1, -1), bold=True),
+                    *self.font((2, 1), (2, -1), size=7.5),
+                    ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                ]
+            )
+        )
+        return table
+
+    def units_and_billing(self) -> list[Flowable]:
+        left: list[Flowable] = [self.section("Units by muscle: units (sites)"), self.muscles()]
+        right: list[Flowable] = [
+            self.section("Totals"),
+            self.totals(),
+            self.section("Billing (CPT/HCPCS)"),
+            self.billing(),
+        ]
+        table = self.table([[left, right]], [self.width * 0.64, self.width * 0.36])
+        table.setStyle(
+            TableStyle(
+                [
+                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                    ("LEFTPADDING", (1, 0), (1, 0), 10),
+                ]
+            )
+        )
+        return [table]
+
+    def findings(self) -> list[Flowable]:
+        n = self.note
+        out: list[Flowable] = [self.section("Follow-the-pain, skipped sites and deviations")]
+        ftp = "; ".join(n.ftp_sites) if n.ftp_sites else "none"
+        out.append(self.p(f"<b>Follow-the-pain sites:</b> {text(ftp)}"))
+        skipped = "; ".join(n.skipped_sites) if n.skipped_sites else "none"
+        out.append(self.p(f"<b>Skipped sites:</b> {text(skipped)}"))
+        deviations = " ".join(n.deviations) if n.deviations else "none"
+        out.append(self.p(f"<b>Deviations from the protocol:</b> {text(deviations)}"))
+        if n.deviation_reason:
+            out.append(self.p(f"<b>Deviation reason recorded:</b> {text(n.deviation_reason)}"))
+        return out
+
+    def outcomes(self) -> list[Flowable]:
+        n = self.note
+        head: list[Flowable | str] = [key for key, _ in n.outcomes]
+        values: list[Flowable | str] = [self.p(text(value), "Cell") for _, value in n.outcomes]
+        sans, bold, _ = register_fonts()
+        widths = [max(stringWidth(key, bold, 8), stringWidth(value, sans, 8)) + 12 for key, value in n.outcomes]
+        table = self.table([head, values], [self.width * w / sum(widths) for w in widths])
+        table.setStyle(
+            TableStyle(
+                [
+                    *TIGHT,
+                    *self.font((0, 0), (-1, 0), bold=True, colour=ACCENT),
+                    ("TOPPADDING", (0, 0), (-1, 0), 1.5),
+                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                ]
+            )
+        )
+        events = "; ".join(n.adverse_events) if n.adverse_events else "none recorded"
+        instructions = "  ".join(f"\u2022 {text(line)}" for line in n.instructions)
+        return [
+            self.section("Outcomes at this visit (last 28-30 days)"),
+            table,
+            self.p(f"<b>Response against baseline:</b> {text(n.response)}"),
+            self.p(f"<b>Adverse events:</b> {text(events)}", "Body"),
+            self.p(f"<b>Post-procedure instructions given:</b> {instructions}", "Body"),
+            self.p(f"<b>Interval:</b> {text(n.interval)} <b>Next session due:</b> {text(n.next_due)}", "Body"),
+        ]
+
+    def signature(self) -> list[Flowable]:
+        n = self.note
+        out: list[Flowable] = []
+        if n.comments:
+            out.append(self.p(f"<b>Comments:</b> {text(n.comments)}"))
+        if n.is_draft:
+            block: list[Flowable] = [self.p(escape(DRAFT_MARK), "Draft")]
+        else:
+            block = [
+                self.p(text(n.signature), "Signature"),
+                self.p(f"Content SHA-256: {escape(n.content_sha256)}", "Mono"),
+            ]
+        box = self.table([[block]], [self.width])
+        box.setStyle(
+            TableStyle(
+                [
+                    ("BOX", (0, 0), (-1, -1), 0.8, DRAFT_RED if n.is_draft else ACCENT),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                    ("TOPPADDING", (0, 0), (-1, -1), 3),
+                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+                ]
+            )
+        )
+        out += [Spacer(1, 4), box]
+        addenda = [
+            self.p(f"<b>{text(addendum.written_at)}, {text(addendum.author)}:</b> {text(addendum.text)}")
+            for addendum in n.addenda
+        ]
+        if addenda:
+            out += [KeepTogether([self.section("Addenda after signing"), addenda[0]]), *addenda[1:]]
+        return out
+
+    def story(self) -> list[Flowable]:
+        return [
+            *self.visit(),
+            *self.indication(),
+            *self.product(),
+            KeepTogether(self.diagram()),
+            *self.units_and_billing(),
+            *self.findings(),
+            *self.outcomes(),
+            *self.signature(),
+        ]
+
+
+def _art(file_name: str) -> SvgArt | None:
+    """The view's art, or None (the view prints as a labelled frame with its markers) when it cannot be used."""
+    try:
+        return load_svg(diagram_path(file_name))
+    except (OSError, SvgError) as error:
+        log.warning("The diagram %s cannot be drawn; the note shows the markers without it: %s", file_name, error)
+        return None
+
+
+def _hex(colour: Color) -> str:
+    return "#" + str(colour.hexval())[2:]
+
+
+def _marker(mark: NoteMark) -> Marker:
+    return Marker(x=mark.x, y=mark.y, label=mark.label, state=mark.state)
+
+
+def render_note(note: ProcedureNote, *, paper: str = "letter") -> bytes:
+    """The note as PDF bytes on US Letter or A4; the same note always gives the same bytes."""
+    if paper not in PAPER_SIZES:
+        raise ValueError(f"Paper size {paper!r} is not one of {', '.join(PAPER_SIZES)}.")
+    width, height = PAPER_SIZES[paper]
+    page = _Page(note=note, width=width, height=height)
+    buffer = io.BytesIO()
+    document = _NoteDocument(buffer, page)
+    story = _Builder(note, document.width).story()
+    document.build(story, canvasmaker=lambda *args, **kwargs: _NoteCanvas(*args, page=page, **kwargs))
+    return buffer.getvalue()

@@ -1,0 +1,168 @@
+"""`charting export-pdf`: one session's note to a file, or a patient's signed notes into a folder."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from charting import cli
+from charting.domain.eligibility import Baseline
+from charting.domain.marking import apply_protocol
+from charting.domain.people import Clinic, Injector
+from charting.domain.protocol import Protocol
+from charting.domain.session import Patient, Session
+from charting.storage import Repository, open_database
+
+SIGNED_AT = datetime(2026, 1, 12, 10, 30, tzinfo=UTC)
+
+
+def run(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    args = cli.parse(argv)
+    code = cli.run_command(args, Path(args.db), out, err)
+    return code, out.getvalue(), err.getvalue()
+
+
+def text_of(path: Path) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(path).pages).split())
+
+
+@pytest.fixture
+def clinic_db(tmp_path: Path, protocol: Protocol) -> tuple[Path, dict[str, int]]:
+    """A real database: a clinic, an injector, a patient with a baseline, two signed sessions and a draft."""
+    path = tmp_path / "charting.db"
+    db = open_database(path)
+    repo = Repository(db, actor="tester", protocol=protocol, clock=lambda: SIGNED_AT)
+    repo.save_clinic(Clinic("Lakeside Headache Clinic", "12 Harbour Road"))
+    signer = repo.save_injector(Injector(name="Ana Núñez", credentials="MD", npi="1234567893"))
+    patient = repo.add_patient(Patient(mrn="MRN/001", family_name="Ωmega", given_name="Zoë", dob=date(1980, 4, 2)))
+    assert patient.id is not None
+    repo.save_baseline(patient.id, Baseline(headache_days=20, headache_hours_per_day=6))
+    ids: dict[str, int] = {}
+    for name, day in (("first", date(2025, 10, 15)), ("second", date(2026, 1, 12)), ("draft", date(2026, 4, 10))):
+        chart = Session(
+            performed_on=day,
+            patient_id=patient.id,
+            injector=signer.name,
+            product_id="botox_200",
+            vial_units=200,
+            lot_number="C1234A",
+            lot_expiry=date(2027, 6, 30),
+            saline_ml=4.0,
+            needle="30G 0.5 in",
+            diagnosis_code="G43.709",
+            consent=True,
+            time_out=True,
+            contraindications_checked=True,
+        )
+        stored = repo.create_session(replace(apply_protocol(chart, protocol)))
+        assert stored.id is not None
+        if name != "draft":
+            repo.sign_session(stored.id, signer, datetime.combine(day, SIGNED_AT.timetz()))
+        ids[name] = stored.id
+    repo.add_addendum(ids["second"], "Called on day 3: no side effects.", signer.display_name, SIGNED_AT)
+    db.close()
+    return path, ids
+
+
+def test_export_one_signed_session(clinic_db: tuple[Path, dict[str, int]], tmp_path: Path) -> None:
+    db, ids = clinic_db
+    output = tmp_path / "note.pdf"
+    code, out, err = run(["--db", str(db), "export-pdf", "--session", str(ids["second"]), "-o", str(output)])
+    assert (code, err) == (0, "")
+    assert f"Wrote the note of session {ids['second']} to {output}." in out
+    text = text_of(output)
+    for item in (
+        "Lakeside Headache Clinic",
+        "ΩMEGA, Zoë",
+        "MRN/001",
+        "Ana Núñez, MD (NPI 1234567893)",
+        "J0585 155 units administered",
+        "J0585-JW 45 units discarded (waste)",
+        "89 days since the previous session on 2025-10-15",
+        "20 a month (baseline)",
+        "Electronically signed by Ana Núñez, MD",
+        "Called on day 3: no side effects.",
+    ):
+        assert item in text, item
+    assert "DRAFT" not in text
+    again = tmp_path / "again.pdf"
+    run(["--db", str(db), "export-pdf", "--session", str(ids["second"]), "-o", str(again)])
+    assert again.read_bytes() == output.read_bytes(), "a reprint of a signed note is identical"
+
+
+def test_export_a_draft_prints_the_draft_mark(clinic_db: tuple[Path, dict[str, int]], tmp_path: Path) -> None:
+    db, ids = clinic_db
+    output = tmp_path / "draft.pdf"
+    code, out, _ = run(
+        ["--db", str(db), "export-pdf", "--session", str(ids["draft"]), "-o", str(output), "--paper", "a4"]
+    )
+    assert code == 0
+    assert "a draft, marked DRAFT - not signed" in out
+    assert "DRAFT - not signed" in text_of(output)
+    assert round(float(PdfReader(output).pages[0].mediabox.height)) == 842
+
+
+def test_export_all_signed_sessions_of_a_patient(clinic_db: tuple[Path, dict[str, int]], tmp_path: Path) -> None:
+    db, ids = clinic_db
+    folder = tmp_path / "notes" / "out"
+    code, out, err = run(["--db", str(db), "export-pdf", "--patient", "MRN/001", "--out-dir", str(folder)])
+    assert (code, err) == (0, "")
+    files = sorted(p.name for p in folder.iterdir())
+    assert files == [
+        f"MRN_001_2025-10-15_session{ids['first']}.pdf",
+        f"MRN_001_2026-01-12_session{ids['second']}.pdf",
+    ]
+    assert "Wrote 2 signed note(s) of patient MRN/001" in out
+    assert "Date of service 2025-10-15" in text_of(folder / files[0])
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--session", "1"], "Say where to write the note"),
+        (["--patient", "MRN/001"], "Say which folder"),
+        (["--session", "999", "-o", "x.pdf"], "There is no session with id 999"),
+        (["--patient", "NOPE", "--out-dir", "d"], "No patient has record number NOPE"),
+    ],
+)
+def test_errors_are_one_sentence(clinic_db: tuple[Path, dict[str, int]], argv: list[str], message: str) -> None:
+    db, _ = clinic_db
+    code, out, err = run(["--db", str(db), "export-pdf", *argv])
+    assert code == cli.EXIT_FAILURE
+    assert out == ""
+    assert err.startswith(f"charting: {message}")
+    assert "Traceback" not in err
+
+
+def test_unwritable_output_says_what_to_do(clinic_db: tuple[Path, dict[str, int]], tmp_path: Path) -> None:
+    db, ids = clinic_db
+    output = tmp_path / "missing-folder" / "note.pdf"
+    code, _, err = run(["--db", str(db), "export-pdf", "--session", str(ids["first"]), "-o", str(output)])
+    assert code == cli.EXIT_FAILURE
+    assert f"Could not write {output}" in err
+    assert "check that the folder exists" in err
+
+
+def test_patient_without_signed_sessions(tmp_path: Path, protocol: Protocol) -> None:
+    path = tmp_path / "charting.db"
+    db = open_database(path)
+    Repository(db, protocol=protocol).add_patient(
+        Patient(mrn="M2", family_name="Doe", given_name="Jo", dob=date(1990, 1, 1))
+    )
+    db.close()
+    code, _, err = run(["--db", str(path), "export-pdf", "--patient", "M2", "--out-dir", str(tmp_path / "o")])
+    assert code == cli.EXIT_FAILURE
+    assert "has no signed session to export" in err
+
+
+def test_session_and_patient_are_exclusive(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.parse(["export-pdf", "--session", "1", "--patient", "M"])
+    assert exited.value.code == cli.EXIT_USAGE
+    assert "not allowed with argument" in capsys.readouterr().err
