@@ -1,0 +1,9 @@
+"""The records layer: the clinic's SQLite database through sqlite-utils (no Qt)."""
+
+from __future__ import annotations
+
+from charting.storage.database import open_database
+from charting.storage.errors import DuplicatePatientError, SignedSessionError, StorageError
+from charting.storage.repository import Repository
+
+__all__ = ["DuplicatePatientError", "Repository", "SignedSessionError", "StorageError", "open_database"]

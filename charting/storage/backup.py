@@ -1,0 +1,106 @@
+"""Backups: a consistent copy of a live database (SQLite's backup API), owner-only, and the rolling daily backup."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+from datetime import date
+from pathlib import Path
+from urllib.request import pathname2url
+
+from charting.storage.database import OWNER_ONLY, OWNER_ONLY_DIR, inspect_file, remove_database_files
+from charting.storage.errors import StorageError
+
+BACKUP_FOLDER = "backups"
+DAILY_KEEP = 14
+"""Daily backups kept beside the database by default."""
+
+
+def backup_database(source: Path, target: Path) -> Path:
+    """Copy the database at ``source`` to a new file ``target`` (0600), consistent even while it is in use.
+
+    The copy is written to a temporary file beside the target and renamed into place only once complete, so a
+    failure never leaves a half-written backup under the target's name.
+    """
+    source, target = Path(source), Path(target)
+    inspect_file(source)
+    if target.exists():
+        raise StorageError(f"{target} already exists; choose a new file name for the backup.")
+    temporary = target.with_name(f".{target.name}.partial")
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True, mode=OWNER_ONLY_DIR)
+        remove_database_files(temporary)
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY))
+        os.chmod(temporary, OWNER_ONLY)
+        reader = sqlite3.connect(f"file:{pathname2url(str(source.resolve()))}?mode=ro", uri=True)
+        try:
+            writer = sqlite3.connect(str(temporary))
+            try:
+                reader.backup(writer)
+                writer.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                writer.close()
+        finally:
+            reader.close()
+        _fsync(temporary)
+        os.replace(temporary, target)
+        _fsync_folder(target.parent)
+    except sqlite3.Error as error:
+        remove_database_files(temporary)
+        raise StorageError(f"The backup to {target} failed ({error}); check the disk and try again.") from error
+    except OSError as error:
+        remove_database_files(temporary)
+        raise StorageError(
+            f"The backup to {target} could not be written ({error.strerror}); choose a folder you can write to with free space."
+        ) from error
+    return target
+
+
+def _fsync(path: Path) -> None:
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        _fsync(folder)
+
+
+def backup_folder(db_path: Path) -> Path:
+    """The folder of the rolling daily backups: ``backups/`` beside the database."""
+    return Path(db_path).parent / BACKUP_FOLDER
+
+
+def daily_backups(db_path: Path) -> list[Path]:
+    """The daily backups of this database, oldest first."""
+    db_path = Path(db_path)
+    pattern = re.compile(re.escape(db_path.stem) + r"-\d{4}-\d{2}-\d{2}\.db")
+    folder = backup_folder(db_path)
+    if not folder.is_dir():
+        return []
+    return sorted(path for path in folder.iterdir() if pattern.fullmatch(path.name))
+
+
+def daily_backup(db_path: Path, keep: int = DAILY_KEEP, today: date | None = None) -> Path | None:
+    """Make today's backup beside the database (once a day) and keep only the last ``keep``; its path.
+
+    None when there is no database yet. The window calls this on start.
+    """
+    db_path = Path(db_path)
+    if not db_path.exists():
+        return None
+    day = today or date.today()
+    target = backup_folder(db_path) / f"{db_path.stem}-{day.isoformat()}.db"
+    if not target.exists():
+        backup_folder(db_path).mkdir(parents=True, exist_ok=True, mode=OWNER_ONLY_DIR)
+        os.chmod(backup_folder(db_path), OWNER_ONLY_DIR)
+        backup_database(db_path, target)
+    backups = daily_backups(db_path)
+    for old in backups[: max(0, len(backups) - max(keep, 1))]:
+        old.unlink()
+    return target

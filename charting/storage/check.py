@@ -1,0 +1,66 @@
+"""``charting check``: SQLite's integrity and foreign-key checks, the schema version, and every signed session's hash."""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass
+
+from charting.domain.session import content_hash
+from charting.storage.database import translate_error
+from charting.storage.repository import Repository
+from charting.storage.schema import SCHEMA_VERSION
+
+HASH_BATCH = 500
+"""Signed sessions loaded at a time while their hashes are recomputed."""
+
+
+@dataclass(frozen=True)
+class CheckReport:
+    """What ``check`` found; ``ok`` only when every part is clean."""
+
+    integrity: tuple[str, ...]
+    """``PRAGMA integrity_check`` lines other than ``ok``."""
+    foreign_key_problems: tuple[str, ...]
+    schema_version: int
+    expected_schema_version: int
+    signed_sessions: int
+    hash_mismatches: tuple[int, ...]
+    """Ids of signed sessions whose content no longer matches the SHA-256 stored when they were signed."""
+
+    @property
+    def ok(self) -> bool:
+        """True when nothing is wrong."""
+        return (
+            not self.integrity
+            and not self.foreign_key_problems
+            and self.schema_version == self.expected_schema_version
+            and not self.hash_mismatches
+        )
+
+
+def check_database(repository: Repository) -> CheckReport:
+    """Run every check on the repository's database (reads only; scans every table)."""
+    db = repository.db
+    try:
+        integrity = tuple(str(row[0]) for row in db.execute("PRAGMA integrity_check").fetchall() if row[0] != "ok")
+        foreign = tuple(
+            f"{row[0]} row {row[1]} refers to a missing {row[2]} row"
+            for row in db.execute("PRAGMA foreign_key_check").fetchall()
+        )
+        version = int(db.execute("PRAGMA user_version").fetchone()[0])
+        signed_ids = [int(row[0]) for row in db.execute("SELECT id FROM sessions WHERE status = 'signed' ORDER BY id")]
+    except sqlite3.Error as error:
+        raise translate_error(error) from error
+    mismatches = []
+    for start in range(0, len(signed_ids), HASH_BATCH):
+        for session in repository.sessions_by_id(signed_ids[start : start + HASH_BATCH]):
+            if content_hash(session) != session.content_sha256:
+                mismatches.append(int(session.id or 0))
+    return CheckReport(
+        integrity=integrity,
+        foreign_key_problems=foreign,
+        schema_version=version,
+        expected_schema_version=SCHEMA_VERSION,
+        signed_sessions=len(signed_ids),
+        hash_mismatches=tuple(mismatches),
+    )

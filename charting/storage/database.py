@@ -1,0 +1,255 @@
+"""Opening the clinic's database: checks that refuse a wrong file untouched, PRAGMAs, migrations.
+
+A file is inspected (header bytes, then a read-only connection) before anything may write to it, so a file
+that is not a database, a damaged one, an empty one or one from a newer version is left byte-for-byte as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import stat
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.request import pathname2url
+
+import sqlite_utils
+
+from charting.storage.errors import StorageError
+from charting.storage.schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
+
+BUSY_TIMEOUT_MS = 5000
+"""How long a write waits for another window or command holding the file before giving up."""
+OWNER_ONLY = 0o600
+OWNER_ONLY_DIR = 0o700
+HEADER_SIZE = 100
+SQLITE_MAGIC = b"SQLite format 3\x00"
+SIDE_FILE_SUFFIXES = ("-wal", "-shm", "-journal")
+
+
+def open_database(path: Path, *, create: bool = True) -> sqlite_utils.Database:
+    """Open (or, with ``create``, make) the clinic's database, ready for the repository.
+
+    PRAGMAs: foreign keys on, WAL, ``synchronous=FULL``, a busy timeout; owner-only file mode; pending migrations
+    applied. Refuses with a StorageError, leaving the file untouched: a non-database, a damaged file, a 0-byte
+    file, a database from a newer version, a read-only file.
+    """
+    path = Path(path)
+    if not path.exists():
+        if not create:
+            raise StorageError(f"There is no database at {path}; check the path you gave.")
+        return _create(path)
+    inspect_file(path)
+    _require_writable(path)
+    db = _connect(path)
+    try:
+        _configure(db, path)
+        _migrate(db, path)
+    except BaseException:
+        db.close()
+        raise
+    return db
+
+
+def inspect_file(path: Path) -> int:
+    """Check that ``path`` is a charting database this version can open, without writing; its schema version."""
+    _check_header(path)
+    return _check_contents(path)
+
+
+def _create(path: Path) -> sqlite_utils.Database:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True, mode=OWNER_ONLY_DIR)
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
+        os.close(descriptor)
+        os.chmod(path, OWNER_ONLY)
+    except OSError as error:
+        raise StorageError(
+            f"Could not create the database {path} ({error.strerror}); choose a folder you can write to."
+        ) from error
+    db = _connect(path)
+    try:
+        _configure(db, path)
+        _migrate(db, path)
+    except BaseException:
+        db.close()
+        remove_database_files(path)
+        raise
+    return db
+
+
+def remove_database_files(path: Path) -> None:
+    """Delete a database file and its WAL, shared-memory and journal files (used for a failed creation)."""
+    for candidate in (path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILE_SUFFIXES)):
+        with contextlib.suppress(FileNotFoundError):
+            candidate.unlink()
+
+
+def _check_header(path: Path) -> None:
+    try:
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise StorageError(f"{path} is a folder, not a database file; give the path of the database file.")
+        with path.open("rb") as handle:
+            header = handle.read(HEADER_SIZE)
+    except PermissionError as error:
+        raise StorageError(f"{path} cannot be read (permission denied); ask for access to the file.") from error
+    except OSError as error:
+        raise StorageError(f"{path} cannot be read ({error.strerror}); check the file and try again.") from error
+    if info.st_size == 0:
+        raise StorageError(
+            f"{path} is empty (0 bytes) and holds no records; restore it from a backup, or delete it to start a new database."
+        )
+    if len(header) < HEADER_SIZE or not header.startswith(SQLITE_MAGIC):
+        raise StorageError(
+            f"{path} is not a charting database (it is not an SQLite file); open the clinic's database file instead."
+        )
+    page_size = int.from_bytes(header[16:18], "big")
+    page_size = 65536 if page_size == 1 else page_size
+    if page_size < 512 or page_size & (page_size - 1):
+        raise _damaged(path, "its header is corrupt")
+    if info.st_size % page_size:
+        raise _damaged(path, "its size is not a whole number of pages")
+    change_counter = header[24:28]
+    valid_for = header[92:96]
+    page_count = int.from_bytes(header[28:32], "big")
+    wal = path.with_name(path.name + "-wal")
+    wal_has_pages = wal.exists() and wal.stat().st_size > 0
+    if change_counter == valid_for and not wal_has_pages and info.st_size < page_count * page_size:
+        raise _damaged(path, "it is shorter than its header says: it was truncated")
+
+
+def _damaged(path: Path, reason: str) -> StorageError:
+    return StorageError(f"{path} is damaged ({reason}); restore it from a backup, then run 'charting check'.")
+
+
+@contextlib.contextmanager
+def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(f"file:{pathname2url(str(path.resolve()))}?mode=ro", uri=True)
+    try:
+        yield connection
+    finally:
+        connection.close()
+
+
+def _check_contents(path: Path) -> int:
+    try:
+        with _read_only(path) as connection:
+            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            applied: list[str] = []
+            if MIGRATIONS.migrations_table in tables:
+                applied = [
+                    row[0]
+                    for row in connection.execute(
+                        f"SELECT name FROM {MIGRATIONS.migrations_table} WHERE migration_set = ?",
+                        [MIGRATION_SET],
+                    )
+                ]
+    except sqlite3.DatabaseError as error:
+        if "not a database" in str(error):
+            raise _damaged(path, "its header is not readable") from error
+        raise _damaged(path, str(error)) from error
+    unknown = [name for name in applied if name not in MIGRATION_NAMES]
+    if version > SCHEMA_VERSION or unknown:
+        raise StorageError(
+            f"{path} was written by a newer version of charting (schema {max(version, SCHEMA_VERSION + 1)}, "
+            f"this version knows {SCHEMA_VERSION}); update charting to open it."
+        )
+    if version == 0 and not applied and tables:
+        raise StorageError(
+            f"{path} is an SQLite database of another program, not a charting database; open the clinic's database file instead."
+        )
+    return version
+
+
+def _require_writable(path: Path) -> None:
+    info = path.stat()
+    if not (info.st_mode & stat.S_IWUSR) or not os.access(path, os.W_OK):
+        raise StorageError(
+            f"{path} is read-only; make the file writable (or copy it to a folder you own) and open it again."
+        )
+    if not os.access(path.parent, os.W_OK):
+        raise StorageError(
+            f"The folder of {path} is read-only and the database needs to write beside it; move the file to a folder you own."
+        )
+
+
+def _connect(path: Path) -> sqlite_utils.Database:
+    connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
+    return sqlite_utils.Database(connection, execute_plugins=False)
+
+
+def _configure(db: sqlite_utils.Database, path: Path) -> None:
+    try:
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+        db.execute("PRAGMA foreign_keys = ON")
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        db.execute("PRAGMA synchronous = FULL")
+    except sqlite3.DatabaseError as error:
+        raise translate_error(error, path) from error
+    if str(mode).lower() != "wal":
+        raise StorageError(
+            f"{path} cannot use write-ahead logging (journal mode stayed {mode}); keep the database on a local disk."
+        )
+
+
+def _migrate(db: sqlite_utils.Database, path: Path) -> None:
+    current = int(db.execute("PRAGMA user_version").fetchone()[0])
+    if current == SCHEMA_VERSION and not MIGRATIONS.pending(db):
+        return
+    try:
+        with immediate(db):
+            MIGRATIONS.apply(db)
+            db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+    except sqlite3.DatabaseError as error:
+        raise translate_error(error, path) from error
+
+
+@contextlib.contextmanager
+def immediate(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
+    """One write transaction that takes the write lock up front (BEGIN IMMEDIATE); nested calls join it."""
+    if db.conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    db.conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield db
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    try:
+        db.conn.execute("COMMIT")
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+
+
+def translate_error(error: sqlite3.Error, path: Path | str = "the database") -> StorageError:
+    """An SQLite error as a StorageError whose message says what to do."""
+    text = str(error).lower()
+    if "locked" in text or "busy" in text:
+        return StorageError(
+            f"{path} is in use by another charting window or program; wait a moment or close the other one, then try again."
+        )
+    if "full" in text:
+        return StorageError(f"The disk holding {path} is full; free some space, then save again.")
+    if "readonly" in text or "read-only" in text:
+        return StorageError(f"{path} is read-only; make the file writable, then save again.")
+    if "malformed" in text or "not a database" in text or "corrupt" in text:
+        return _damaged(Path(path), str(error))
+    if "unable to open" in text:
+        return StorageError(f"{path} could not be opened; check that the file and its folder exist and are yours.")
+    return StorageError(f"Saving to {path} failed ({error}); try again, and run 'charting check' if it keeps failing.")
+
+
+def database_path(db: sqlite_utils.Database) -> Path | None:
+    """The file behind an open database (None for an in-memory one)."""
+    for row in db.execute("PRAGMA database_list").fetchall():
+        if row[1] == "main" and row[2]:
+            return Path(row[2])
+    return None

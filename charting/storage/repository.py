@@ -1,0 +1,882 @@
+"""The repository: domain values in and out of the database, each write one transaction with its audit entry."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import sqlite_utils
+
+from charting.domain.eligibility import Baseline
+from charting.domain.people import Addendum, Clinic, Injector
+from charting.domain.protocol import Protocol, load_protocol
+from charting.domain.rules import evaluate, signing_blockers
+from charting.domain.session import (
+    AdverseEvent,
+    Injection,
+    Kind,
+    Outcomes,
+    Patient,
+    Session,
+    Status,
+    content_hash,
+)
+from charting.domain.settings import ClinicalSettings
+from charting.domain.totals import compute_totals
+from charting.resources import protocol_path
+from charting.storage.database import database_path, immediate, translate_error
+from charting.storage.errors import DuplicatePatientError, SignedSessionError, StorageError
+
+Row = dict[str, Any]
+Clock = Callable[[], datetime]
+
+HEADER_FIELDS = (
+    "performed_on",
+    "injector",
+    "product_id",
+    "vial_units",
+    "vials_opened",
+    "lot_number",
+    "lot_expiry",
+    "saline_ml",
+    "reconstituted_at",
+    "needle",
+    "diagnosis_code",
+    "consent",
+    "time_out",
+    "contraindications_checked",
+    "deviation_reason",
+    "interval_reason",
+    "comments",
+)
+"""Session fields stored as columns of ``sessions`` (``product_id`` is the column ``product``)."""
+OUTCOME_FIELDS = tuple(f.name for f in fields(Outcomes))
+PATIENT_FIELDS = ("mrn", "family_name", "given_name", "dob", "sex", "allergies")
+SETTINGS_KEY_CLINICAL = "clinical"
+DATE_PREFIX = re.compile(r"\d{4}(-\d{0,2}(-\d{0,2})?)?")
+"""A typed word that may be the start of a date of birth (YYYY-MM-DD)."""
+PREFIX_END = "\U0010ffff"
+"""Appended to a prefix to make the upper bound of an index range."""
+
+
+def utc_now() -> datetime:
+    """The current time in UTC (the repository's default clock)."""
+    return datetime.now(UTC)
+
+
+def _iso(value: date | datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _date(value: str | None) -> date | None:
+    return None if value is None else date.fromisoformat(value)
+
+
+def _datetime(value: str | None) -> datetime | None:
+    return None if value is None else datetime.fromisoformat(value)
+
+
+def _float(value: Any) -> float | None:
+    return None if value is None else float(value)
+
+
+def _int(value: Any) -> int | None:
+    return None if value is None else int(value)
+
+
+def _session_columns(session: Session, protocol: Protocol) -> Row:
+    totals = compute_totals(session, protocol)
+    outcomes = session.outcomes
+    return {
+        "patient_id": session.patient_id,
+        "performed_on": session.performed_on.isoformat(),
+        "injector": session.injector,
+        "product": session.product_id,
+        "vial_units": session.vial_units,
+        "vials_opened": session.vials_opened,
+        "lot_number": session.lot_number,
+        "lot_expiry": _iso(session.lot_expiry),
+        "saline_ml": session.saline_ml,
+        "reconstituted_at": _iso(session.reconstituted_at),
+        "needle": session.needle,
+        "diagnosis_code": session.diagnosis_code,
+        "consent": int(session.consent),
+        "time_out": int(session.time_out),
+        "contraindications_checked": int(session.contraindications_checked),
+        "deviation_reason": session.deviation_reason,
+        "interval_reason": session.interval_reason,
+        "comments": session.comments,
+        "units_administered": totals.total_units,
+        "units_wasted": totals.units_wasted,
+        "sites_injected": totals.total_sites,
+        **{name: getattr(outcomes, name) for name in OUTCOME_FIELDS},
+    }
+
+
+def _injection_rows(session_id: int, injections: Sequence[Injection]) -> list[Row]:
+    return [
+        {
+            "session_id": session_id,
+            "position": position,
+            "site_id": inj.site_id,
+            "muscle": inj.muscle,
+            "side": inj.side,
+            "view": inj.view,
+            "x": inj.x,
+            "y": inj.y,
+            "units": inj.units,
+            "kind": inj.kind.value,
+            "skipped_reason": inj.skipped_reason,
+        }
+        for position, inj in enumerate(injections)
+    ]
+
+
+def _adverse_rows(session_id: int, events: Sequence[AdverseEvent]) -> list[Row]:
+    return [
+        {
+            "session_id": session_id,
+            "position": position,
+            "event": event.event,
+            "onset": event.onset,
+            "severity": event.severity,
+            "action": event.action,
+            "detail": event.detail,
+        }
+        for position, event in enumerate(events)
+    ]
+
+
+def _patient(row: Row) -> Patient:
+    return Patient(
+        id=row["id"],
+        mrn=row["mrn"],
+        family_name=row["family_name"],
+        given_name=row["given_name"],
+        dob=date.fromisoformat(row["dob"]),
+        sex=row["sex"],
+        allergies=row["allergies"],
+    )
+
+
+def _injection(row: Row) -> Injection:
+    return Injection(
+        site_id=row["site_id"],
+        muscle=row["muscle"],
+        side=row["side"],
+        view=row["view"],
+        x=float(row["x"]),
+        y=float(row["y"]),
+        units=float(row["units"]),
+        kind=Kind(row["kind"]),
+        skipped_reason=row["skipped_reason"],
+    )
+
+
+def _adverse_event(row: Row) -> AdverseEvent:
+    return AdverseEvent(
+        event=row["event"], onset=row["onset"], severity=row["severity"], action=row["action"], detail=row["detail"]
+    )
+
+
+def _session(row: Row, injections: Sequence[Injection], events: Sequence[AdverseEvent]) -> Session:
+    return Session(
+        id=row["id"],
+        patient_id=row["patient_id"],
+        performed_on=date.fromisoformat(row["performed_on"]),
+        status=Status(row["status"]),
+        injector=row["injector"],
+        product_id=row["product"],
+        vial_units=int(row["vial_units"]),
+        vials_opened=int(row["vials_opened"]),
+        lot_number=row["lot_number"],
+        lot_expiry=_date(row["lot_expiry"]),
+        saline_ml=_float(row["saline_ml"]),
+        reconstituted_at=_datetime(row["reconstituted_at"]),
+        needle=row["needle"],
+        diagnosis_code=row["diagnosis_code"],
+        consent=bool(row["consent"]),
+        time_out=bool(row["time_out"]),
+        contraindications_checked=bool(row["contraindications_checked"]),
+        deviation_reason=row["deviation_reason"],
+        interval_reason=row["interval_reason"],
+        comments=row["comments"],
+        injections=tuple(injections),
+        adverse_events=tuple(events),
+        outcomes=Outcomes(
+            headache_days=_int(row["headache_days"]),
+            migraine_days=_int(row["migraine_days"]),
+            moderate_severe_days=_int(row["moderate_severe_days"]),
+            acute_medication_days=_int(row["acute_medication_days"]),
+            headache_hours_per_day=_float(row["headache_hours_per_day"]),
+            midas=_int(row["midas"]),
+            hit6=_int(row["hit6"]),
+        ),
+        signed_at=_datetime(row["signed_at"]),
+        signed_by=row["signed_by"],
+        content_sha256=row["content_sha256"],
+    )
+
+
+@dataclass(frozen=True)
+class SessionSummary:
+    """One session as a list row: who, when, status, units and sites (no injections loaded)."""
+
+    id: int
+    patient: Patient
+    performed_on: date
+    status: Status
+    units_administered: float
+    units_wasted: float
+    sites: int
+    lot_number: str
+
+
+def session_changes(before: Session, after: Session) -> str:
+    """What changed between two versions of a session, by field name and site id only (for the audit log)."""
+    changed = [name for name in HEADER_FIELDS if getattr(before, name) != getattr(after, name)]
+    if before.outcomes != after.outcomes:
+        changed.append("outcomes")
+    if before.adverse_events != after.adverse_events:
+        changed.append("adverse_events")
+    parts = [f"fields: {', '.join(changed)}"] if changed else []
+    old = {inj.site_id: inj for inj in before.injections}
+    new = {inj.site_id: inj for inj in after.injections}
+    added = sorted(new.keys() - old.keys())
+    removed = sorted(old.keys() - new.keys())
+    modified = sorted(site for site in new.keys() & old.keys() if new[site] != old[site])
+    for label, sites in (("marked", added), ("unmarked", removed), ("changed", modified)):
+        if sites:
+            parts.append(f"{label}: {', '.join(sites)}")
+    return "; ".join(parts)
+
+
+def _changed_fields(before: object, after: object, names: Sequence[str]) -> str:
+    return ", ".join(name for name in names if getattr(before, name) != getattr(after, name))
+
+
+class Repository:
+    """Reads and writes the clinic's records; every change is one transaction with its audit entry."""
+
+    def __init__(
+        self,
+        db: sqlite_utils.Database,
+        *,
+        actor: str = "system",
+        protocol: Protocol | None = None,
+        settings: ClinicalSettings | None = None,
+        clock: Clock = utc_now,
+    ) -> None:
+        self.db = db
+        self.actor = actor
+        self._protocol = protocol
+        self._settings = settings
+        self.clock = clock
+        self._path = database_path(db) or Path("the database")
+
+    # -- plumbing ---------------------------------------------------------------------------------------------------
+
+    @property
+    def protocol(self) -> Protocol:
+        """The protocol used for totals and the signing rules (the shipped PREEMPT unless one was given)."""
+        if self._protocol is None:
+            self._protocol = load_protocol(protocol_path())
+        return self._protocol
+
+    @property
+    def settings(self) -> ClinicalSettings:
+        """The clinic's clinical settings: those given, else those stored, else the defaults."""
+        if self._settings is None:
+            stored = self.setting(SETTINGS_KEY_CLINICAL)
+            self._settings = ClinicalSettings.from_dict(json.loads(stored)) if stored else ClinicalSettings()
+        return self._settings
+
+    @contextlib.contextmanager
+    def _write(self) -> Iterator[None]:
+        """One write transaction, lock taken up front; SQLite errors become StorageErrors with a sentence."""
+        try:
+            with immediate(self.db):
+                yield
+        except sqlite3.IntegrityError as error:
+            text = str(error)
+            if text.startswith("signed session"):
+                raise SignedSessionError(
+                    "This session is signed and cannot change; add an addendum to correct it."
+                ) from error
+            if text.startswith("addendum: only"):
+                raise StorageError("Only a signed session takes addenda; edit the draft itself instead.") from error
+            if text.startswith("addendum"):
+                raise StorageError("Addenda cannot be changed or removed; add another addendum instead.") from error
+            raise StorageError(f"The change was refused by the database ({text}); check the values entered.") from error
+        except sqlite3.Error as error:
+            raise translate_error(error, self._path) from error
+
+    @contextlib.contextmanager
+    def batch(self) -> Iterator[None]:
+        """Group many changes into one transaction: all are kept or none (the demo and imports use it)."""
+        with self._write():
+            yield
+
+    def _audit(self, action: str, entity: str, entity_id: int | None, detail: str = "") -> None:
+        self.db.execute(
+            "INSERT INTO audit_log (at, actor, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            [self.clock().isoformat(), self.actor, action, entity, entity_id, detail],
+        )
+
+    def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
+        try:
+            cursor = self.db.execute(sql, list(params))
+        except sqlite3.Error as error:
+            raise translate_error(error, self._path) from error
+        names = [column[0] for column in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+
+    def _row(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
+        rows = self._rows(sql, params)
+        return rows[0] if rows else None
+
+    # -- settings ---------------------------------------------------------------------------------------------------
+
+    def setting(self, key: str) -> str | None:
+        """A stored setting's value, or None."""
+        row = self._row("SELECT value FROM settings WHERE key = ?", [key])
+        return None if row is None else str(row["value"])
+
+    def save_setting(self, key: str, value: str) -> None:
+        """Store a setting (key/value)."""
+        with self._write():
+            self.db.execute(
+                "INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                [key, value],
+            )
+            self._audit("change", "setting", None, key)
+
+    def save_clinical_settings(self, settings: ClinicalSettings) -> None:
+        """Store the clinic's clinical settings; the repository uses them from now on."""
+        self.save_setting(SETTINGS_KEY_CLINICAL, json.dumps(settings.to_dict(), sort_keys=True))
+        self._settings = settings
+
+    # -- clinic and people -----------------------------------------------------------------------------------------
+
+    def clinic(self) -> Clinic | None:
+        """The clinic profile, or None before the first-run welcome."""
+        row = self._row("SELECT name, address, phone FROM clinic WHERE id = 1")
+        return None if row is None else Clinic(name=row["name"], address=row["address"], phone=row["phone"])
+
+    def save_clinic(self, clinic: Clinic) -> None:
+        """Create or replace the clinic profile."""
+        if not clinic.name.strip():
+            raise StorageError("The clinic needs a name; enter it and save again.")
+        existing = self.clinic()
+        with self._write():
+            self.db.execute(
+                "INSERT INTO clinic (id, name, address, phone) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
+                "SET name = excluded.name, address = excluded.address, phone = excluded.phone",
+                [clinic.name, clinic.address, clinic.phone],
+            )
+            if existing is None:
+                self._audit("create", "clinic", 1)
+            else:
+                self._audit("change", "clinic", 1, _changed_fields(existing, clinic, ("name", "address", "phone")))
+
+    def injectors(self) -> list[Injector]:
+        """Every injector profile, by name."""
+        return [
+            Injector(
+                id=row["id"],
+                name=row["name"],
+                credentials=row["credentials"],
+                npi=row["npi"],
+                can_sign=bool(row["can_sign"]),
+            )
+            for row in self._rows("SELECT * FROM injectors ORDER BY name COLLATE NOCASE, id")
+        ]
+
+    def save_injector(self, injector: Injector) -> Injector:
+        """Add an injector profile (no id) or update one; returns it with its id."""
+        if not injector.name.strip():
+            raise StorageError("An injector profile needs a name; enter it and save again.")
+        values = [injector.name, injector.credentials, injector.npi, int(injector.can_sign)]
+        with self._write():
+            if injector.id is None:
+                cursor = self.db.execute(
+                    "INSERT INTO injectors (name, credentials, npi, can_sign) VALUES (?, ?, ?, ?)", values
+                )
+                saved = replace(injector, id=cursor.lastrowid)
+                self._audit("create", "injector", saved.id)
+                return saved
+            cursor = self.db.execute(
+                "UPDATE injectors SET name = ?, credentials = ?, npi = ?, can_sign = ? WHERE id = ?",
+                [*values, injector.id],
+            )
+            if cursor.rowcount == 0:
+                raise StorageError(f"Injector profile {injector.id} no longer exists; add it again.")
+            self._audit("change", "injector", injector.id, "name, credentials, npi, can_sign")
+            return injector
+
+    # -- patients ---------------------------------------------------------------------------------------------------
+
+    def _check_patient(self, patient: Patient) -> None:
+        if not patient.mrn.strip():
+            raise StorageError("Enter the patient's record number (MRN) before saving.")
+        if not patient.family_name.strip() or not patient.given_name.strip():
+            raise StorageError("Enter the patient's family and given names before saving.")
+        if patient.dob > self.clock().date():
+            raise StorageError(f"The date of birth {patient.dob.isoformat()} is in the future; correct it.")
+
+    def _mrn_taken(self, patient: Patient) -> DuplicatePatientError:
+        return DuplicatePatientError(
+            f"Record number {patient.mrn} is already used by another patient; check the number or open that patient."
+        )
+
+    def add_patient(self, patient: Patient) -> Patient:
+        """Add a patient; DuplicatePatientError when the record number is taken."""
+        self._check_patient(patient)
+        now = self.clock().isoformat()
+        try:
+            with self._write():
+                cursor = self.db.execute(
+                    "INSERT INTO patients (mrn, family_name, given_name, dob, sex, allergies, family_key, given_key, "
+                    "created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [*_patient_values(patient), now, now],
+                )
+                patient_id = cursor.lastrowid
+                self._audit("create", "patient", patient_id)
+        except StorageError as error:
+            if "UNIQUE" in str(error.__cause__) and "mrn" in str(error.__cause__):
+                raise self._mrn_taken(patient) from error
+            raise
+        return self.get_patient(int(patient_id or 0))
+
+    def update_patient(self, patient: Patient) -> Patient:
+        """Save changes to a patient's details."""
+        if patient.id is None:
+            raise StorageError("This patient has not been added yet; add the patient first.")
+        self._check_patient(patient)
+        before = self.get_patient(patient.id)
+        try:
+            with self._write():
+                self.db.execute(
+                    "UPDATE patients SET mrn = ?, family_name = ?, given_name = ?, dob = ?, sex = ?, allergies = ?, "
+                    "family_key = ?, given_key = ?, updated_at = ? WHERE id = ?",
+                    [*_patient_values(patient), self.clock().isoformat(), patient.id],
+                )
+                self._audit("change", "patient", patient.id, _changed_fields(before, patient, PATIENT_FIELDS))
+        except StorageError as error:
+            if "UNIQUE" in str(error.__cause__) and "mrn" in str(error.__cause__):
+                raise self._mrn_taken(patient) from error
+            raise
+        return self.get_patient(patient.id)
+
+    def get_patient(self, patient_id: int) -> Patient:
+        """The patient with this id; StorageError when there is none."""
+        row = self._row("SELECT * FROM patients WHERE id = ?", [patient_id])
+        if row is None:
+            raise StorageError(f"There is no patient with id {patient_id}; refresh the patient list.")
+        return _patient(row)
+
+    def patient_by_mrn(self, mrn: str) -> Patient | None:
+        """The patient with this record number (case-insensitive), or None."""
+        row = self._row("SELECT * FROM patients WHERE mrn = ?", [mrn.strip()])
+        return None if row is None else _patient(row)
+
+    def likely_duplicates(self, patient: Patient) -> list[Patient]:
+        """Other patients with the same family and given name (ignoring case, accents and spacing) and birth date."""
+        key = _name_key(patient)
+        rows = self._rows(
+            "SELECT * FROM patients WHERE dob = ? AND id IS NOT ? ORDER BY id", [patient.dob.isoformat(), patient.id]
+        )
+        return [other for other in map(_patient, rows) if _name_key(other) == key]
+
+    def search_patients(self, text: str, limit: int = 50) -> list[Patient]:
+        """Patients whose record number, date of birth (YYYY-MM-DD) or names start with every word typed.
+
+        Names match without regard to case or accents ("nunez" finds "Núñez"); each word is an index range.
+        """
+        words = [word for word in text.replace(",", " ").split() if word]
+        if not words:
+            rows = self._rows(
+                "SELECT * FROM patients ORDER BY family_name, given_name, id LIMIT ?",
+                [limit],
+            )
+            return [_patient(row) for row in rows]
+        clauses = []
+        params: list[Any] = []
+        for word in words:
+            key = search_key(word)
+            terms = [
+                "(family_key >= ? AND family_key < ?)",
+                "(given_key >= ? AND given_key < ?)",
+                "mrn LIKE ? ESCAPE '\\'",
+            ]
+            params += [key, key + PREFIX_END, key, key + PREFIX_END, _like_prefix(word)]
+            if DATE_PREFIX.fullmatch(word):
+                terms.append("(dob >= ? AND dob < ?)")
+                params += [word, word + PREFIX_END]
+            clauses.append(f"({' OR '.join(terms)})")
+        rows = self._rows(
+            f"SELECT * FROM patients WHERE {' AND '.join(clauses)} ORDER BY family_name, given_name, id LIMIT ?",
+            [*params, limit],
+        )
+        return [_patient(row) for row in rows]
+
+    # -- baselines --------------------------------------------------------------------------------------------------
+
+    def baseline(self, patient_id: int) -> Baseline | None:
+        """The patient's baseline before the first treatment, or None when not recorded."""
+        row = self._row("SELECT * FROM baselines WHERE patient_id = ?", [patient_id])
+        if row is None:
+            return None
+        return Baseline(
+            headache_days=_int(row["headache_days"]),
+            headache_hours_per_day=_float(row["headache_hours_per_day"]),
+            failed_preventives=tuple(json.loads(row["failed_preventives"])),
+            specific_acute_days=_int(row["specific_acute_days"]),
+            simple_analgesic_days=_int(row["simple_analgesic_days"]),
+            overuse_managed=bool(row["overuse_managed"]),
+        )
+
+    def save_baseline(self, patient_id: int, baseline: Baseline) -> None:
+        """Create or replace the patient's baseline."""
+        self.get_patient(patient_id)
+        existed = self.baseline(patient_id) is not None
+        with self._write():
+            self.db.execute(
+                "INSERT INTO baselines (patient_id, headache_days, headache_hours_per_day, failed_preventives, "
+                "specific_acute_days, simple_analgesic_days, overuse_managed, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (patient_id) DO UPDATE SET headache_days = excluded.headache_days, "
+                "headache_hours_per_day = excluded.headache_hours_per_day, "
+                "failed_preventives = excluded.failed_preventives, specific_acute_days = excluded.specific_acute_days, "
+                "simple_analgesic_days = excluded.simple_analgesic_days, overuse_managed = excluded.overuse_managed, "
+                "updated_at = excluded.updated_at",
+                [
+                    patient_id,
+                    baseline.headache_days,
+                    baseline.headache_hours_per_day,
+                    json.dumps(list(baseline.failed_preventives), ensure_ascii=False),
+                    baseline.specific_acute_days,
+                    baseline.simple_analgesic_days,
+                    int(baseline.overuse_managed),
+                    self.clock().isoformat(),
+                ],
+            )
+            self._audit("change" if existed else "create", "baseline", patient_id)
+
+    # -- sessions ---------------------------------------------------------------------------------------------------
+
+    def _insert_children(self, session_id: int, session: Session) -> None:
+        injections = _injection_rows(session_id, session.injections)
+        if injections:
+            self.db.conn.executemany(
+                "INSERT INTO injections (session_id, position, site_id, muscle, side, view, x, y, units, kind, "
+                "skipped_reason) VALUES (:session_id, :position, :site_id, :muscle, :side, :view, :x, :y, :units, "
+                ":kind, :skipped_reason)",
+                injections,
+            )
+        events = _adverse_rows(session_id, session.adverse_events)
+        if events:
+            self.db.conn.executemany(
+                "INSERT INTO adverse_events (session_id, position, event, onset, severity, action, detail) "
+                "VALUES (:session_id, :position, :event, :onset, :severity, :action, :detail)",
+                events,
+            )
+
+    def create_session(self, session: Session) -> Session:
+        """Store a new draft (with whatever it already holds); returns it with its id."""
+        if session.patient_id is None:
+            raise StorageError("A session belongs to a patient; choose the patient first.")
+        if session.signed:
+            raise SignedSessionError("A session is created as a draft and signed afterwards; save it as a draft.")
+        self.get_patient(session.patient_id)
+        columns = _session_columns(session, self.protocol)
+        now = self.clock().isoformat()
+        columns.update(status=Status.DRAFT.value, created_at=now, updated_at=now)
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        with self._write():
+            cursor = self.db.execute(f"INSERT INTO sessions ({names}) VALUES ({marks})", list(columns.values()))
+            session_id = int(cursor.lastrowid or 0)
+            self._insert_children(session_id, session)
+            self._audit("create", "session", session_id, f"patient {session.patient_id}")
+        return self.load_session(session_id)
+
+    def save_session(self, session: Session) -> Session:
+        """Save a draft's header, injections, adverse events and outcomes in one transaction.
+
+        SignedSessionError when the session is signed (in memory or in the database).
+        """
+        if session.id is None:
+            return self.create_session(session)
+        if session.signed:
+            raise SignedSessionError("This session is signed and cannot change; add an addendum to correct it.")
+        columns = _session_columns(session, self.protocol)
+        columns["updated_at"] = self.clock().isoformat()
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        with self._write():
+            before = self._load(session.id)
+            if before.signed:
+                raise SignedSessionError("This session is signed and cannot change; add an addendum to correct it.")
+            detail = session_changes(before, session)
+            if before.patient_id != session.patient_id:
+                detail = "; ".join(part for part in ("fields: patient_id", detail) if part)
+            if not detail:
+                return before
+            self.db.execute(f"UPDATE sessions SET {assignments} WHERE id = ?", [*columns.values(), session.id])
+            if before.injections != session.injections or before.adverse_events != session.adverse_events:
+                self.db.execute("DELETE FROM injections WHERE session_id = ?", [session.id])
+                self.db.execute("DELETE FROM adverse_events WHERE session_id = ?", [session.id])
+                self._insert_children(session.id, session)
+            self._audit("change", "session", session.id, detail)
+        return self.load_session(session.id)
+
+    def _load(self, session_id: int) -> Session:
+        row = self._row("SELECT * FROM sessions WHERE id = ?", [session_id])
+        if row is None:
+            raise StorageError(f"There is no session with id {session_id}; refresh the list.")
+        injections = [
+            _injection(r)
+            for r in self._rows("SELECT * FROM injections WHERE session_id = ? ORDER BY position", [session_id])
+        ]
+        events = [
+            _adverse_event(r)
+            for r in self._rows("SELECT * FROM adverse_events WHERE session_id = ? ORDER BY position", [session_id])
+        ]
+        return _session(row, injections, events)
+
+    def load_session(self, session_id: int) -> Session:
+        """The session with its injections, adverse events and outcomes."""
+        return self._load(session_id)
+
+    def _sessions(self, where: str, params: Sequence[Any], order: str = "performed_on, id") -> list[Session]:
+        rows = self._rows(f"SELECT * FROM sessions WHERE {where} ORDER BY {order}", params)
+        if not rows:
+            return []
+        ids = [row["id"] for row in rows]
+        injections: dict[int, list[Injection]] = {session_id: [] for session_id in ids}
+        events: dict[int, list[AdverseEvent]] = {session_id: [] for session_id in ids}
+        for chunk_start in range(0, len(ids), 500):
+            chunk = ids[chunk_start : chunk_start + 500]
+            marks = ", ".join("?" for _ in chunk)
+            for r in self._rows(
+                f"SELECT * FROM injections WHERE session_id IN ({marks}) ORDER BY session_id, position", chunk
+            ):
+                injections[r["session_id"]].append(_injection(r))
+            for r in self._rows(
+                f"SELECT * FROM adverse_events WHERE session_id IN ({marks}) ORDER BY session_id, position", chunk
+            ):
+                events[r["session_id"]].append(_adverse_event(r))
+        return [_session(row, injections[row["id"]], events[row["id"]]) for row in rows]
+
+    def sessions_by_id(self, session_ids: Sequence[int]) -> list[Session]:
+        """The sessions with these ids (those that exist), in id order."""
+        if not session_ids:
+            return []
+        marks = ", ".join("?" for _ in session_ids)
+        return self._sessions(f"id IN ({marks})", list(session_ids), order="id")
+
+    def session_summaries(self, patient_id: int | None = None, lot_number: str | None = None) -> list[SessionSummary]:
+        """One line per session (all, one patient's, or one lot's), oldest first, without loading injections."""
+        conditions: list[str] = []
+        params: list[Any] = []
+        if patient_id is not None:
+            conditions.append("s.patient_id = ?")
+            params.append(patient_id)
+        if lot_number is not None:
+            conditions.append("s.lot_number = ?")
+            params.append(lot_number.strip())
+        where = f"WHERE {' AND '.join(conditions)}" if conditions else ""
+        rows = self._rows(
+            "SELECT p.*, s.id AS session_id, s.performed_on, s.status, s.units_administered, s.units_wasted, "
+            f"s.sites_injected, s.lot_number FROM sessions s JOIN patients p ON p.id = s.patient_id {where} "
+            "ORDER BY s.performed_on, s.id",
+            params,
+        )
+        return [
+            SessionSummary(
+                id=row["session_id"],
+                patient=_patient(row),
+                performed_on=date.fromisoformat(row["performed_on"]),
+                status=Status(row["status"]),
+                units_administered=float(row["units_administered"]),
+                units_wasted=float(row["units_wasted"]),
+                sites=int(row["sites_injected"]),
+                lot_number=row["lot_number"],
+            )
+            for row in rows
+        ]
+
+    def sessions_for_patient(self, patient_id: int) -> list[Session]:
+        """Every session of the patient, oldest first."""
+        return self._sessions("patient_id = ?", [patient_id])
+
+    def open_drafts(self) -> list[Session]:
+        """Every unsigned session, oldest first (the window reopens them)."""
+        return self._sessions("status = 'draft'", [])
+
+    def last_signed_session(self, patient_id: int, before: date | None = None) -> Session | None:
+        """The patient's latest signed session, or the latest performed before a date."""
+        where = "patient_id = ? AND status = 'signed'"
+        params: list[Any] = [patient_id]
+        if before is not None:
+            where += " AND performed_on < ?"
+            params.append(before.isoformat())
+        row = self._row(f"SELECT id FROM sessions WHERE {where} ORDER BY performed_on DESC, id DESC LIMIT 1", params)
+        return None if row is None else self._load(row["id"])
+
+    def copy_last_session(self, patient_id: int, performed_on: date) -> Session:
+        """A new draft prefilled from the last signed session on or before the date.
+
+        Copied: injected sites with their units and follow-the-pain positions, product, vial size and count, lot and
+        expiry (only while unexpired on the new date), saline, needle and diagnosis. Not copied: consent, time-out,
+        contraindications, reasons, comments, outcomes, adverse events and sites skipped last time.
+        """
+        last = self.last_signed_session(patient_id, before=performed_on + timedelta(days=1))
+        if last is None:
+            raise StorageError("This patient has no signed session to copy; start a new session instead.")
+        lot_open = last.lot_expiry is not None and last.lot_expiry >= performed_on
+        draft = Session(
+            performed_on=performed_on,
+            patient_id=patient_id,
+            product_id=last.product_id,
+            vial_units=last.vial_units,
+            vials_opened=last.vials_opened,
+            lot_number=last.lot_number if lot_open else "",
+            lot_expiry=last.lot_expiry if lot_open else None,
+            saline_ml=last.saline_ml,
+            needle=last.needle,
+            diagnosis_code=last.diagnosis_code,
+            injections=tuple(inj for inj in last.injections if not inj.skipped),
+        )
+        return self.create_session(draft)
+
+    def discard_draft(self, session_id: int) -> None:
+        """Delete a draft and its injections; SignedSessionError for a signed session."""
+        with self._write():
+            session = self._load(session_id)
+            if session.signed:
+                raise SignedSessionError("This session is signed and cannot be deleted; add an addendum instead.")
+            self.db.execute("DELETE FROM injections WHERE session_id = ?", [session_id])
+            self.db.execute("DELETE FROM adverse_events WHERE session_id = ?", [session_id])
+            self.db.execute("DELETE FROM sessions WHERE id = ?", [session_id])
+            self._audit("delete", "session", session_id, f"patient {session.patient_id}")
+
+    def sign_session(self, session_id: int, signer: Injector, at: datetime) -> Session:
+        """Sign a draft whose rules have no refusals: store signer, time and the content's SHA-256, then verify."""
+        if not signer.can_sign:
+            raise StorageError(f"{signer.display_name} may chart but not sign; ask an injector to sign.")
+        with self._write():
+            draft = self._load(session_id)
+            if draft.signed:
+                raise SignedSessionError("This session is already signed; add an addendum to correct it.")
+            blockers = signing_blockers(evaluate(draft, self.protocol, self.settings, now=at))
+            if blockers:
+                raise StorageError(f"The session cannot be signed yet: {blockers[0].message}")
+            signed = replace(draft, status=Status.SIGNED, signed_at=at, signed_by=signer.display_name)
+            digest = content_hash(signed)
+            self.db.execute(
+                "UPDATE sessions SET status = 'signed', signed_at = ?, signed_by = ?, signed_by_injector_id = ?, "
+                "content_sha256 = ?, updated_at = ? WHERE id = ? AND status = 'draft'",
+                [at.isoformat(), signed.signed_by, signer.id, digest, self.clock().isoformat(), session_id],
+            )
+            stored = self._load(session_id)
+            if not stored.signed or content_hash(stored) != digest or stored.content_sha256 != digest:
+                raise StorageError(
+                    "The signed session did not read back identically, so it was not signed; try again and run 'charting check'."
+                )
+            self._audit("sign", "session", session_id, f"sha256 {digest}")
+        return stored
+
+    def verify_signature(self, session: Session) -> bool:
+        """True when a signed session's content still matches its stored SHA-256."""
+        return session.signed and content_hash(session) == session.content_sha256
+
+    # -- addenda ----------------------------------------------------------------------------------------------------
+
+    def add_addendum(self, session_id: int, text: str, author: str, at: datetime) -> Addendum:
+        """Add a signed, timestamped addendum to a signed session (addenda are never changed)."""
+        if not text.strip():
+            raise StorageError("The addendum is empty; write the correction or note first.")
+        if not author.strip():
+            raise StorageError("An addendum needs its author; choose who writes it.")
+        with self._write():
+            cursor = self.db.execute(
+                "INSERT INTO addenda (session_id, text, author, created_at) VALUES (?, ?, ?, ?)",
+                [session_id, text, author, at.isoformat()],
+            )
+            addendum_id = int(cursor.lastrowid or 0)
+            self._audit("addendum", "session", session_id, f"addendum {addendum_id}")
+        return Addendum(session_id=session_id, text=text, author=author, created_at=at, id=addendum_id)
+
+    def addenda(self, session_id: int) -> list[Addendum]:
+        """The addenda of a session, oldest first."""
+        return [
+            Addendum(
+                id=row["id"],
+                session_id=row["session_id"],
+                text=row["text"],
+                author=row["author"],
+                created_at=datetime.fromisoformat(row["created_at"]),
+            )
+            for row in self._rows("SELECT * FROM addenda WHERE session_id = ? ORDER BY created_at, id", [session_id])
+        ]
+
+    # -- recall -----------------------------------------------------------------------------------------------------
+
+    def sessions_with_lot(self, lot_number: str) -> list[tuple[Patient, Session]]:
+        """Every session (and its patient) that used a lot, matched without regard to case; oldest first."""
+        sessions = self._sessions("lot_number = ?", [lot_number.strip()])
+        patients: dict[int, Patient] = {}
+        result = []
+        for session in sessions:
+            patient_id = int(session.patient_id or 0)
+            if patient_id not in patients:
+                patients[patient_id] = self.get_patient(patient_id)
+            result.append((patients[patient_id], session))
+        return result
+
+    # -- audit ------------------------------------------------------------------------------------------------------
+
+    def audit_entries(self, entity: str | None = None, entity_id: int | None = None) -> list[Row]:
+        """Audit log rows (optionally of one entity), oldest first."""
+        if entity is None:
+            return self._rows("SELECT * FROM audit_log ORDER BY id")
+        return self._rows(
+            "SELECT * FROM audit_log WHERE entity = ? AND entity_id IS ? ORDER BY id",
+            [entity, entity_id],
+        )
+
+
+def search_key(text: str) -> str:
+    """A name folded for searching and comparing: no accents, no case, single spaces ("Núñez" -> "nunez")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return " ".join("".join(char for char in decomposed if not unicodedata.combining(char)).split())
+
+
+def _name_key(patient: Patient) -> tuple[str, str]:
+    return search_key(patient.family_name), search_key(patient.given_name)
+
+
+def _patient_values(patient: Patient) -> list[Any]:
+    return [
+        patient.mrn.strip(),
+        patient.family_name.strip(),
+        patient.given_name.strip(),
+        patient.dob.isoformat(),
+        patient.sex,
+        patient.allergies,
+        search_key(patient.family_name),
+        search_key(patient.given_name),
+    ]
+
+
+def _like_prefix(word: str) -> str:
+    escaped = word.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"{escaped}%"

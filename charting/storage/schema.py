@@ -1,0 +1,235 @@
+"""The database schema as append-only migrations: never edit a shipped one, add the next.
+
+``SCHEMA_VERSION`` (the number of migrations) is also written to ``PRAGMA user_version`` so that a file from a
+newer version of the app is recognised and refused before anything is written to it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlite_utils
+from sqlite_utils import Migrations
+
+MIGRATION_SET = "charting"
+MIGRATIONS = Migrations(MIGRATION_SET)
+MIGRATION_NAMES: list[str] = []
+"""The names of this version's migrations, in order."""
+
+_Migration = Callable[[sqlite_utils.Database], None]
+
+
+def migration(name: str) -> Callable[[_Migration], _Migration]:
+    """Register a migration under ``name`` (``0001_initial``, ``0002_...``)."""
+    MIGRATION_NAMES.append(name)
+    return MIGRATIONS(name=name)
+
+
+def _signed_guard(table: str, verb: str, row: str) -> str:
+    """A trigger refusing a change to ``table`` rows whose session is signed (``row`` is NEW or OLD)."""
+    event = verb.lower()
+    return f"""
+CREATE TRIGGER {table}_signed_no_{event} BEFORE {verb} ON {table}
+WHEN (SELECT status FROM sessions WHERE id = {row}.session_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'signed session: {table} cannot be changed');
+END;
+"""
+
+
+@migration("0001_initial")
+def m0001_initial(db: sqlite_utils.Database) -> None:
+    """Clinic, injectors, patients, baselines, sessions, injections, adverse events, addenda, audit, settings."""
+    db.executescript(
+        """
+CREATE TABLE clinic (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    name TEXT NOT NULL,
+    address TEXT NOT NULL DEFAULT '',
+    phone TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE injectors (
+    id INTEGER PRIMARY KEY,
+    name TEXT NOT NULL,
+    credentials TEXT NOT NULL DEFAULT '',
+    npi TEXT NOT NULL DEFAULT '',
+    can_sign INTEGER NOT NULL DEFAULT 1 CHECK (can_sign IN (0, 1))
+);
+CREATE TABLE patients (
+    id INTEGER PRIMARY KEY,
+    mrn TEXT NOT NULL COLLATE NOCASE UNIQUE,
+    family_name TEXT NOT NULL COLLATE NOCASE,
+    given_name TEXT NOT NULL COLLATE NOCASE,
+    dob TEXT NOT NULL,
+    sex TEXT NOT NULL DEFAULT '',
+    allergies TEXT NOT NULL DEFAULT '',
+    family_key TEXT NOT NULL,
+    given_key TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX idx_patients_name ON patients (family_name, given_name);
+CREATE INDEX idx_patients_family_key ON patients (family_key);
+CREATE INDEX idx_patients_given_key ON patients (given_key);
+CREATE INDEX idx_patients_dob ON patients (dob);
+CREATE TABLE baselines (
+    patient_id INTEGER PRIMARY KEY REFERENCES patients (id),
+    headache_days INTEGER,
+    headache_hours_per_day REAL,
+    failed_preventives TEXT NOT NULL DEFAULT '[]',
+    specific_acute_days INTEGER,
+    simple_analgesic_days INTEGER,
+    overuse_managed INTEGER NOT NULL DEFAULT 0 CHECK (overuse_managed IN (0, 1)),
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE sessions (
+    id INTEGER PRIMARY KEY,
+    patient_id INTEGER NOT NULL REFERENCES patients (id),
+    performed_on TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'draft' CHECK (status IN ('draft', 'signed')),
+    injector TEXT NOT NULL DEFAULT '',
+    product TEXT NOT NULL DEFAULT '',
+    vial_units INTEGER NOT NULL DEFAULT 0,
+    vials_opened INTEGER NOT NULL DEFAULT 1,
+    lot_number TEXT NOT NULL DEFAULT '' COLLATE NOCASE,
+    lot_expiry TEXT,
+    saline_ml REAL,
+    reconstituted_at TEXT,
+    needle TEXT NOT NULL DEFAULT '',
+    diagnosis_code TEXT NOT NULL DEFAULT '',
+    consent INTEGER NOT NULL DEFAULT 0 CHECK (consent IN (0, 1)),
+    time_out INTEGER NOT NULL DEFAULT 0 CHECK (time_out IN (0, 1)),
+    contraindications_checked INTEGER NOT NULL DEFAULT 0 CHECK (contraindications_checked IN (0, 1)),
+    deviation_reason TEXT NOT NULL DEFAULT '',
+    interval_reason TEXT NOT NULL DEFAULT '',
+    comments TEXT NOT NULL DEFAULT '',
+    units_administered REAL NOT NULL DEFAULT 0,
+    units_wasted REAL NOT NULL DEFAULT 0,
+    sites_injected INTEGER NOT NULL DEFAULT 0,
+    headache_days INTEGER,
+    migraine_days INTEGER,
+    moderate_severe_days INTEGER,
+    acute_medication_days INTEGER,
+    headache_hours_per_day REAL,
+    midas INTEGER,
+    hit6 INTEGER,
+    signed_at TEXT,
+    signed_by TEXT NOT NULL DEFAULT '',
+    signed_by_injector_id INTEGER REFERENCES injectors (id),
+    content_sha256 TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    CHECK (status = 'draft' OR (signed_at IS NOT NULL AND signed_by <> '' AND length(content_sha256) = 64))
+);
+CREATE INDEX idx_sessions_patient ON sessions (patient_id, performed_on);
+CREATE INDEX idx_sessions_lot ON sessions (lot_number);
+CREATE INDEX idx_sessions_status ON sessions (status, performed_on);
+CREATE TABLE injections (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions (id),
+    position INTEGER NOT NULL,
+    site_id TEXT NOT NULL,
+    muscle TEXT NOT NULL,
+    side TEXT NOT NULL,
+    view TEXT NOT NULL,
+    x REAL NOT NULL,
+    y REAL NOT NULL,
+    units REAL NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('fixed', 'ftp')),
+    skipped_reason TEXT NOT NULL DEFAULT '',
+    UNIQUE (session_id, site_id)
+);
+CREATE INDEX idx_injections_session ON injections (session_id, position);
+CREATE TABLE adverse_events (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions (id),
+    position INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    onset TEXT NOT NULL DEFAULT '',
+    severity TEXT NOT NULL DEFAULT '',
+    action TEXT NOT NULL DEFAULT '',
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX idx_adverse_events_session ON adverse_events (session_id, position);
+CREATE TABLE addenda (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions (id),
+    text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+    author TEXT NOT NULL CHECK (length(trim(author)) > 0),
+    created_at TEXT NOT NULL
+);
+CREATE INDEX idx_addenda_session ON addenda (session_id, created_at);
+CREATE TABLE audit_log (
+    id INTEGER PRIMARY KEY,
+    at TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    entity TEXT NOT NULL,
+    entity_id INTEGER,
+    detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX idx_audit_log_entity ON audit_log (entity, entity_id);
+CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+
+CREATE TRIGGER sessions_signed_no_update BEFORE UPDATE ON sessions
+WHEN OLD.status = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'signed session: sessions cannot be changed');
+END;
+CREATE TRIGGER sessions_signed_no_delete BEFORE DELETE ON sessions
+WHEN OLD.status = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'signed session: sessions cannot be changed');
+END;
+CREATE TRIGGER sessions_no_insert_signed BEFORE INSERT ON sessions
+WHEN NEW.status = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'signed session: a session is created as a draft and signed afterwards');
+END;
+"""
+        + "".join(
+            _signed_guard(table, verb, row)
+            for table in ("injections", "adverse_events")
+            for verb, row in (("INSERT", "NEW"), ("UPDATE", "OLD"), ("DELETE", "OLD"))
+        )
+        + """
+CREATE TRIGGER injections_signed_no_move BEFORE UPDATE OF session_id ON injections
+WHEN (SELECT status FROM sessions WHERE id = NEW.session_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'signed session: injections cannot be changed');
+END;
+CREATE TRIGGER adverse_events_signed_no_move BEFORE UPDATE OF session_id ON adverse_events
+WHEN (SELECT status FROM sessions WHERE id = NEW.session_id) = 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'signed session: adverse_events cannot be changed');
+END;
+CREATE TRIGGER addenda_only_signed BEFORE INSERT ON addenda
+WHEN (SELECT status FROM sessions WHERE id = NEW.session_id) IS NOT 'signed'
+BEGIN
+    SELECT RAISE(ABORT, 'addendum: only a signed session takes addenda');
+END;
+CREATE TRIGGER addenda_no_update BEFORE UPDATE ON addenda
+BEGIN
+    SELECT RAISE(ABORT, 'addendum: addenda cannot be changed');
+END;
+CREATE TRIGGER addenda_no_delete BEFORE DELETE ON addenda
+BEGIN
+    SELECT RAISE(ABORT, 'addendum: addenda cannot be changed');
+END;
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit log: entries cannot be changed');
+END;
+CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit log: entries cannot be changed');
+END;
+"""
+    )
+
+
+SCHEMA_VERSION = len(MIGRATION_NAMES)
+"""This version's schema; stored in ``PRAGMA user_version``."""

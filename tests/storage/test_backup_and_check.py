@@ -1,0 +1,118 @@
+"""Backups of a live database, the rolling daily backup, and ``check`` finding tampered signed sessions."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+
+from charting.domain.people import Injector
+from charting.domain.protocol import Protocol
+from charting.domain.session import Patient
+from charting.storage import Repository, StorageError, open_database
+from charting.storage.backup import backup_database, daily_backup, daily_backups
+from charting.storage.check import check_database
+from tests.storage.helpers import SIGNED_AT, ready_session
+
+
+def sign_one(repo: Repository, protocol: Protocol, patient: Patient, signer: Injector) -> int:
+    assert patient.id is not None
+    draft = repo.create_session(ready_session(protocol, patient.id))
+    return int(repo.sign_session(int(draft.id or 0), signer, SIGNED_AT).id or 0)
+
+
+def test_backup_is_a_consistent_owner_only_copy_of_a_live_database(
+    repo: Repository, patient: Patient, db_path: Path, tmp_path: Path
+) -> None:
+    writer = open_database(db_path)
+    writer.conn.execute("BEGIN IMMEDIATE")
+    writer.execute("INSERT INTO settings (key, value) VALUES ('uncommitted', 'x')")  # another window mid-transaction
+    try:
+        target = backup_database(db_path, tmp_path / "out" / "copy.db")
+    finally:
+        writer.conn.execute("ROLLBACK")
+        writer.close()
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+    assert not list(target.parent.glob("*.partial"))
+    copy = open_database(target, create=False)
+    try:
+        restored = Repository(copy)
+        assert restored.patient_by_mrn(patient.mrn) == patient
+        assert restored.setting("uncommitted") is None
+        assert copy.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    finally:
+        copy.close()
+
+
+def test_backup_never_overwrites(repo: Repository, db_path: Path, tmp_path: Path) -> None:
+    existing = tmp_path / "existing.db"
+    existing.write_text("keep me")
+    with pytest.raises(StorageError, match="already exists"):
+        backup_database(db_path, existing)
+    assert existing.read_text() == "keep me"
+    with pytest.raises(StorageError, match="already exists"):
+        backup_database(db_path, db_path)
+
+
+def test_backup_of_a_non_database_is_refused(tmp_path: Path) -> None:
+    source = tmp_path / "letter.txt"
+    source.write_text("not a database" * 20)
+    with pytest.raises(StorageError, match="not a charting database"):
+        backup_database(source, tmp_path / "copy.db")
+    assert not (tmp_path / "copy.db").exists()
+
+
+def test_daily_backup_once_a_day_keeping_the_last_ones(repo: Repository, db_path: Path) -> None:
+    start = date(2026, 11, 1)
+    for offset in range(5):
+        made = daily_backup(db_path, keep=3, today=start + timedelta(days=offset))
+        assert made is not None and made.exists()
+    again = daily_backup(db_path, keep=3, today=start + timedelta(days=4))
+    names = [path.name for path in daily_backups(db_path)]
+    assert names == ["charting-2026-11-03.db", "charting-2026-11-04.db", "charting-2026-11-05.db"]
+    assert again is not None and again.name == names[-1]
+    folder = db_path.parent / "backups"
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in daily_backups(db_path))
+
+
+def test_daily_backup_without_a_database_does_nothing(tmp_path: Path) -> None:
+    assert daily_backup(tmp_path / "none.db") is None
+    assert not (tmp_path / "backups").exists()
+
+
+def test_check_passes_on_a_sound_database(
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol
+) -> None:
+    sign_one(repo, protocol, patient, signer)
+    report = check_database(repo)
+    assert report.ok and report.signed_sessions == 1 and report.hash_mismatches == ()
+
+
+def test_check_finds_a_signed_session_changed_behind_the_apps_back(
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db_path: Path
+) -> None:
+    untouched = sign_one(repo, protocol, patient, signer)
+    tampered = sign_one(repo, protocol, patient, signer)
+    connection = sqlite3.connect(db_path)
+    connection.execute("DROP TRIGGER injections_signed_no_update")
+    connection.execute("UPDATE injections SET units = 10 WHERE session_id = ? AND site_id = 'PRO_M_1'", [tampered])
+    connection.commit()
+    connection.close()
+    report = check_database(repo)
+    assert not report.ok
+    assert report.hash_mismatches == (tampered,)
+    assert untouched not in report.hash_mismatches
+    assert report.integrity == () and report.foreign_key_problems == ()
+
+
+def test_check_reports_broken_foreign_keys(repo: Repository, patient: Patient, db_path: Path) -> None:
+    connection = sqlite3.connect(db_path)
+    connection.execute("INSERT INTO baselines (patient_id, updated_at) VALUES (999, 'x')")
+    connection.commit()
+    connection.close()
+    report = check_database(repo)
+    assert not report.ok and len(report.foreign_key_problems) == 1
