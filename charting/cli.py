@@ -4,15 +4,25 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from charting import __version__
 from charting.domain.protocol import Protocol, ProtocolError, load_protocol
+from charting.domain.session import Session
+from charting.report.note import build_note
+from charting.report.render import render_note
 from charting.resources import protocol_path
+from charting.storage import Repository, StorageError, open_database
+from charting.storage.backup import backup_database
+from charting.storage.check import check_database
+from charting.storage.demo import DEMO_PATIENTS, DEMO_SEED, fill_demo
+from charting.storage.repository import SessionSummary
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -43,6 +53,17 @@ class Context:
 
 Handler = Callable[[Context], int]
 
+CLI_ACTOR = "charting command line"
+"""The actor written to the audit log for changes made by commands."""
+
+
+def open_repository(ctx: Context, *, create: bool = False) -> Repository:
+    """The repository on ``ctx.db_path`` (made only when ``create``); a StorageError becomes a CommandError."""
+    try:
+        return Repository(open_database(ctx.db_path, create=create), actor=CLI_ACTOR, protocol=ctx.protocol())
+    except StorageError as error:
+        raise CommandError(str(error)) from error
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of ``charting`` and its commands."""
@@ -63,7 +84,38 @@ def build_parser() -> argparse.ArgumentParser:
     protocol = commands.add_parser("protocol", help="print the loaded protocol's sites and caps")
     protocol.add_argument("--json", action="store_true", help="print the protocol as JSON")
     protocol.set_defaults(handler=cmd_protocol)
+    add_records_commands(commands)
+    add_export_pdf_command(commands)
     return parser
+
+
+def add_records_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The commands on the clinic's records: sessions, recall, backup, check, demo."""
+    sessions = commands.add_parser("sessions", help="list sessions: id, MRN, name, date, status, units, sites")
+    sessions.add_argument("--patient", metavar="MRN", help="only this patient's sessions (by record number)")
+    sessions.add_argument("--json", action="store_true", help="print the sessions as JSON")
+    sessions.set_defaults(handler=cmd_sessions)
+
+    recall = commands.add_parser("recall", help="every patient and session that received a lot")
+    recall.add_argument("--lot", metavar="LOT", required=True, help="the lot number (case does not matter)")
+    recall.add_argument("--json", action="store_true", help="print the sessions as JSON")
+    recall.set_defaults(handler=cmd_recall)
+
+    backup = commands.add_parser("backup", help="write a consistent copy of the database, even while it is in use")
+    backup.add_argument("-o", "--output", metavar="FILE", required=True, help="the new backup file (must not exist)")
+    backup.set_defaults(handler=cmd_backup)
+
+    check = commands.add_parser(
+        "check", help="check integrity, foreign keys, schema version and every signed session's hash"
+    )
+    check.set_defaults(handler=cmd_check)
+
+    demo = commands.add_parser("demo", help="fill an empty database with made-up patients and sessions")
+    demo.add_argument(
+        "--patients", metavar="N", type=int, default=DEMO_PATIENTS, help=f"how many patients (default {DEMO_PATIENTS})"
+    )
+    demo.add_argument("--seed", type=int, default=DEMO_SEED, help=f"random seed (default {DEMO_SEED})")
+    demo.set_defaults(handler=cmd_demo)
 
 
 def cmd_protocol(ctx: Context) -> int:
@@ -112,6 +164,206 @@ def cmd_protocol(ctx: Context) -> int:
         w(f"{m.label:<20} {m.sites:>5} {m.units:>6g} {p.muscle_cap_sites(m.id):>10} {p.muscle_cap_units(m.id):>10g}\n")
     w(f"{'Total':<20} {len(p.sites):>5} {p.label_dose_units:>6g} {p.max_sites:>10} {p.max_units:>10g}\n")
     return EXIT_OK
+
+
+def _summary_row(summary: SessionSummary) -> dict[str, object]:
+    return {
+        "id": summary.id,
+        "mrn": summary.patient.mrn,
+        "name": summary.patient.display_name,
+        "dob": summary.patient.dob.isoformat(),
+        "date": summary.performed_on.isoformat(),
+        "status": summary.status.value,
+        "units_administered": summary.units_administered,
+        "units_wasted": summary.units_wasted,
+        "sites": summary.sites,
+        "lot": summary.lot_number,
+    }
+
+
+def _print_summaries(ctx: Context, summaries: Sequence[SessionSummary], empty: str) -> None:
+    if ctx.args.json:
+        json.dump([_summary_row(summary) for summary in summaries], ctx.out, indent=2, ensure_ascii=False)
+        ctx.out.write("\n")
+        return
+    if not summaries:
+        ctx.out.write(f"{empty}\n")
+        return
+    w = ctx.out.write
+    w(
+        f"{'ID':>6}  {'MRN':<12} {'Patient':<30} {'Date':<10}  {'Status':<6} {'Units':>6} {'Wasted':>6} {'Sites':>5}  Lot\n"
+    )
+    for s in summaries:
+        w(
+            f"{s.id:>6}  {s.patient.mrn:<12} {s.patient.display_name:<30} {s.performed_on.isoformat():<10}  "
+            f"{s.status.value:<6} {s.units_administered:>6g} {s.units_wasted:>6g} {s.sites:>5}  {s.lot_number}\n"
+        )
+
+
+def cmd_sessions(ctx: Context) -> int:
+    """List sessions, all or one patient's, oldest first."""
+    repository = open_repository(ctx)
+    patient_id = None
+    if ctx.args.patient is not None:
+        patient = repository.patient_by_mrn(ctx.args.patient)
+        if patient is None:
+            raise CommandError(f"No patient has record number {ctx.args.patient}; check the number.")
+        patient_id = patient.id
+    _print_summaries(ctx, repository.session_summaries(patient_id), "No sessions recorded.")
+    return EXIT_OK
+
+
+def cmd_recall(ctx: Context) -> int:
+    """List every session, with its patient, that used a lot."""
+    lot = ctx.args.lot.strip()
+    if not lot:
+        raise CommandError("Give the lot number to recall, for example: charting recall --lot C1234C3.")
+    repository = open_repository(ctx)
+    _print_summaries(ctx, repository.session_summaries(lot_number=lot), f"No session used lot {lot}.")
+    return EXIT_OK
+
+
+def cmd_backup(ctx: Context) -> int:
+    """Write a consistent copy of the database to a new file."""
+    try:
+        target = backup_database(ctx.db_path, Path(ctx.args.output))
+    except StorageError as error:
+        raise CommandError(str(error)) from error
+    ctx.out.write(f"Backed up {ctx.db_path} to {target}.\n")
+    return EXIT_OK
+
+
+def cmd_check(ctx: Context) -> int:
+    """Report integrity, foreign keys, schema version and signed-session hashes; non-zero when anything is wrong."""
+    try:
+        report = check_database(open_repository(ctx))
+    except StorageError as error:
+        raise CommandError(str(error)) from error
+    w = ctx.out.write
+    w(f"Integrity: {'ok' if not report.integrity else 'FAILED'}\n")
+    for line in report.integrity:
+        w(f"  {line}\n")
+    w(f"Foreign keys: {'ok' if not report.foreign_key_problems else 'FAILED'}\n")
+    for line in report.foreign_key_problems:
+        w(f"  {line}\n")
+    schema_ok = report.schema_version == report.expected_schema_version
+    w(
+        f"Schema version: {report.schema_version} ({'ok' if schema_ok else f'expected {report.expected_schema_version}'})\n"
+    )
+    w(f"Signed sessions: {report.signed_sessions}, hash mismatches: {len(report.hash_mismatches)}\n")
+    for session_id in report.hash_mismatches:
+        w(f"  session {session_id}: its content no longer matches the hash stored when it was signed\n")
+    if report.ok:
+        w("The database is sound.\n")
+        return EXIT_OK
+    ctx.err.write("charting: the check found problems (listed above); restore from a backup or contact support.\n")
+    return EXIT_FAILURE
+
+
+def cmd_demo(ctx: Context) -> int:
+    """Fill an empty database with a lived-in made-up clinic."""
+    if ctx.args.patients < 1:
+        raise CommandError("--patients must be at least 1.")
+    repository = open_repository(ctx, create=True)
+    try:
+        result = fill_demo(repository, patients=ctx.args.patients, seed=ctx.args.seed)
+    except StorageError as error:
+        raise CommandError(str(error)) from error
+    ctx.out.write(
+        f"Filled {ctx.db_path} with {result.patients} made-up patients, {result.signed} signed sessions, "
+        f"{result.drafts} drafts and {result.addenda} addenda.\n"
+    )
+    return EXIT_OK
+
+
+def add_export_pdf_command(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``export-pdf``: one session's procedure note, or every signed note of a patient."""
+    export = commands.add_parser(
+        "export-pdf",
+        help="write procedure notes as PDF: one session (-o FILE) or a patient's signed sessions (--out-dir DIR)",
+    )
+    target = export.add_mutually_exclusive_group(required=True)
+    target.add_argument("--session", metavar="ID", type=int, help="the session to export (a draft prints as DRAFT)")
+    target.add_argument("--patient", metavar="MRN", help="export every signed session of this patient")
+    export.add_argument("-o", "--output", metavar="FILE", help="the PDF file to write (with --session)")
+    export.add_argument("--out-dir", metavar="DIR", help="the folder to write the PDFs into (with --patient)")
+    export.add_argument("--paper", choices=("letter", "a4"), help="paper size (default: the clinic's setting)")
+    export.set_defaults(handler=cmd_export_pdf)
+
+
+def _note_pdf(repository: Repository, session: Session, paper: str) -> bytes:
+    """The session's procedure note as PDF bytes, with everything the note needs from the records."""
+    if session.patient_id is None:
+        raise CommandError(f"Session {session.id} belongs to no patient; open it in the window and choose one.")
+    patient = repository.get_patient(session.patient_id)
+    injector = next(
+        (i for i in repository.injectors() if session.injector in (i.name, i.display_name)),
+        None,
+    )
+    previous = repository.last_signed_session(session.patient_id, before=session.performed_on)
+    note = build_note(
+        session,
+        patient,
+        repository.protocol,
+        repository.clinic(),
+        injector,
+        repository.addenda(session.id) if session.id is not None else [],
+        settings=repository.settings,
+        baseline=repository.baseline(session.patient_id),
+        previous_session_date=previous.performed_on if previous is not None else None,
+        printed_at=None if session.signed else datetime.now().astimezone().replace(microsecond=0),
+    )
+    return render_note(note, paper=paper)
+
+
+def _write_pdf(path: Path, data: bytes) -> None:
+    try:
+        path.write_bytes(data)
+    except OSError as error:
+        raise CommandError(
+            f"Could not write {path} ({error.strerror or error}); check that the folder exists and you may write to it."
+        ) from error
+
+
+def cmd_export_pdf(ctx: Context) -> int:
+    """Write one session's note to ``-o FILE``, or each signed note of a patient into ``--out-dir DIR``."""
+    args = ctx.args
+    if args.session is not None and not args.output:
+        raise CommandError("Say where to write the note: charting export-pdf --session ID -o FILE.")
+    if args.patient is not None and not args.out_dir:
+        raise CommandError("Say which folder to write the notes into: charting export-pdf --patient MRN --out-dir DIR.")
+    repository = open_repository(ctx)
+    paper = args.paper or repository.settings.paper_size
+    try:
+        if args.session is not None:
+            session = repository.load_session(args.session)
+            output = Path(args.output)
+            _write_pdf(output, _note_pdf(repository, session, paper))
+            draft = "" if session.signed else " (a draft, marked DRAFT - not signed)"
+            ctx.out.write(f"Wrote the note of session {session.id}{draft} to {output}.\n")
+            return EXIT_OK
+        patient = repository.patient_by_mrn(args.patient)
+        if patient is None or patient.id is None:
+            raise CommandError(f"No patient has record number {args.patient}; check the number.")
+        signed = [s for s in repository.sessions_for_patient(patient.id) if s.signed]
+        if not signed:
+            raise CommandError(f"Patient {args.patient} has no signed session to export; sign a session first.")
+        folder = Path(args.out_dir)
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+        except OSError as error:
+            raise CommandError(
+                f"Could not make the folder {folder} ({error.strerror or error}); choose another folder."
+            ) from error
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", patient.mrn)
+        for session in signed:
+            path = folder / f"{stem}_{session.performed_on.isoformat()}_session{session.id}.pdf"
+            _write_pdf(path, _note_pdf(repository, session, paper))
+            ctx.out.write(f"{path}\n")
+        ctx.out.write(f"Wrote {len(signed)} signed note(s) of patient {args.patient} to {folder}.\n")
+        return EXIT_OK
+    except StorageError as error:
+        raise CommandError(str(error)) from error
 
 
 def run_command(args: argparse.Namespace, db_path: Path, out: TextIO | None = None, err: TextIO | None = None) -> int:

@@ -1,27 +1,769 @@
-"""The charting window."""
+"""The charting window: patient bar, session header, the head diagram, the totals panel, menus and keys.
+
+``run_window`` is what ``charting`` (no command) calls: open the database, back it up, welcome a new clinic,
+reopen the unfinished drafts, then chart.
+"""
 
 from __future__ import annotations
 
 import argparse
+import getpass
+import logging
 import sys
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from charting.domain.eligibility import age_on
+from charting.domain.people import Addendum, Injector
+from charting.domain.protocol import Protocol, ProtocolError, load_protocol
+from charting.domain.rules import signing_blockers
+from charting.domain.session import Patient, Session
+from charting.domain.settings import ClinicalSettings
+from charting.storage.backup import daily_backup
+from charting.storage.database import open_database
+from charting.storage.errors import StorageError
+from charting.storage.repository import Repository
+from charting.ui import style
+from charting.ui.diagram import DiagramScene, DiagramView, site_menu
+from charting.ui.header_panel import HeaderPanel
+from charting.ui.session_model import SessionModel
+from charting.ui.signing import AddendumDialog, SignDialog, addenda_html, blockers_text
+from charting.ui.totals_panel import TotalsPanel
+
+log = logging.getLogger(__name__)
+
+APP_TITLE = "charting"
+SIGNED_READ_ONLY = "This session is signed and cannot change. Add an addendum to correct it."
+
+
+def session_title(patient: Patient | None, session: Session) -> str:
+    """The window title: the patient, the session date and its state (DRAFT or SIGNED)."""
+    who = patient.display_name if patient is not None else "No patient"
+    return f"{who} \u2014 {session.performed_on.isoformat()} \u2014 {session.status.value.upper()} \u2014 {APP_TITLE}"
+
+
+def patient_line(patient: Patient | None, session: Session | None, today: date) -> str:
+    """The patient bar: name, record number, date of birth and age, session date and state."""
+    if patient is None:
+        return "No patient open"
+    parts = [
+        f"<b>{patient.display_name}</b>",
+        f"MRN {patient.mrn}",
+        f"DOB {patient.dob.isoformat()} ({age_on(patient.dob, today)} y)",
+    ]
+    if patient.allergies:
+        parts.append(f"<span style='color:{style.VERMILLION.name()}'>Allergies: {patient.allergies}</span>")
+    if session is not None:
+        state = session.status.value.upper()
+        colour = style.GREEN.darker(130).name() if session.signed else style.BLUE.name()
+        parts.append(f"Session {session.performed_on.isoformat()} <b style='color:{colour}'>{state}</b>")
+    return "&nbsp;&nbsp;&nbsp;".join(parts)
 
 
 class MainWindow(QMainWindow):
-    """The main window (placeholder until the charting window lands)."""
+    """The one screen used while charting; every action is in a menu with its shortcut."""
 
-    def __init__(self, db_path: Path) -> None:
+    def __init__(
+        self,
+        repo: Repository,
+        protocol: Protocol | None = None,
+        settings: ClinicalSettings | None = None,
+        today: date | None = None,
+    ) -> None:
         super().__init__()
-        self.setWindowTitle("charting")
-        self.setCentralWidget(QLabel(f"charting: {db_path}"))
+        self.repo = repo
+        self.protocol = protocol or repo.protocol
+        self.settings = settings or repo.settings
+        self.today = today or date.today()
+        self.patient: Patient | None = None
+        self.has_session = False
+        self.addenda: list[Addendum] = []
+        self._discard_unsaved = False
+        self.dialog: QWidget | None = None
+        """The dialog or message box opened last (window-modal, not blocking)."""
+        self.model = SessionModel(
+            self.protocol,
+            Session(performed_on=self.today),
+            save=self._save_session,
+            settings=self.settings,
+            parent=self,
+        )
+        self.scene = DiagramScene(self.model)
+        self.view = DiagramView(self.scene)
+        self.header_panel = HeaderPanel(self.model, self._injector_names())
+        self.totals_panel = TotalsPanel(self.model)
+        self._build_actions()
+        self._build_menus()
+        self._build_central()
+        self._build_status_bar()
+        self.model.session_changed.connect(self.on_session_changed)
+        self.model.saved.connect(self.on_saved)
+        self.model.save_failed.connect(self.on_save_failed)
+        self.model.change_refused.connect(self.on_change_refused)
+        self.model.ftp_mode_changed.connect(self.act_ftp.setChecked)
+        self.view.context_menu_requested.connect(self.on_site_menu_requested)
+        self.show_start_page()
+
+    # ----- building
+    def _action(
+        self,
+        text: str,
+        slot: Callable[[], object],
+        *keys: QKeySequence | str,
+        chart_key: bool = False,
+        checkable: bool = False,
+    ) -> QAction:
+        action = QAction(text, self)
+        action.setCheckable(checkable)
+        if keys:
+            action.setShortcuts([QKeySequence(key) for key in keys])
+        if chart_key:
+            # Chart keys act only while the diagram has the focus, so typing in the header stays typing.
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            self.view.addAction(action)
+        if checkable:
+            action.toggled.connect(lambda _on: slot())
+        else:
+            # Called without the "checked" flag, so slots with optional arguments get their defaults.
+            action.triggered.connect(lambda _checked=False: slot())
+        return action
+
+    def _build_actions(self) -> None:
+        m = self.model
+        self.act_find = self._action("&Find patient\u2026", self.find_patient, "Ctrl+F")
+        self.act_new_patient = self._action("New &patient\u2026", self.new_patient)
+        self.act_new_session = self._action("&New session", self.new_session, "Ctrl+N")
+        self.act_copy_last = self._action("&Copy last session", self.copy_last_session)
+        self.act_print = self._action("&Print\u2026", self.print_note, "Ctrl+P")
+        self.act_export = self._action("&Export PDF\u2026", self.export_note)
+        self.act_retry_save = self._action("&Retry save", m.retry_save)
+        self.act_quit = self._action("&Quit", self.close, "Ctrl+Q")
+        self.act_undo = self._action("&Undo", m.undo_stack.undo, "Ctrl+Z")
+        self.act_redo = self._action("&Redo", m.undo_stack.redo, "Ctrl+Shift+Z", "Ctrl+Y")
+        m.undo_stack.canUndoChanged.connect(self._update_actions)
+        m.undo_stack.canRedoChanged.connect(self._update_actions)
+        self.act_mark = self._action("&Mark / unmark site", m.toggle_focus, "Space", chart_key=True)
+        self.act_next = self._action("Ne&xt site", lambda: m.focus_next(1), "Tab", "Right", "Down", chart_key=True)
+        self.act_previous = self._action(
+            "Pre&vious site", lambda: m.focus_next(-1), "Shift+Tab", "Backtab", "Left", "Up", chart_key=True
+        )
+        self.act_more = self._action("More units (+)", lambda: m.step_units(1), "+", "=", chart_key=True)
+        self.act_fewer = self._action("Fewer units (-)", lambda: m.step_units(-1), "-", chart_key=True)
+        self.act_ftp = self._action(
+            "&Follow-the-pain mode",
+            lambda: m.set_ftp_mode(self.act_ftp.isChecked()),
+            "F",
+            chart_key=True,
+            checkable=True,
+        )
+        self.act_leave_mode = self._action("&Leave the mode", lambda: m.set_ftp_mode(False), "Esc", chart_key=True)
+        label = f"Apply {self.protocol.id.upper()} {self.protocol.label_dose_units:g} U"
+        self.act_apply = self._action(label, m.apply_protocol)
+        self.act_skip = self._action("&Skip site with reason\u2026", lambda: self.ask_skip_reason(m.focus_site))
+        self.act_remove = self._action("&Remove mark", lambda: m.remove(m.focus_site), "Delete", chart_key=True)
+        self.act_sign = self._action("&Sign\u2026", self.sign)
+        self.act_addendum = self._action("Add &addendum\u2026", self.add_addendum)
+        self.act_recall = self._action("&Lot recall\u2026", self.lot_recall)
+        self.act_profiles = self._action("Clinic and &injectors\u2026", self.profiles)
+        self.chart_actions = [
+            self.act_mark,
+            self.act_next,
+            self.act_previous,
+            self.act_more,
+            self.act_fewer,
+            self.act_ftp,
+            self.act_leave_mode,
+            self.act_apply,
+            self.act_skip,
+            self.act_remove,
+        ]
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file = bar.addMenu("&File")
+        for action in (self.act_find, self.act_new_patient, self.act_new_session, self.act_copy_last):
+            file.addAction(action)
+        self.drafts_menu = file.addMenu("Open &draft")
+        self.drafts_menu.aboutToShow.connect(self.fill_drafts_menu)
+        file.addSeparator()
+        for action in (self.act_print, self.act_export, self.act_retry_save):
+            file.addAction(action)
+        file.addSeparator()
+        file.addAction(self.act_quit)
+        edit = bar.addMenu("&Edit")
+        edit.addAction(self.act_undo)
+        edit.addAction(self.act_redo)
+        chart = bar.addMenu("&Chart")
+        for action in self.chart_actions:
+            chart.addAction(action)
+        session = bar.addMenu("&Session")
+        session.addAction(self.act_sign)
+        session.addAction(self.act_addendum)
+        records = bar.addMenu("&Records")
+        records.addAction(self.act_recall)
+        records.addAction(self.act_profiles)
+
+    def _build_central(self) -> None:
+        self.stack = QStackedWidget()
+        self.setCentralWidget(self.stack)
+        # the start page: nothing open
+        self.start_page = QWidget()
+        start = QVBoxLayout(self.start_page)
+        start.addStretch(1)
+        self.start_text = QLabel()
+        self.start_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        big = QFont(self.start_text.font())
+        big.setPointSizeF(big.pointSizeF() * 1.4)
+        self.start_text.setFont(big)
+        start.addWidget(self.start_text)
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        self.start_buttons: dict[str, QPushButton] = {}
+        for key, text, action in (
+            ("find", "Find patient (Ctrl+F)", self.act_find),
+            ("new_patient", "New patient\u2026", self.act_new_patient),
+            ("new_session", "New session (Ctrl+N)", self.act_new_session),
+            ("copy_last", "Copy last session", self.act_copy_last),
+        ):
+            start_button = QPushButton(text)
+            start_button.setMinimumHeight(44)
+            start_button.clicked.connect(action.trigger)
+            buttons.addWidget(start_button)
+            self.start_buttons[key] = start_button
+        buttons.addStretch(1)
+        start.addLayout(buttons)
+        start.addStretch(2)
+        self.stack.addWidget(self.start_page)
+        # the chart page
+        self.chart_page = QWidget()
+        page = QVBoxLayout(self.chart_page)
+        page.setContentsMargins(6, 4, 6, 4)
+        page.setSpacing(4)
+        self.patient_bar = QLabel()
+        bar_font = QFont(self.patient_bar.font())
+        bar_font.setPointSizeF(bar_font.pointSizeF() * 1.15)
+        self.patient_bar.setFont(bar_font)
+        page.addWidget(self.patient_bar)
+        self.notice = QLabel()
+        self.notice.setWordWrap(True)
+        self.notice.setStyleSheet(f"color: {style.VERMILLION.name()}; font-weight: bold;")
+        self.notice.hide()
+        page.addWidget(self.notice)
+        middle = QHBoxLayout()
+        middle.setSpacing(6)
+        left = QVBoxLayout()
+        header_scroll = QScrollArea()
+        header_scroll.setWidget(self.header_panel)
+        header_scroll.setWidgetResizable(True)
+        header_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        header_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left.addWidget(header_scroll, 3)
+        self.addenda_label = QLabel()
+        self.addenda_label.setWordWrap(True)
+        self.addenda_label.setTextFormat(Qt.TextFormat.RichText)
+        self.addenda_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.addenda_box = QScrollArea()
+        self.addenda_box.setWidget(self.addenda_label)
+        self.addenda_box.setWidgetResizable(True)
+        left.addWidget(self.addenda_box, 2)
+        left_widget = QWidget()
+        left_widget.setLayout(left)
+        left_widget.setFixedWidth(276)
+        middle.addWidget(left_widget)
+        middle.addWidget(self.view, 1)
+        totals_scroll = QScrollArea()
+        totals_scroll.setWidget(self.totals_panel)
+        totals_scroll.setWidgetResizable(True)
+        totals_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        totals_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        totals_scroll.setFixedWidth(300)
+        middle.addWidget(totals_scroll)
+        page.addLayout(middle, 1)
+        bottom = QHBoxLayout()
+        self.bottom_buttons: dict[str, QToolButton] = {}
+        actions: list[tuple[str, QAction | None]] = [
+            ("apply", self.act_apply),
+            ("ftp", self.act_ftp),
+            ("undo", self.act_undo),
+            ("redo", self.act_redo),
+            ("", None),
+            ("sign", self.act_sign),
+            ("addendum", self.act_addendum),
+            ("print", self.act_print),
+            ("export", self.act_export),
+        ]
+        for key, bottom_action in actions:
+            if bottom_action is None:
+                bottom.addStretch(1)
+                continue
+            button = QToolButton()
+            button.setDefaultAction(bottom_action)
+            button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+            button.setMinimumHeight(36)
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+            bottom.addWidget(button)
+            self.bottom_buttons[key] = button
+        page.addLayout(bottom)
+        self.stack.addWidget(self.chart_page)
+
+    def _build_status_bar(self) -> None:
+        self.saved_label = QLabel()
+        self.statusBar().addPermanentWidget(self.saved_label)
+        self.retry_button = QPushButton("Retry save")
+        self.retry_button.clicked.connect(self.model.retry_save)
+        self.retry_button.hide()
+        self.statusBar().addPermanentWidget(self.retry_button)
+
+    # ----- pages and state
+    def show_start_page(self) -> None:
+        """No session open: invite to find or add a patient (and, with a patient, to start a session)."""
+        self.has_session = False
+        self.model.set_ftp_mode(False)
+        if self.patient is None:
+            self.start_text.setText("No session open. Find the patient, or add a new one.")
+        else:
+            self.start_text.setText(f"{self.patient.display_name} (MRN {self.patient.mrn}) has no session open.")
+        with_patient = self.patient is not None
+        self.start_buttons["new_session"].setVisible(with_patient)
+        self.start_buttons["copy_last"].setVisible(with_patient)
+        self.stack.setCurrentWidget(self.start_page)
+        self.setWindowTitle(APP_TITLE if self.patient is None else f"{self.patient.display_name} \u2014 {APP_TITLE}")
+        self._update_actions()
+
+    def open_session(self, session: Session) -> bool:
+        """Show a session: a draft to chart, or a signed one read-only with its addenda."""
+        if not self._may_leave_session():
+            return False
+        try:
+            patient = self.repo.get_patient(session.patient_id) if session.patient_id is not None else None
+            previous = None
+            if session.patient_id is not None and not session.signed:
+                previous = self.repo.last_signed_session(
+                    session.patient_id, before=session.performed_on + timedelta(days=1)
+                )
+            addenda = self.repo.addenda(session.id) if session.signed and session.id is not None else []
+        except StorageError as error:
+            self.show_notice(str(error))
+            return False
+        self.patient = patient
+        self.addenda = addenda
+        self.has_session = True
+        self.model.load(session)
+        self.saved_label.setText("Signed, read-only" if session.signed else "All changes saved")
+        self.saved_label.setStyleSheet("")
+        self.retry_button.hide()
+        self.scene.show_previous(previous)
+        self.stack.setCurrentWidget(self.chart_page)
+        self.show_notice("")
+        self.on_session_changed()
+        self.view.setFocus()
+        return True
+
+    def on_session_changed(self) -> None:
+        """Title, patient bar, addenda and the actions follow the session."""
+        if not self.has_session:
+            return
+        session = self.model.session
+        self.setWindowTitle(session_title(self.patient, session))
+        self.patient_bar.setText(patient_line(self.patient, session, self.today))
+        self.addenda_box.setVisible(session.signed)
+        if session.signed:
+            self.addenda_label.setText(
+                f"<b>Signed {session.signed_at:%Y-%m-%d %H:%M} by {session.signed_by}</b>"
+                if session.signed_at
+                else "<b>Signed</b>"
+            )
+            self.addenda_label.setText(self.addenda_label.text() + "<p><b>Addenda</b></p>" + addenda_html(self.addenda))
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        draft = self.has_session and not self.model.read_only
+        for action in self.chart_actions:
+            action.setEnabled(draft)
+        self.act_undo.setEnabled(draft and self.model.undo_stack.canUndo())
+        self.act_redo.setEnabled(draft and self.model.undo_stack.canRedo())
+        self.act_sign.setEnabled(draft)
+        self.act_addendum.setEnabled(self.has_session and self.model.read_only)
+        self.act_new_session.setEnabled(self.patient is not None)
+        self.act_copy_last.setEnabled(self.patient is not None)
+        self.act_retry_save.setEnabled(self.model.unsaved)
+        self.act_print.setEnabled(False)
+        self.act_export.setEnabled(False)
+        self.act_print.setToolTip("The printed note is not wired into the window yet.")
+        self.act_export.setToolTip("The PDF note is not wired into the window yet.")
+
+    def show_notice(self, text: str) -> None:
+        """A sentence above the diagram (a refusal or a failure); empty hides it."""
+        self.notice.setText(text)
+        self.notice.setVisible(bool(text))
+        if text:
+            self.statusBar().showMessage(text, 15000)
+
+    # ----- model signals
+    def on_saved(self, at: datetime) -> None:
+        """The status bar says when the last change was saved."""
+        self.saved_label.setText(f"Saved {at:%H:%M:%S}")
+        self.saved_label.setStyleSheet("")
+        self.retry_button.hide()
+        if self.notice.text().startswith("Not saved"):
+            self.show_notice("")
+        self._update_actions()
+
+    def on_save_failed(self, message: str) -> None:
+        """A failed save: say so, keep the session in memory, offer to retry."""
+        self.saved_label.setText("NOT SAVED")
+        self.saved_label.setStyleSheet(f"color: {style.VERMILLION.name()}; font-weight: bold;")
+        self.retry_button.show()
+        self.show_notice(f"Not saved: {message} The chart is kept here; use Retry save.")
+        self._update_actions()
+
+    def on_change_refused(self, message: str) -> None:
+        """A refused change: the sentence says why."""
+        self.show_notice(message)
+
+    def on_site_menu_requested(self, site_id: str, global_pos: QPoint) -> None:
+        """The right-click menu of a site."""
+        menu = site_menu(self.model, site_id, self, self.ask_skip_reason)
+        self.dialog = menu
+        menu.popup(global_pos)
+
+    def _save_session(self, session: Session) -> object:
+        if not self.has_session or session.id is None:
+            return session
+        return self.repo.save_session(session)
+
+    def _may_leave_session(self) -> bool:
+        if self.has_session and self.model.unsaved and not self.model.retry_save():
+            self.show_notice("The open session is not saved yet; use Retry save before opening another.")
+            return False
+        return True
+
+    # ----- patients and sessions
+    def _injector_names(self) -> list[str]:
+        try:
+            return [injector.display_name for injector in self.repo.injectors()]
+        except StorageError:
+            return []
+
+    def find_patient(self) -> None:
+        """Open the patient finder (search as you type, the patient's history)."""
+        from charting.ui.patient_finder import PatientFinder
+
+        finder = PatientFinder(self.repo, self.settings, today=self.today, parent=self)
+        finder.patient_chosen.connect(self.show_patient)
+        finder.new_session_requested.connect(self.new_session)
+        finder.copy_last_session_requested.connect(self.copy_last_session)
+        finder.open_session_requested.connect(self.open_session_id)
+        self.dialog = finder
+        finder.open()
+
+    def new_patient(self) -> None:
+        """Open the new-patient form; once saved, the patient is shown."""
+        from charting.ui.patient_form import PatientFormDialog
+
+        form = PatientFormDialog(self.repo, settings=self.settings, today=self.today, parent=self)
+        form.accepted.connect(lambda: self._patient_saved(form.saved_patient))
+        self.dialog = form
+        form.open()
+
+    def _patient_saved(self, patient: Patient | None) -> None:
+        if patient is not None and patient.id is not None:
+            self.show_patient(patient.id)
+
+    def show_patient(self, patient_id: int) -> None:
+        """Open the patient: their unfinished draft if there is one, else the start page for them."""
+        if not self._may_leave_session():
+            return
+        try:
+            patient = self.repo.get_patient(patient_id)
+            drafts = [s for s in self.repo.sessions_for_patient(patient_id) if not s.signed]
+        except StorageError as error:
+            self.show_notice(str(error))
+            return
+        if drafts:
+            self.open_session(drafts[-1])
+            return
+        self.patient = patient
+        self.show_start_page()
+
+    def open_session_id(self, session_id: int) -> None:
+        """Open a stored session by its id."""
+        try:
+            session = self.repo.load_session(session_id)
+        except StorageError as error:
+            self.show_notice(str(error))
+            return
+        self.open_session(session)
+
+    def _patient_id(self, patient_id: int | None) -> int | None:
+        if patient_id is not None:
+            return patient_id
+        return self.patient.id if self.patient is not None else None
+
+    def new_session(self, patient_id: int | None = None) -> bool:
+        """Start a new draft for the patient (the one shown unless given), dated today."""
+        pid = self._patient_id(patient_id)
+        if pid is None:
+            self.show_notice("Find or add the patient first (Ctrl+F).")
+            return False
+        signers = [injector for injector in self._injectors() if injector.can_sign]
+        draft = Session(
+            performed_on=self.today,
+            patient_id=pid,
+            injector=signers[0].display_name if signers else "",
+            needle=self.protocol.needle,
+            diagnosis_code=self.settings.default_diagnosis,
+        )
+        return self._create_and_open(lambda: self.repo.create_session(draft))
+
+    def copy_last_session(self, patient_id: int | None = None) -> bool:
+        """Start a new draft prefilled with the patient's last signed session."""
+        pid = self._patient_id(patient_id)
+        if pid is None:
+            self.show_notice("Find or add the patient first (Ctrl+F).")
+            return False
+        return self._create_and_open(lambda: self.repo.copy_last_session(pid, self.today))
+
+    def _create_and_open(self, create: Callable[[], Session]) -> bool:
+        if not self._may_leave_session():
+            return False
+        try:
+            session = create()
+        except StorageError as error:
+            self.show_notice(str(error))
+            return False
+        return self.open_session(session)
+
+    def _injectors(self) -> list[Injector]:
+        try:
+            return self.repo.injectors()
+        except StorageError as error:
+            self.show_notice(str(error))
+            return []
+
+    def reopen_drafts(self) -> None:
+        """At start-up: open the most recent unfinished draft (the others are in File > Open draft)."""
+        try:
+            drafts = self.repo.open_drafts()
+        except StorageError as error:
+            self.show_notice(str(error))
+            return
+        if drafts:
+            latest = max(drafts, key=lambda s: (s.performed_on, s.id or 0))
+            self.open_session(latest)
+            if len(drafts) > 1:
+                self.statusBar().showMessage(f"{len(drafts) - 1} other unfinished draft(s): File > Open draft.", 15000)
+
+    def fill_drafts_menu(self) -> None:
+        """List the unfinished drafts, each with its patient and date."""
+        self.drafts_menu.clear()
+        try:
+            drafts = self.repo.open_drafts()
+            names = {
+                pid: self.repo.get_patient(pid).display_name
+                for pid in {d.patient_id for d in drafts if d.patient_id is not None}
+            }
+        except StorageError as error:
+            self.show_notice(str(error))
+            return
+        if not drafts:
+            self.drafts_menu.addAction("No unfinished drafts").setEnabled(False)
+        for draft in reversed(drafts):
+            name = names.get(draft.patient_id, "No patient") if draft.patient_id is not None else "No patient"
+            action = self.drafts_menu.addAction(f"{name}, {draft.performed_on.isoformat()}")
+            action.triggered.connect(lambda _=False, d=draft: self.open_session_id(d.id or 0))
+
+    # ----- marking helpers
+    def ask_skip_reason(self, site_id: str) -> None:
+        """Ask why a site is skipped; the note prints the reason."""
+        if not site_id:
+            return
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Skip site")
+        dialog.setLabelText(f"Why was {site_id} not injected?")
+        dialog.textValueSelected.connect(lambda text: self.model.skip(site_id, text))
+        self.dialog = dialog
+        dialog.open()
+
+    # ----- signing and addenda
+    def sign(self) -> None:
+        """Sign: refused while the rules list refusals; otherwise choose the injector and confirm."""
+        if not self.has_session or self.model.read_only:
+            return
+        if self.model.unsaved and not self.model.retry_save():
+            return
+        blockers = signing_blockers(self.model.findings)
+        if blockers:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Signing refused", blockers_text(blockers), parent=self)
+            box.setTextFormat(Qt.TextFormat.RichText)
+            self.dialog = box
+            box.open()
+            return
+        signers = [injector for injector in self._injectors() if injector.can_sign]
+        if not signers:
+            self.show_notice("No injector may sign yet; add one in Records > Clinic and injectors.")
+            return
+        totals = self.model.totals
+        who = self.patient.display_name if self.patient else "this patient"
+        summary = (
+            f"Sign the session of {who} on {self.model.session.performed_on.isoformat()}: "
+            f"{totals.total_units:g} U in {totals.total_sites} sites, waste {totals.units_wasted:g} U."
+        )
+        dialog = SignDialog(signers, summary, self)
+        dialog.accepted.connect(lambda: self.sign_as(dialog.chosen()))
+        self.dialog = dialog
+        dialog.open()
+
+    def sign_as(self, signer: Injector) -> bool:
+        """Sign the open draft as this injector; the session then opens read-only."""
+        session = self.model.session
+        if session.id is None:
+            return False
+        try:
+            signed = self.repo.sign_session(session.id, signer, datetime.now().replace(microsecond=0))
+        except StorageError as error:
+            self.show_notice(str(error))
+            return False
+        return self.open_session(signed)
+
+    def add_addendum(self) -> None:
+        """Write an addendum to the signed session shown."""
+        if not self.has_session or not self.model.read_only:
+            return
+        dialog = AddendumDialog(self._injector_names(), self)
+        dialog.accepted.connect(lambda: self.add_addendum_text(dialog.text.toPlainText(), dialog.author.currentText()))
+        self.dialog = dialog
+        dialog.open()
+
+    def add_addendum_text(self, text: str, author: str) -> bool:
+        """Store an addendum on the signed session shown, timestamped now."""
+        session = self.model.session
+        if session.id is None:
+            return False
+        try:
+            self.repo.add_addendum(session.id, text, author, datetime.now().replace(microsecond=0))
+            self.addenda = self.repo.addenda(session.id)
+        except StorageError as error:
+            self.show_notice(str(error))
+            return False
+        self.on_session_changed()
+        return True
+
+    # ----- other records
+    def lot_recall(self) -> None:
+        """Every patient and session that received a lot."""
+        from charting.ui.recall import LotRecallDialog
+
+        dialog = LotRecallDialog(self.repo, self.model.session.lot_number if self.has_session else "", parent=self)
+        self.dialog = dialog
+        dialog.open()
+
+    def profiles(self) -> None:
+        """The clinic and the injector profiles; the header's injector list follows."""
+        from charting.ui.profiles import ProfilesDialog
+
+        dialog = ProfilesDialog(self.repo, parent=self)
+        dialog.finished.connect(self.refresh_injectors)
+        self.dialog = dialog
+        dialog.open()
+
+    def refresh_injectors(self) -> None:
+        """Offer the injectors as they are now in the header."""
+        self.header_panel.set_injector_names(self._injector_names())
+
+    def print_note(self) -> None:
+        """Print the procedure note (not wired yet)."""
+
+    def export_note(self) -> None:
+        """Export the procedure note as PDF (not wired yet)."""
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.has_session and self.model.unsaved and not self._discard_unsaved and not self.model.retry_save():
+            box = QMessageBox(
+                QMessageBox.Icon.Warning,
+                "Not saved",
+                "The last change could not be saved. Quit anyway and lose it, or cancel and retry the save?",
+                QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Discard,
+                self,
+            )
+            box.button(QMessageBox.StandardButton.Discard).clicked.connect(self._close_discarding)
+            self.dialog = box
+            box.open()
+            event.ignore()
+            return
+        event.accept()
+
+    def _close_discarding(self) -> None:
+        self._discard_unsaved = True
+        self.close()
+
+
+def _actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "window"
+
+
+def open_repository(db_path: Path, protocol_file: str | None = None) -> Repository:
+    """Open the database and its repository with the protocol (StorageError or ProtocolError on failure)."""
+    protocol = load_protocol(Path(protocol_file)) if protocol_file else None
+    db = open_database(db_path)
+    return Repository(db, actor=_actor(), protocol=protocol)
+
+
+def start_window(db_path: Path, protocol_file: str | None = None) -> MainWindow:
+    """Open the database, show the window, back up, welcome a new clinic and reopen the drafts.
+
+    StorageError or ProtocolError when the database or the protocol cannot be used.
+    """
+    repo = open_repository(db_path, protocol_file)
+    window = MainWindow(repo)
+    window.resize(1366, 768)
+    window.show()
+    try:
+        daily_backup(db_path)
+    except StorageError as error:
+        log.warning("daily backup failed: %s", type(error).__name__)
+        window.statusBar().showMessage(f"Today's backup could not be made: {error}", 30000)
+    from charting.ui.welcome import WelcomeDialog, needs_welcome
+
+    if needs_welcome(repo):
+        WelcomeDialog(repo, window).exec()
+        window.refresh_injectors()
+    window.reopen_drafts()
+    return window
 
 
 def run_window(args: argparse.Namespace, db_path: Path) -> int:
-    """Start Qt and show the window on the database."""
+    """Start Qt and the window on the database; a database or protocol that cannot be used exits with 1."""
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    window = MainWindow(db_path)
-    window.resize(1366, 768)
-    window.show()
-    return app.exec()
+    assert isinstance(app, QApplication)
+    app.setApplicationName(APP_TITLE)
+    try:
+        window = start_window(db_path, getattr(args, "protocol", None))
+    except (StorageError, ProtocolError) as error:
+        QMessageBox.critical(None, APP_TITLE, str(error))
+        return 1
+    exit_code = app.exec()
+    del window  # kept alive until the event loop ends
+    return exit_code

@@ -1,0 +1,74 @@
+"""The window's start-up time against a bare PySide6 window, each started as its own process in the same run."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date
+from pathlib import Path
+
+from bench.timing import median
+
+BARE = """
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication([])
+window = QMainWindow()
+window.resize(1366, 768)
+window.show()
+app.processEvents()
+"""
+
+CHARTING = """
+import sys
+from pathlib import Path
+from PySide6.QtWidgets import QApplication
+from charting.ui.window import start_window
+app = QApplication([])
+window = start_window(Path(sys.argv[1]))
+app.processEvents()
+assert window.has_session, "the draft was reopened"
+"""
+
+
+def _prepare(path: Path) -> None:
+    """A clinic with an injector and one patient with a draft in progress, as the window finds it at start-up."""
+    from charting.domain.people import Clinic, Injector
+    from charting.domain.session import Patient, Session
+    from charting.storage.database import open_database
+    from charting.storage.repository import Repository
+
+    repo = Repository(open_database(path), actor="bench")
+    repo.save_clinic(Clinic(name="Bench Clinic"))
+    repo.save_injector(Injector(name="Bench Injector", credentials="MD"))
+    patient = repo.add_patient(Patient(mrn="B1", family_name="Bench", given_name="Pat", dob=date(1980, 1, 1)))
+    repo.create_session(Session(performed_on=date.today(), patient_id=patient.id))
+    repo.db.close()
+
+
+def _time_process(code: str, *args: str) -> float:
+    env = dict(os.environ, QT_QPA_PLATFORM=os.environ.get("QT_QPA_PLATFORM", "offscreen"))
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code, *args], check=True, env=env, capture_output=True)
+    return (time.perf_counter() - start) * 1000
+
+
+def run(quick: bool) -> dict[str, float]:
+    """Median start-up of the charting window (database, backup, draft reopened) and its ratio to a bare window."""
+    repeat = 3 if quick else 9
+    with tempfile.TemporaryDirectory() as folder:
+        db_path = Path(folder) / "bench.db"
+        _prepare(db_path)
+        _time_process(CHARTING, str(db_path))  # makes today's backup once, as the first start of a day does
+        bare, charting = [], []
+        for _ in range(repeat):
+            bare.append(_time_process(BARE))
+            charting.append(_time_process(CHARTING, str(db_path)))
+    window_ms, bare_ms = median(charting), median(bare)
+    return {
+        "startup_ms_median": round(window_ms, 1),
+        "startup_bare_ms_median": round(bare_ms, 1),
+        "startup_ratio": round(window_ms / bare_ms, 2),
+    }

@@ -1,0 +1,380 @@
+"""The session being charted, as a Qt object: every change goes through ``marking``, the undo stack and the save.
+
+The diagram and the panels listen to its signals; they never change the session themselves.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+from typing import Any
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from charting.domain import marking
+from charting.domain.marking import ChangeRefusedError
+from charting.domain.protocol import Protocol
+from charting.domain.rules import Finding, evaluate, ftp_addition_refusal
+from charting.domain.session import Kind, Session
+from charting.domain.settings import ClinicalSettings
+from charting.domain.totals import SessionTotals, compute_totals
+from charting.storage.errors import StorageError
+
+log = logging.getLogger(__name__)
+
+SaveCallback = Callable[[Session], object]
+
+HEADER_FIELDS = frozenset(
+    {
+        "injector",
+        "product_id",
+        "vial_units",
+        "vials_opened",
+        "lot_number",
+        "lot_expiry",
+        "saline_ml",
+        "reconstituted_at",
+        "needle",
+        "diagnosis_code",
+        "consent",
+        "time_out",
+        "contraindications_checked",
+        "deviation_reason",
+        "interval_reason",
+        "comments",
+    }
+)
+"""The session fields the header panel edits."""
+
+
+class SwapSessionCommand(QUndoCommand):
+    """One change: redo puts the session after it, undo the session before it."""
+
+    def __init__(self, model: SessionModel, before: Session, after: Session, text: str, merge_key: str = "") -> None:
+        super().__init__(text)
+        self._model = model
+        self.before = before
+        self.after = after
+        self.merge_key = merge_key
+
+    def redo(self) -> None:
+        self._model._install(self.after)
+
+    def undo(self) -> None:
+        self._model._install(self.before)
+
+    def id(self) -> int:
+        return 1 if self.merge_key else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt's name
+        """Consecutive edits of the same header field become one undo step."""
+        if not isinstance(other, SwapSessionCommand) or other.merge_key != self.merge_key:
+            return False
+        self.after = other.after
+        return True
+
+
+class SessionModel(QObject):
+    """A draft (or signed, read-only) session with its protocol, undo stack, totals, findings and autosave."""
+
+    session_changed = Signal()
+    """The session is different (a change, an undo or redo, or another session loaded)."""
+    site_marked = Signal(str)
+    """A site went from not marked to injected."""
+    focus_changed = Signal(str)
+    """The site under the focus ring (the next one to inject) moved."""
+    change_refused = Signal(str)
+    """A change was not made; the sentence says why and what to do."""
+    saved = Signal(datetime)
+    save_failed = Signal(str)
+    ftp_mode_changed = Signal(bool)
+
+    def __init__(
+        self,
+        protocol: Protocol,
+        session: Session,
+        save: SaveCallback | None = None,
+        settings: ClinicalSettings | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.protocol = protocol
+        self.settings = settings or ClinicalSettings()
+        self.undo_stack = QUndoStack(self)
+        self._save = save
+        self._session = session
+        self._totals: SessionTotals | None = None
+        self._findings: tuple[Finding, ...] | None = None
+        self._fixed_order = tuple(site.id for site in protocol.sites)
+        self.focus_site = ""
+        self.last_marked = ""
+        self.ftp_mode = False
+        self.unsaved = False
+        self.last_saved_at: datetime | None = None
+        self._move_focus_to_next_unmarked(after="")
+
+    # ----- reading
+    @property
+    def session(self) -> Session:
+        """The session as it stands now."""
+        return self._session
+
+    @property
+    def read_only(self) -> bool:
+        """True for a signed session: nothing can change, only addenda can be added."""
+        return self._session.signed
+
+    @property
+    def totals(self) -> SessionTotals:
+        """Totals of the current session (computed once per change)."""
+        if self._totals is None:
+            self._totals = compute_totals(self._session, self.protocol)
+        return self._totals
+
+    @property
+    def findings(self) -> tuple[Finding, ...]:
+        """The rule findings of the current session, refusals first (computed once per change)."""
+        if self._findings is None:
+            self._findings = evaluate(self._session, self.protocol, self.settings, datetime.now())
+        return self._findings
+
+    def site_order(self) -> tuple[str, ...]:
+        """The keyboard order: the fixed sites in protocol order, then the follow-the-pain sites."""
+        ftp = tuple(inj.site_id for inj in self._session.injections if inj.kind is Kind.FTP)
+        return self._fixed_order + ftp
+
+    # ----- loading
+    def load(self, session: Session) -> None:
+        """Show another session; the undo history starts afresh and nothing is saved."""
+        self.undo_stack.clear()
+        self.set_ftp_mode(False)
+        self.unsaved = False
+        self.last_marked = ""
+        self._session = session
+        self._invalidate()
+        self._move_focus_to_next_unmarked(after="")
+        self.session_changed.emit()
+
+    # ----- marking
+    def toggle(self, site_id: str) -> bool:
+        """A click on a fixed site: mark it at its dose, or back to not injected."""
+        was_marked = self._session.injection(site_id) is not None
+        changed = self._change(
+            "Unmark " + site_id if was_marked else "Mark " + site_id,
+            lambda s: marking.toggle(s, self.protocol, site_id),
+        )
+        if changed and not was_marked:
+            self.last_marked = site_id
+            self.site_marked.emit(site_id)
+            self._move_focus_to_next_unmarked(after=site_id)
+        elif changed:
+            self.set_focus(site_id)
+        return changed
+
+    def toggle_focus(self) -> bool:
+        """Space: mark or unmark the site under the focus ring."""
+        if not self.focus_site:
+            return False
+        if self._session.injection(self.focus_site) is not None and self._is_ftp(self.focus_site):
+            return self.remove(self.focus_site)
+        return self.toggle(self.focus_site)
+
+    def adjust_target(self) -> str:
+        """The site +/- act on: the focused site when marked, else the site marked last."""
+        if self.focus_site and self._session.injection(self.focus_site) is not None:
+            return self.focus_site
+        if self.last_marked and self._session.injection(self.last_marked) is not None:
+            return self.last_marked
+        return ""
+
+    def step_units(self, steps: int, site_id: str = "") -> bool:
+        """Raise or lower a marked site's units by dose steps (the adjust target unless a site is given)."""
+        target = site_id or self.adjust_target()
+        if not target:
+            self.change_refused.emit("Mark a site first, then change its units.")
+            return False
+        verb = "More" if steps > 0 else "Fewer"
+        return self._change(
+            f"{verb} units at {target}", lambda s: marking.step_units(s, self.protocol, target, steps), target
+        )
+
+    def set_units(self, site_id: str, units: float) -> bool:
+        """Give a site this dose, marking it first when it is not marked."""
+
+        def change(session: Session) -> Session:
+            if session.injection(site_id) is None:
+                session = marking.mark(session, self.protocol, site_id)
+            return marking.set_units(session, site_id, units)
+
+        changed = self._change(f"{units:g} U at {site_id}", change)
+        if changed:
+            self.last_marked = site_id
+        return changed
+
+    def skip(self, site_id: str, reason: str) -> bool:
+        """Record a fixed site as not injected, with the reason."""
+        return self._change(f"Skip {site_id}", lambda s: marking.skip(s, self.protocol, site_id, reason))
+
+    def remove(self, site_id: str) -> bool:
+        """Take a site back to not injected; a follow-the-pain site disappears."""
+        return self._change(f"Remove {site_id}", lambda s: marking.unmark(s, site_id))
+
+    def apply_protocol(self) -> bool:
+        """Mark every fixed site at its protocol dose."""
+        changed = self._change(
+            f"Apply {self.protocol.label_dose_units:g} U", lambda s: marking.apply_protocol(s, self.protocol)
+        )
+        if changed:
+            self._move_focus_to_next_unmarked(after="")
+        return changed
+
+    # ----- follow-the-pain
+    def set_ftp_mode(self, on: bool) -> None:
+        """Follow-the-pain mode: a click inside a muscle's region adds a site there."""
+        if on and self.read_only:
+            self.change_refused.emit("This session is signed and cannot change. Add an addendum to correct it.")
+            self.ftp_mode_changed.emit(False)
+            on = False
+        if on != self.ftp_mode:
+            self.ftp_mode = on
+            self.ftp_mode_changed.emit(on)
+
+    def add_ftp_at(self, view_id: str, x: float, y: float) -> str:
+        """Add a follow-the-pain site at a point of a view; the id, or "" when refused (with a sentence)."""
+        region = self.protocol.region_at(view_id, x, y)
+        if region is None:
+            muscles = ", ".join(sorted({self.protocol.muscle(r.muscle).label.lower() for r in self.protocol.regions}))
+            self.change_refused.emit(f"Follow-the-pain sites go inside the shaded {muscles} regions; click inside one.")
+            return ""
+        refusal = ftp_addition_refusal(self._session, self.protocol, region.muscle)
+        if refusal is not None:
+            self.change_refused.emit(refusal.message)
+            return ""
+        added: list[str] = []
+
+        def change(session: Session) -> Session:
+            new, site_id = marking.add_ftp(
+                session, self.protocol, region.muscle, side=region.side, view=view_id, x=x, y=y
+            )
+            added.append(site_id)
+            return new
+
+        if not self._change(f"Add follow-the-pain site in {region.muscle}", change):
+            return ""
+        self.last_marked = added[0]
+        self.site_marked.emit(added[0])
+        return added[0]
+
+    def move_ftp(self, site_id: str, x: float, y: float) -> bool:
+        """Move a follow-the-pain site; it must stay inside its muscle's region on the same side."""
+        injection = self._session.injection(site_id)
+        if injection is None:
+            return False
+        region = self.protocol.region_at(injection.view, x, y)
+        if region is None or region.muscle != injection.muscle or region.side != injection.side:
+            self.change_refused.emit(
+                f"{site_id} must stay inside the {self.protocol.muscle(injection.muscle).label.lower()} "
+                f"region on the {injection.side} side; it was put back."
+            )
+            self.session_changed.emit()
+            return False
+        return self._change(f"Move {site_id}", lambda s: marking.move_ftp(s, site_id, x, y), site_id)
+
+    # ----- header
+    def update_header(self, **changes: Any) -> bool:
+        """Change header fields (product, lot, saline, consent, ...); consecutive edits of a field merge."""
+        unknown = set(changes) - HEADER_FIELDS
+        if unknown:
+            raise ValueError(f"not header fields: {sorted(unknown)}")
+        if all(getattr(self._session, key) == value for key, value in changes.items()):
+            return False
+        key = ",".join(sorted(changes))
+
+        def change(session: Session) -> Session:
+            if session.signed:
+                raise ChangeRefusedError("This session is signed and cannot change. Add an addendum to correct it.")
+            return replace(session, **changes)
+
+        return self._change(f"Change {key.replace('_', ' ')}", change, merge_key="header:" + key)
+
+    # ----- keyboard focus
+    def set_focus(self, site_id: str) -> None:
+        """Put the focus ring on a site."""
+        if site_id != self.focus_site:
+            self.focus_site = site_id
+            self.focus_changed.emit(site_id)
+
+    def focus_next(self, step: int = 1) -> None:
+        """Move the focus ring to the next (or, with -1, the previous) site in protocol order."""
+        order = self.site_order()
+        if not order:
+            return
+        index = order.index(self.focus_site) if self.focus_site in order else -1
+        if index < 0 and step < 0:
+            index = 0
+        self.set_focus(order[(index + step) % len(order)])
+
+    def _move_focus_to_next_unmarked(self, after: str) -> None:
+        order = self._fixed_order
+        start = order.index(after) + 1 if after in order else 0
+        for offset in range(len(order)):
+            site_id = order[(start + offset) % len(order)]
+            if self._session.injection(site_id) is None:
+                self.set_focus(site_id)
+                return
+        if not self.focus_site:
+            self.set_focus(order[0] if order else "")
+
+    def _is_ftp(self, site_id: str) -> bool:
+        injection = self._session.injection(site_id)
+        return injection is not None and injection.kind is Kind.FTP
+
+    # ----- saving
+    def retry_save(self) -> bool:
+        """Save the current session again after a failure; True when it is now saved."""
+        return self._save_now()
+
+    def _change(self, text: str, change: Callable[[Session], Session], focus: str = "", merge_key: str = "") -> bool:
+        before = self._session
+        try:
+            after = change(before)
+        except ChangeRefusedError as error:
+            self.change_refused.emit(str(error))
+            return False
+        if after == before:
+            return False
+        self.undo_stack.push(SwapSessionCommand(self, before, after, text, merge_key))
+        if focus:
+            self.set_focus(focus)
+        return True
+
+    def _install(self, session: Session) -> None:
+        """Called by the undo commands: make this the session, tell the listeners, save it."""
+        self._session = session
+        self._invalidate()
+        if self.focus_site and self.focus_site not in self.site_order():
+            self._move_focus_to_next_unmarked(after="")
+        self.session_changed.emit()
+        self._save_now()
+
+    def _invalidate(self) -> None:
+        self._totals = None
+        self._findings = None
+
+    def _save_now(self) -> bool:
+        if self._save is None:
+            return True
+        try:
+            self._save(self._session)
+        except StorageError as error:
+            log.warning("autosave failed: %s", type(error).__name__)
+            self.unsaved = True
+            self.save_failed.emit(str(error))
+            return False
+        self.unsaved = False
+        self.last_saved_at = datetime.now()
+        self.saved.emit(self.last_saved_at)
+        return True

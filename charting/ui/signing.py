@@ -1,0 +1,89 @@
+"""Signing a session (choose the injector, confirm) and adding an addendum to a signed one."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QPlainTextEdit,
+    QVBoxLayout,
+    QWidget,
+)
+
+from charting.domain.people import Addendum, Injector
+from charting.domain.rules import Finding
+
+
+def blockers_text(blockers: list[Finding]) -> str:
+    """The refusals that stop signing, as one paragraph per sentence."""
+    items = "".join(f"<li>{html.escape(finding.message)}</li>" for finding in blockers)
+    return f"<p>Signing is refused until these are resolved:</p><ul>{items}</ul>"
+
+
+def addenda_html(addenda: list[Addendum]) -> str:
+    """The addenda of a signed session, oldest first, each with its author and time."""
+    if not addenda:
+        return "<p>No addenda.</p>"
+    return "".join(
+        f"<p><b>{html.escape(a.created_at.strftime('%Y-%m-%d %H:%M'))}, {html.escape(a.author)}</b><br>"
+        f"{html.escape(a.text).replace(chr(10), '<br>')}</p>"
+        for a in addenda
+    )
+
+
+class SignDialog(QDialog):
+    """Choose who signs, and confirm: a signed session cannot change afterwards."""
+
+    def __init__(self, signers: list[Injector], summary: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Sign the session")
+        self.signers = signers
+        layout = QVBoxLayout(self)
+        text = QLabel(
+            f"<p>{html.escape(summary)}</p><p>Once signed, the session cannot change; corrections are addenda.</p>"
+        )
+        text.setWordWrap(True)
+        layout.addWidget(text)
+        form = QFormLayout()
+        self.signer = QComboBox()
+        for injector in signers:
+            self.signer.addItem(injector.display_name)
+        form.addRow("Signed by", self.signer)
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.sign_button = buttons.addButton("Sign", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+
+    def chosen(self) -> Injector:
+        """The injector chosen to sign."""
+        return self.signers[self.signer.currentIndex()]
+
+
+class AddendumDialog(QDialog):
+    """Write an addendum to a signed session: its author and its text."""
+
+    def __init__(self, authors: list[str], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Add an addendum")
+        layout = QVBoxLayout(self)
+        form = QFormLayout()
+        self.author = QComboBox()
+        self.author.setEditable(True)
+        self.author.addItems(authors)
+        form.addRow("Author", self.author)
+        layout.addLayout(form)
+        self.text = QPlainTextEdit()
+        self.text.setPlaceholderText("The correction or note; it is added with the time and cannot be changed.")
+        layout.addWidget(self.text)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.add_button = buttons.addButton("Add addendum", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)

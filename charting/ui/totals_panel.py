@@ -1,0 +1,118 @@
+"""The side panel: per-muscle units and sites against protocol and cap, side totals, total, volume, waste, findings."""
+
+from __future__ import annotations
+
+import html
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+
+from charting.domain.rules import Finding
+from charting.domain.totals import MuscleTotal
+from charting.ui import style
+from charting.ui.session_model import SessionModel
+
+
+def muscle_line(total: MuscleTotal) -> tuple[str, str, str, str]:
+    """A muscle's row: label, units "45 / 40", sites "9 / 8" against protocol, and the cap "50 U, 10"."""
+    units = f"{total.units:g} / {total.protocol_units:g}"
+    sites = f"{total.sites} / {total.protocol_sites}"
+    cap = f"{total.cap_units:g} U, {total.cap_sites}" if total.cap_units > total.protocol_units else ""
+    return total.label, units, sites, cap
+
+
+def findings_html(findings: tuple[Finding, ...]) -> str:
+    """The findings as sentences, each with a symbol and colour for its level."""
+    if not findings:
+        return "<p>No findings: the session is ready to sign.</p>"
+    rows = []
+    for finding in findings:
+        colour = style.FINDING_COLOURS[finding.level.value].name()
+        symbol = style.FINDING_SYMBOLS[finding.level.value]
+        rows.append(
+            f"<p style='margin:0 0 6px 0'><span style='color:{colour}; font-weight:bold'>{symbol}</span> "
+            f"{html.escape(finding.message)}</p>"
+        )
+    return "".join(rows)
+
+
+class TotalsPanel(QFrame):
+    """Always shows where the session stands; updates on every change of the model."""
+
+    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.setObjectName("totalsPanel")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        heading = QLabel("<b>Totals</b>")
+        layout.addWidget(heading)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(6)
+        grid.setVerticalSpacing(2)
+        for column, text in enumerate(("", "U / protocol", "sites", "max")):
+            title = QLabel(text)
+            title.setStyleSheet(f"color: {style.MUTED.name()}")
+            title.setAlignment(Qt.AlignmentFlag.AlignRight)
+            grid.addWidget(title, 0, column)
+        self.muscle_labels: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
+        for row, muscle in enumerate(model.protocol.muscles, start=1):
+            grid.addWidget(QLabel(muscle.label), row, 0)
+            cells = (QLabel(), QLabel(), QLabel())
+            for column, cell in enumerate(cells, start=1):
+                cell.setAlignment(Qt.AlignmentFlag.AlignRight)
+                grid.addWidget(cell, row, column)
+            cells[2].setStyleSheet(f"color: {style.MUTED.name()}")
+            self.muscle_labels[muscle.id] = cells
+        layout.addLayout(grid)
+        self.sides = QLabel()
+        self.sides.setWordWrap(True)
+        layout.addWidget(self.sides)
+        self.total = QLabel()
+        big = QFont(self.total.font())
+        big.setPointSizeF(big.pointSizeF() * 1.9)
+        big.setBold(True)
+        self.total.setFont(big)
+        layout.addWidget(self.total)
+        self.volume = QLabel()
+        self.volume.setWordWrap(True)
+        self.waste = QLabel()
+        medium = QFont(self.waste.font())
+        medium.setPointSizeF(medium.pointSizeF() * 1.15)
+        medium.setBold(True)
+        self.volume.setFont(medium)
+        self.waste.setFont(medium)
+        layout.addWidget(self.volume)
+        layout.addWidget(self.waste)
+        layout.addWidget(QLabel("<b>Findings</b>"))
+        self.findings = QLabel()
+        self.findings.setWordWrap(True)
+        self.findings.setTextFormat(Qt.TextFormat.RichText)
+        self.findings.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.findings, 1)
+        model.session_changed.connect(self.on_session_changed)
+        self.on_session_changed()
+
+    def on_session_changed(self) -> None:
+        """Show the model's totals and findings."""
+        totals = self.model.totals
+        for total in totals.muscles:
+            _, units, sites, cap = muscle_line(total)
+            for cell, text in zip(self.muscle_labels[total.muscle], (units, sites, cap), strict=True):
+                cell.setText(text)
+        self.sides.setText(
+            f"Left {totals.left_units:g} U   Right {totals.right_units:g} U   Midline {totals.midline_units:g} U"
+        )
+        self.total.setText(f"Total {totals.total_units:g} U")
+        extra = f", {totals.ftp_sites} follow-the-pain" if totals.ftp_sites else ""
+        skipped = f", {totals.skipped_sites} skipped" if totals.skipped_sites else ""
+        if totals.volume_ml is None:
+            self.volume.setText(f"{totals.total_sites} sites{extra}{skipped}; volume: record the saline")
+        else:
+            self.volume.setText(f"{totals.total_sites} sites{extra}{skipped}, {round(totals.volume_ml, 2):g} mL")
+        self.waste.setText(f"Waste {totals.units_wasted:g} U")
+        if self.model.read_only:
+            self.findings.setText("<p>Signed: the session cannot change; corrections are addenda.</p>")
+        else:
+            self.findings.setText(findings_html(self.model.findings))

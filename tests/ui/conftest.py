@@ -1,0 +1,79 @@
+"""Fixtures for the charting window tests: a real database in tmp_path, a patient, a draft, the shown window."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QApplication
+from pytestqt.qtbot import QtBot
+
+from charting.domain.people import Clinic, Injector
+from charting.domain.session import Patient, Session
+from charting.storage.database import open_database
+from charting.storage.repository import Repository
+from charting.ui.window import MainWindow
+
+TODAY = date(2026, 11, 25)
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+SCREEN_WIDTH = 1366
+SCREEN_HEIGHT = 768
+TITLE_BAR = 30
+"""A window manager's title bar takes this much of a 768-pixel-high screen."""
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    """The test's database file."""
+    return tmp_path / "clinic.db"
+
+
+@pytest.fixture
+def repo(db_path: Path) -> Repository:
+    """A repository on a new database, with the clinic and one injector who signs."""
+    repository = Repository(open_database(db_path), actor="test")
+    repository.save_clinic(Clinic(name="Headache Clinic", address="1 Main St"))
+    repository.save_injector(Injector(name="Anna Meyer", credentials="MD", npi="1234567893"))
+    return repository
+
+
+@pytest.fixture
+def patient(repo: Repository) -> Patient:
+    """A patient in the database."""
+    return repo.add_patient(Patient(mrn="10023", family_name="Doe", given_name="Jane", dob=date(1980, 4, 2)))
+
+
+@pytest.fixture
+def window(qtbot: QtBot, repo: Repository) -> MainWindow:
+    """The window shown at 1366x768 (less a title bar), with nothing open."""
+    main = MainWindow(repo, today=TODAY)
+    qtbot.addWidget(main)
+    main.resize(SCREEN_WIDTH, SCREEN_HEIGHT - TITLE_BAR)
+    main.show()
+    qtbot.waitExposed(main)
+    return main
+
+
+@pytest.fixture
+def charting(window: MainWindow, patient: Patient, qtbot: QtBot) -> MainWindow:
+    """The window with a new draft open for the patient and the diagram focused."""
+    assert window.new_session(patient.id)
+    window.activateWindow()
+    window.view.setFocus()
+    qtbot.waitUntil(window.view.hasFocus)
+    return window
+
+
+def draft_of(window: MainWindow) -> Session:
+    """The session shown in the window."""
+    return window.model.session
+
+
+def save_screenshot(window: MainWindow, name: str) -> Path:
+    """Save a picture of the window under test-artifacts/ for people to look at."""
+    QApplication.processEvents()
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"ui-{name}.png"
+    window.grab().save(str(path))
+    return path
