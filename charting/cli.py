@@ -8,15 +8,13 @@ import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 from typing import TextIO
 
 from charting import __version__
+from charting.documents import DocumentError, procedure_note_pdf, write_private_file
 from charting.domain.protocol import Protocol, ProtocolError, load_protocol
 from charting.domain.session import Session
-from charting.report.note import build_note
-from charting.report.render import render_note
 from charting.resources import protocol_path
 from charting.storage import Repository, StorageError, open_database
 from charting.storage.backup import backup_database
@@ -291,38 +289,11 @@ def add_export_pdf_command(commands: argparse._SubParsersAction[argparse.Argumen
     export.set_defaults(handler=cmd_export_pdf)
 
 
-def _note_pdf(repository: Repository, session: Session, paper: str) -> bytes:
-    """The session's procedure note as PDF bytes, with everything the note needs from the records."""
-    if session.patient_id is None:
-        raise CommandError(f"Session {session.id} belongs to no patient; open it in the window and choose one.")
-    patient = repository.get_patient(session.patient_id)
-    injector = next(
-        (i for i in repository.injectors() if session.injector in (i.name, i.display_name)),
-        None,
-    )
-    previous = repository.last_signed_session(session.patient_id, before=session.performed_on)
-    note = build_note(
-        session,
-        patient,
-        repository.protocol,
-        repository.clinic(),
-        injector,
-        repository.addenda(session.id) if session.id is not None else [],
-        settings=repository.settings,
-        baseline=repository.baseline(session.patient_id),
-        previous_session_date=previous.performed_on if previous is not None else None,
-        printed_at=None if session.signed else datetime.now().astimezone().replace(microsecond=0),
-    )
-    return render_note(note, paper=paper)
-
-
-def _write_pdf(path: Path, data: bytes) -> None:
+def _export(repository: Repository, session: Session, paper: str, path: Path) -> None:
     try:
-        path.write_bytes(data)
-    except OSError as error:
-        raise CommandError(
-            f"Could not write {path} ({error.strerror or error}); check that the folder exists and you may write to it."
-        ) from error
+        write_private_file(path, procedure_note_pdf(repository, session, paper=paper))
+    except DocumentError as error:
+        raise CommandError(str(error)) from error
 
 
 def cmd_export_pdf(ctx: Context) -> int:
@@ -338,7 +309,7 @@ def cmd_export_pdf(ctx: Context) -> int:
         if args.session is not None:
             session = repository.load_session(args.session)
             output = Path(args.output)
-            _write_pdf(output, _note_pdf(repository, session, paper))
+            _export(repository, session, paper, output)
             draft = "" if session.signed else " (a draft, marked DRAFT - not signed)"
             ctx.out.write(f"Wrote the note of session {session.id}{draft} to {output}.\n")
             return EXIT_OK
@@ -358,7 +329,7 @@ def cmd_export_pdf(ctx: Context) -> int:
         stem = re.sub(r"[^A-Za-z0-9._-]+", "_", patient.mrn)
         for session in signed:
             path = folder / f"{stem}_{session.performed_on.isoformat()}_session{session.id}.pdf"
-            _write_pdf(path, _note_pdf(repository, session, paper))
+            _export(repository, session, paper, path)
             ctx.out.write(f"{path}\n")
         ctx.out.write(f"Wrote {len(signed)} signed note(s) of patient {args.patient} to {folder}.\n")
         return EXIT_OK

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 
 from charting.domain.billing import concentration_units_per_ml, units_opened
+from charting.domain.clock import aware
 from charting.domain.protocol import Protocol
 from charting.domain.session import Kind, Session
 from charting.domain.settings import ClinicalSettings
@@ -242,7 +243,7 @@ def product_findings(
                 )
             )
     if now is not None and session.reconstituted_at is not None:
-        age = now - session.reconstituted_at
+        age = aware(now) - aware(session.reconstituted_at)
         if age > timedelta(hours=settings.reconstitution_hours):
             findings.append(
                 Finding(

@@ -8,9 +8,8 @@ import re
 import sqlite3
 from datetime import date
 from pathlib import Path
-from urllib.request import pathname2url
 
-from charting.storage.database import OWNER_ONLY, OWNER_ONLY_DIR, inspect_file, remove_database_files
+from charting.storage.database import OWNER_ONLY, OWNER_ONLY_DIR, inspect_file, read_only_uri, remove_database_files
 from charting.storage.errors import StorageError
 
 BACKUP_FOLDER = "backups"
@@ -34,7 +33,7 @@ def backup_database(source: Path, target: Path) -> Path:
         remove_database_files(temporary)
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY))
         os.chmod(temporary, OWNER_ONLY)
-        reader = sqlite3.connect(f"file:{pathname2url(str(source.resolve()))}?mode=ro", uri=True)
+        reader = sqlite3.connect(read_only_uri(source), uri=True)
         try:
             writer = sqlite3.connect(str(temporary))
             try:

@@ -12,7 +12,6 @@ import sqlite3
 import stat
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.request import pathname2url
 
 import sqlite_utils
 
@@ -50,6 +49,11 @@ def open_database(path: Path, *, create: bool = True) -> sqlite_utils.Database:
         db.close()
         raise
     return db
+
+
+def read_only_uri(path: Path) -> str:
+    """The SQLite URI that opens a database file read-only."""
+    return f"{path.resolve().as_uri()}?mode=ro"
 
 
 def inspect_file(path: Path) -> int:
@@ -126,7 +130,7 @@ def _damaged(path: Path, reason: str) -> StorageError:
 
 @contextlib.contextmanager
 def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
-    connection = sqlite3.connect(f"file:{pathname2url(str(path.resolve()))}?mode=ro", uri=True)
+    connection = sqlite3.connect(read_only_uri(path), uri=True)
     try:
         yield connection
     finally:

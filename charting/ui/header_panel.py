@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from charting.domain.billing import concentration_units_per_ml
+from charting.domain.clock import aware, local_now
 from charting.domain.protocol import Protocol
 from charting.ui.session_model import SessionModel
 
@@ -36,6 +37,12 @@ FIRST_DATE = QDate(2000, 1, 1)
 def to_qdate(value: date | None) -> QDate:
     """A date for a QDateEdit; None becomes the "not set" minimum."""
     return FIRST_DATE if value is None else QDate(value.year, value.month, value.day)
+
+
+def to_qdatetime(value: datetime) -> QDateTime:
+    """A recorded time for a QDateTimeEdit, shown in local wall-clock time."""
+    local = aware(value).astimezone()
+    return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute, local.second))
 
 
 def from_qdate(value: QDate) -> date | None:
@@ -118,7 +125,7 @@ class HeaderPanel(QWidget):
         now = QPushButton("Now")
         now.setFixedWidth(now.fontMetrics().horizontalAdvance("Now") + 20)
         now.setToolTip("Record the reconstitution as now")
-        now.clicked.connect(lambda: self._set(reconstituted_at=datetime.now().replace(second=0, microsecond=0)))
+        now.clicked.connect(lambda: self._set(reconstituted_at=local_now().replace(second=0)))
         self.now_button = now
         row = QHBoxLayout()
         row.addWidget(self.reconstituted, 1)
@@ -200,7 +207,9 @@ class HeaderPanel(QWidget):
         if value <= self.reconstituted.minimumDateTime():
             self._set(reconstituted_at=None)
         else:
-            self._set(reconstituted_at=value.toPython())
+            day, clock = value.date(), value.time()
+            local = datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute(), clock.second())
+            self._set(reconstituted_at=aware(local))
 
     def on_session_changed(self) -> None:
         """Show the session's header; a signed session's header cannot be edited."""
@@ -226,7 +235,7 @@ class HeaderPanel(QWidget):
             if session.reconstituted_at is None:
                 self.reconstituted.setDateTime(self.reconstituted.minimumDateTime())
             else:
-                self.reconstituted.setDateTime(QDateTime(session.reconstituted_at))
+                self.reconstituted.setDateTime(to_qdatetime(session.reconstituted_at))
             _set_text(self.needle, session.needle)
             self.diagnosis.setCurrentIndex(max(0, self.diagnosis.findData(session.diagnosis_code)))
             self.consent.setChecked(session.consent)

@@ -15,6 +15,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from charting.domain import marking
+from charting.domain.clock import local_now
 from charting.domain.marking import ChangeRefusedError
 from charting.domain.protocol import Protocol
 from charting.domain.rules import Finding, evaluate, ftp_addition_refusal
@@ -138,7 +139,7 @@ class SessionModel(QObject):
     def findings(self) -> tuple[Finding, ...]:
         """The rule findings of the current session, refusals first (computed once per change)."""
         if self._findings is None:
-            self._findings = evaluate(self._session, self.protocol, self.settings, datetime.now())
+            self._findings = evaluate(self._session, self.protocol, self.settings, local_now())
         return self._findings
 
     def site_order(self) -> tuple[str, ...]:

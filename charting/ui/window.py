@@ -16,8 +16,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QApplication,
+    QFileDialog,
     QFrame,
     QHBoxLayout,
     QInputDialog,
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from charting.domain.clock import local_now
 from charting.domain.eligibility import age_on
 from charting.domain.people import Addendum, Injector
 from charting.domain.protocol import Protocol, ProtocolError, load_protocol
@@ -45,6 +48,7 @@ from charting.storage.repository import Repository
 from charting.ui import style
 from charting.ui.diagram import DiagramScene, DiagramView, site_menu
 from charting.ui.header_panel import HeaderPanel
+from charting.ui.printing import PdfPages, note_printer
 from charting.ui.session_model import SessionModel
 from charting.ui.signing import AddendumDialog, SignDialog, addenda_html, blockers_text
 from charting.ui.totals_panel import TotalsPanel
@@ -98,6 +102,7 @@ class MainWindow(QMainWindow):
         self.has_session = False
         self.addenda: list[Addendum] = []
         self._discard_unsaved = False
+        self.printer: QPrinter | None = None
         self.dialog: QWidget | None = None
         """The dialog or message box opened last (window-modal, not blocking)."""
         self.model = SessionModel(
@@ -406,10 +411,8 @@ class MainWindow(QMainWindow):
         self.act_new_session.setEnabled(self.patient is not None)
         self.act_copy_last.setEnabled(self.patient is not None)
         self.act_retry_save.setEnabled(self.model.unsaved)
-        self.act_print.setEnabled(False)
-        self.act_export.setEnabled(False)
-        self.act_print.setToolTip("The printed note is not wired into the window yet.")
-        self.act_export.setToolTip("The PDF note is not wired into the window yet.")
+        self.act_print.setEnabled(self.has_session)
+        self.act_export.setEnabled(self.has_session)
 
     def show_notice(self, text: str) -> None:
         """A sentence above the diagram (a refusal or a failure); empty hides it."""
@@ -639,7 +642,7 @@ class MainWindow(QMainWindow):
         if session.id is None:
             return False
         try:
-            signed = self.repo.sign_session(session.id, signer, datetime.now().replace(microsecond=0))
+            signed = self.repo.sign_session(session.id, signer, local_now())
         except StorageError as error:
             self.show_notice(str(error))
             return False
@@ -660,7 +663,7 @@ class MainWindow(QMainWindow):
         if session.id is None:
             return False
         try:
-            self.repo.add_addendum(session.id, text, author, datetime.now().replace(microsecond=0))
+            self.repo.add_addendum(session.id, text, author, local_now())
             self.addenda = self.repo.addenda(session.id)
         except StorageError as error:
             self.show_notice(str(error))
@@ -690,11 +693,57 @@ class MainWindow(QMainWindow):
         """Offer the injectors as they are now in the header."""
         self.header_panel.set_injector_names(self._injector_names())
 
+    def note_pdf(self) -> bytes | None:
+        """The open session's procedure note as PDF (a draft carries the DRAFT mark); None after a notice."""
+        if not self.has_session:
+            return None
+        from charting.documents import DocumentError, procedure_note_pdf  # reportlab loads on first print only
+
+        try:
+            return procedure_note_pdf(self.repo, self.model.session)
+        except DocumentError as error:
+            self.show_notice(str(error))
+            return None
+
     def print_note(self) -> None:
-        """Print the procedure note (not wired yet)."""
+        """A print preview of the note; its toolbar opens the system print dialog."""
+        pdf = self.note_pdf()
+        if pdf is None:
+            return
+        self.printer = note_printer(self.repo.settings.paper_size)  # the dialog does not own its printer
+        dialog = QPrintPreviewDialog(self.printer, self)
+        dialog.setWindowTitle("Print the procedure note")
+        pages = PdfPages(pdf, parent=dialog)
+        dialog.paintRequested.connect(pages.paint)
+        dialog.resize(900, 720)
+        self.dialog = dialog
+        dialog.open()
 
     def export_note(self) -> None:
-        """Export the procedure note as PDF (not wired yet)."""
+        """Ask where to save the note as PDF, then write it there."""
+        if not self.has_session:
+            return
+        session = self.model.session
+        mrn = self.patient.mrn if self.patient is not None else "note"
+        suggested = Path.home() / f"{mrn}_{session.performed_on.isoformat()}_procedure_note.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "Export the procedure note", str(suggested), "PDF (*.pdf)")
+        if path:
+            self.export_note_to(Path(path))
+
+    def export_note_to(self, path: Path) -> bool:
+        """Write the note to a file readable by its owner only; a failure is a notice, not a traceback."""
+        pdf = self.note_pdf()
+        if pdf is None:
+            return False
+        from charting.documents import DocumentError, write_private_file
+
+        try:
+            write_private_file(path, pdf)
+        except DocumentError as error:
+            self.show_notice(str(error))
+            return False
+        self.statusBar().showMessage(f"Procedure note written to {path}", 15000)
+        return True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
         if self.has_session and self.model.unsaved and not self._discard_unsaved and not self.model.retry_save():

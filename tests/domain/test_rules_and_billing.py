@@ -276,3 +276,12 @@ def test_no_accepted_session_above_a_cap_without_deviation(
     for muscle in totals.muscles:
         assert muscle.units <= muscle.cap_units
         assert muscle.sites <= muscle.cap_sites
+
+
+def test_reconstitution_age_across_naive_and_aware_times(protocol: Protocol) -> None:
+    made = datetime(2026, 11, 24, 8, 0).astimezone()
+    s = ready_session(protocol, reconstituted_at=made)
+    later_naive = made.replace(tzinfo=None) + timedelta(hours=25)
+    assert "reconstitution_old" in codes(evaluate(s, protocol, now=later_naive))
+    naive_made = ready_session(protocol, reconstituted_at=made.replace(tzinfo=None))
+    assert "reconstitution_old" not in codes(evaluate(naive_made, protocol, now=made + timedelta(hours=1)))
