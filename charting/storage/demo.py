@@ -136,7 +136,7 @@ def fill_demo(
             female = rng.random() < 0.75
             patient = repository.add_patient(
                 Patient(
-                    mrn=f"MRN{100000 + number * 37 + rng.randint(0, 36):06d}",
+                    mrn=f"{100000 + number * 37 + rng.randint(0, 36):06d}",
                     family_name=rng.choice(FAMILY_NAMES),
                     given_name=rng.choice(GIVEN_NAMES_F if female else GIVEN_NAMES_M),
                     dob=today - timedelta(days=rng.randint(20 * 365, 72 * 365)),

@@ -51,7 +51,7 @@ class TotalsPanel(QFrame):
         grid = QGridLayout()
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(2)
-        for column, text in enumerate(("", "U / protocol", "sites", "max")):
+        for column, text in enumerate(("", "units", "sites", "max")):
             title = QLabel(text)
             title.setStyleSheet(f"color: {style.MUTED.name()}")
             title.setAlignment(Qt.AlignmentFlag.AlignRight)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import html
 import logging
 import sys
 from collections.abc import Callable
@@ -70,12 +71,14 @@ def patient_line(patient: Patient | None, session: Session | None, today: date) 
     if patient is None:
         return "No patient open"
     parts = [
-        f"<b>{patient.display_name}</b>",
-        f"MRN {patient.mrn}",
+        f"<b>{html.escape(patient.display_name)}</b>",
+        f"MRN {html.escape(patient.mrn)}",
         f"DOB {patient.dob.isoformat()} ({age_on(patient.dob, today)} y)",
     ]
     if patient.allergies:
-        parts.append(f"<span style='color:{style.VERMILLION.name()}'>Allergies: {patient.allergies}</span>")
+        parts.append(
+            f"<span style='color:{style.VERMILLION.name()}'>Allergies: {html.escape(patient.allergies)}</span>"
+        )
     if session is not None:
         state = session.status.value.upper()
         colour = style.GREEN.darker(130).name() if session.signed else style.BLUE.name()
@@ -235,6 +238,7 @@ class MainWindow(QMainWindow):
         start = QVBoxLayout(self.start_page)
         start.addStretch(1)
         self.start_text = QLabel()
+        self.start_text.setTextFormat(Qt.TextFormat.PlainText)
         self.start_text.setAlignment(Qt.AlignmentFlag.AlignCenter)
         big = QFont(self.start_text.font())
         big.setPointSizeF(big.pointSizeF() * 1.4)
@@ -269,6 +273,7 @@ class MainWindow(QMainWindow):
         self.patient_bar.setFont(bar_font)
         page.addWidget(self.patient_bar)
         self.notice = QLabel()
+        self.notice.setTextFormat(Qt.TextFormat.PlainText)
         self.notice.setWordWrap(True)
         self.notice.setStyleSheet(f"color: {style.VERMILLION.name()}; font-weight: bold;")
         self.notice.hide()

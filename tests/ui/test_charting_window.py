@@ -502,3 +502,17 @@ def test_find_patient_opens_the_patient_and_starts_a_session(
     assert window.has_session and window.model.session.patient_id == patient.id
     assert window.model.session.injector == "Anna Meyer, MD"
     assert window.model.session.needle == window.protocol.needle
+
+
+def test_names_with_markup_show_as_typed(window: MainWindow, repo: Repository) -> None:
+    hostile = repo.add_patient(
+        Patient(
+            mrn="<i>9</i>", family_name="<b>Smith</b>", given_name="A & B", dob=date(1970, 1, 1), allergies="<u>x</u>"
+        )
+    )
+    assert window.new_session(hostile.id)
+    bar = window.patient_bar.text()
+    assert "&lt;B&gt;SMITH&lt;/B&gt;, A &amp; B" in bar
+    assert "&lt;u&gt;x&lt;/u&gt;" in bar
+    assert "MRN &lt;i&gt;9&lt;/i&gt;" in bar
+    assert window.notice.textFormat() is Qt.TextFormat.PlainText
