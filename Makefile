@@ -25,8 +25,8 @@ run: $(RUN_STAMP)
 
 ## make test: lint, type checks, the import contract and the whole suite, offscreen
 test: $(TEST_STAMP)
-	$(BIN)/ruff check charting tests bench main.py
-	$(BIN)/ruff format --check charting tests bench main.py
+	$(BIN)/ruff check charting tests bench tools main.py
+	$(BIN)/ruff format --check charting tests bench tools main.py
 	$(BIN)/mypy charting
 	$(BIN)/lint-imports
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
