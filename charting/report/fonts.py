@@ -23,6 +23,7 @@ from reportlab.pdfbase.ttfonts import (
     makeToUnicodeCMap,
 )
 
+from charting.report.pdfobjects import Encoded, encode, encoded_stream
 from charting.resources import font_dir
 
 SANS = "DejaVuSans"
@@ -44,24 +45,6 @@ class _SubsetPieces:
     font_file_length: int
 
 
-class _Encoded(pdfdoc.PDFObject):  # type: ignore[misc]  # reportlab ships no type hints
-    """A PDF value already formatted: written as it is."""
-
-    def __init__(self, data: bytes) -> None:
-        self.data = data
-
-    def format(self, document: Any) -> bytes:
-        return self.data
-
-
-def _stream(content: bytes, compressed: bool, **entries: Any) -> pdfdoc.PDFStream:
-    """A stream whose content is already encoded (the filters were applied when the pieces were made)."""
-    dictionary = pdfdoc.PDFDictionary(dict(entries))
-    if compressed:
-        dictionary["Filter"] = pdfdoc.PDFArray([pdfdoc.PDFName(pdfdoc.PDFZCompress.pdfname)])
-    return pdfdoc.PDFStream(dictionary, content)
-
-
 class EmbeddedFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hints
     """A TrueType font that embeds its subsets exactly as reportlab's ``TTFont`` does, reusing finished subsets."""
 
@@ -80,9 +63,10 @@ class EmbeddedFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
             pdf_font.BaseFont = pieces.base_font_name
             pdf_font.FirstChar = 0
             pdf_font.LastChar = len(subset) - 1
-            pdf_font.Widths = _Encoded(pieces.widths)
+            pdf_font.Widths = Encoded(pieces.widths)
             pdf_font.ToUnicode = doc.Reference(
-                _stream(pieces.to_unicode, bool(doc.compression)), "toUnicodeCMap:" + pieces.base_font_name
+                encoded_stream(pieces.to_unicode, compressed=bool(doc.compression)),
+                "toUnicodeCMap:" + pieces.base_font_name,
             )
             pdf_font.FontDescriptor = self._descriptor(doc, pieces)
             doc.Reference(pdf_font, internal_name)
@@ -92,7 +76,7 @@ class EmbeddedFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
     def _descriptor(self, doc: Any, pieces: _SubsetPieces) -> Any:
         face = self.face
         name = pieces.base_font_name
-        font_file = _stream(pieces.font_file, bool(doc.compression), Length1=pieces.font_file_length)
+        font_file = encoded_stream(pieces.font_file, compressed=bool(doc.compression), Length1=pieces.font_file_length)
         font_file_ref = doc.Reference(font_file, f"fontFile:{face.filename}({name})")
         descriptor = pdfdoc.PDFDictionary(
             {
@@ -117,7 +101,7 @@ def _subset_pieces(font: EmbeddedFont, number: int, subset: tuple[int, ...], com
     """Cut, measure and encode one subset of ``font`` (the slow part of embedding it)."""
     face = font.face
     name = (b"".join((SUBSETN(number), b"+", face.name, face.subfontNameX))).decode("pdfdoc")
-    widths = pdfdoc.PDFArray([face.getCharWidth(code) for code in subset]).format(pdfdoc.DummyDoc())
+    widths = encode(pdfdoc.PDFArray([face.getCharWidth(code) for code in subset]))
     to_unicode = makeToUnicodeCMap(name, list(subset)).encode("utf8")
     font_file = face.makeSubset(list(subset))
     pack = zlib.compress if compressed else bytes
@@ -136,3 +120,13 @@ def register_fonts() -> tuple[str, str, str]:
     addMapping(SANS, 0, 1, SANS)
     addMapping(SANS, 1, 1, SANS_BOLD)
     return SANS, SANS_BOLD, MONO
+
+
+def forget_subsets() -> None:
+    """Drop the finished subsets (the next document embeds its fonts from scratch)."""
+    _subset_pieces.cache_clear()
+
+
+def subset_cache_info() -> Any:
+    """Hits and misses of the finished-subset cache (``functools`` cache statistics)."""
+    return _subset_pieces.cache_info()

@@ -1,7 +1,8 @@
 """Lay out a ``ProcedureNote`` as a PDF: named styles, a page template with a header on every page, page x of y.
 
-Every text a user typed goes through ``escape`` before it reaches a ``Paragraph``. The output is deterministic:
-invariant mode (fixed document id) and the note's own creation date, so a reprint of a signed note is identical.
+Text is laid out by ``text.TextBlock``, which has no markup: what a user typed always prints as itself. The output
+is deterministic: invariant mode (fixed document id) and the note's own creation date, so a reprint of a signed
+note is identical.
 """
 
 from __future__ import annotations
@@ -11,11 +12,9 @@ import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-from xml.sax.saxutils import escape
 
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, LETTER
-from reportlab.lib.styles import ParagraphStyle, StyleSheet1
 from reportlab.lib.units import inch
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
@@ -25,25 +24,24 @@ from reportlab.platypus import (
     Frame,
     KeepTogether,
     PageTemplate,
-    Paragraph,
     Spacer,
-    Table,
-    TableStyle,
 )
 
-from charting.report.fonts import register_fonts
-from charting.report.note import DRAFT_MARK, NoteMark, ProcedureNote
-from charting.report.svg import (
+from charting.report.diagram import (
     FTP_COLOUR,
     INJECTED_COLOUR,
     NOT_GIVEN_COLOUR,
     SKIPPED_COLOUR,
     Marker,
-    SvgArt,
-    SvgError,
-    load_svg,
-    view_drawing,
+    PdfArt,
+    ViewDiagram,
+    load_art,
 )
+from charting.report.fonts import register_fonts
+from charting.report.grid import Cell, Grid
+from charting.report.note import DRAFT_MARK, NoteMark, ProcedureNote
+from charting.report.svg import SvgError
+from charting.report.text import Run, TextBlock, TextStyle
 from charting.resources import diagram_path
 
 log = logging.getLogger(__name__)
@@ -71,29 +69,27 @@ TIGHT = [
 """Table padding for dense rows."""
 
 
-def note_styles() -> StyleSheet1:
-    """The note's named paragraph styles (9 pt body, dense but clean)."""
+@dataclass(frozen=True)
+class Look:
+    """A named text style of the note: font, colour, size, leading and spacing."""
+
+    font: str
+    colour: Color
+    style: TextStyle
+
+
+def note_looks() -> dict[str, Look]:
+    """The note's named text styles (8.5 pt body, dense but clean)."""
     sans, bold, mono = register_fonts()
-    sheet = StyleSheet1()
-    sheet.add(ParagraphStyle("Body", fontName=sans, fontSize=8.5, leading=10.4))
-    sheet.add(ParagraphStyle("Small", parent=sheet["Body"], fontSize=7.5, leading=9))
-    sheet.add(ParagraphStyle("Cell", parent=sheet["Body"], fontSize=8, leading=9.4))
-    sheet.add(
-        ParagraphStyle(
-            "Section", parent=sheet["Body"], fontName=bold, fontSize=9, leading=11, textColor=ACCENT, spaceBefore=4
-        )
-    )
-    sheet.add(ParagraphStyle("Mono", parent=sheet["Body"], fontName=mono, fontSize=7, leading=9))
-    sheet.add(
-        ParagraphStyle("Draft", parent=sheet["Body"], fontName=bold, fontSize=10, leading=12, textColor=DRAFT_RED)
-    )
-    sheet.add(ParagraphStyle("Signature", parent=sheet["Body"], fontName=bold, fontSize=9, leading=11))
-    return sheet
-
-
-def text(value: str) -> str:
-    """User text made safe for a Paragraph: <, > and & print as themselves; line breaks are kept."""
-    return escape(value).replace("\n", "<br/>")
+    return {
+        "Body": Look(sans, BLACK, TextStyle(8.5, 10.4)),
+        "Small": Look(sans, BLACK, TextStyle(7.5, 9)),
+        "Cell": Look(sans, BLACK, TextStyle(8, 9.4)),
+        "Section": Look(bold, ACCENT, TextStyle(9, 11, space_before=4)),
+        "Mono": Look(mono, BLACK, TextStyle(7, 9)),
+        "Draft": Look(bold, DRAFT_RED, TextStyle(10, 12)),
+        "Signature": Look(bold, BLACK, TextStyle(9, 11)),
+    }
 
 
 @dataclass(frozen=True)
@@ -226,16 +222,22 @@ class _Builder:
     def __init__(self, note: ProcedureNote, width: float) -> None:
         self.note = note
         self.width = width
-        self.styles = note_styles()
+        self.looks = note_looks()
+        self.sans, self.bold, _ = register_fonts()
 
-    def p(self, markup: str, style: str = "Body") -> Paragraph:
-        return Paragraph(markup, self.styles[style])
+    def p(self, *parts: str | Run, style: str = "Body") -> TextBlock:
+        """A block of literal text in a named style; a ``Run`` part keeps its own font and colour."""
+        look = self.looks[style]
+        runs = [part if isinstance(part, Run) else Run(part, look.font, look.colour) for part in parts]
+        return TextBlock(runs, look.style)
 
-    def table(self, rows: Sequence[Sequence[Any]], widths: Sequence[float], **options: Any) -> Table:
+    def labelled(self, label: str, value: str, style: str = "Body") -> TextBlock:
+        """'Label: value' with the label in bold."""
+        return self.p(Run(f"{label} ", self.bold, self.looks[style].colour), value, style=style)
+
+    def table(self, rows: Sequence[Sequence[Cell]], widths: Sequence[float]) -> Grid:
         """A table whose plain-text cells, even empty ones, use the embedded font."""
-        table = Table(rows, colWidths=list(widths), **options)
-        table.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), register_fonts()[0])]))
-        return table
+        return Grid(rows, widths, [("FONTNAME", (0, 0), (-1, -1), self.sans)])
 
     def font(
         self,
@@ -255,34 +257,30 @@ class _Builder:
             ("TEXTCOLOR", start, end, colour),
         ]
 
-    def section(self, title: str) -> Paragraph:
-        return self.p(escape(title), "Section")
+    def section(self, title: str) -> TextBlock:
+        return self.p(title, style="Section")
 
-    def pairs(self, items: Sequence[tuple[str, str]], columns: int = 2, key_width: float = 78) -> Table:
+    def pairs(self, items: Sequence[tuple[str, str]], columns: int = 2, key_width: float = 78) -> Grid:
         """Key/value pairs in ``columns`` side-by-side columns, filled down then across, each column on its own."""
         per_column = -(-len(items) // columns)
         column_width = self.width / columns
         cells = []
         for c in range(columns):
             mine = items[c * per_column : (c + 1) * per_column]
-            rows: list[list[Flowable | str]] = [[key, self.p(text(value), "Cell")] for key, value in mine]
+            rows: list[list[Flowable | str]] = [[key, self.p(value, style="Cell")] for key, value in mine]
             column = self.table(rows or [["", ""]], [key_width, column_width - key_width])
-            column.setStyle(
-                TableStyle(
-                    [
-                        *TIGHT,
-                        *self.font((0, 0), (0, -1), bold=True, size=7.5, colour=MUTED),
-                        ("TOPPADDING", (0, 0), (0, -1), 1.2),
-                        ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                    ]
-                )
+            column.set_style(
+                [
+                    *TIGHT,
+                    *self.font((0, 0), (0, -1), bold=True, size=7.5, colour=MUTED),
+                    ("TOPPADDING", (0, 0), (0, -1), 1.2),
+                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                    ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ]
             )
             cells.append(column)
         table = self.table([cells], [column_width] * columns)
-        table.setStyle(
-            TableStyle([*TIGHT, ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
-        )
+        table.set_style([*TIGHT, ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
         return table
 
     def visit(self) -> list[Flowable]:
@@ -317,7 +315,7 @@ class _Builder:
         for view in n.views:
             markers = [_marker(mark) for mark in n.marks if mark.view == view.id]
             label = view.label
-            drawing = view_drawing(
+            drawing = ViewDiagram(
                 _art(view.diagram),
                 markers,
                 label=label,
@@ -328,17 +326,21 @@ class _Builder:
             )
             cells.append(drawing)
         table = self.table([cells], [each + gap] * (len(cells) - 1) + [each])
-        table.setStyle(TableStyle([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)]))
-        legend = (
-            f'<font color="{_hex(INJECTED_COLOUR)}">\u25cf</font> injected (units inside)   '
-            f'<font color="{_hex(FTP_COLOUR)}">\u25c6</font> follow-the-pain   '
-            f'<font color="{_hex(SKIPPED_COLOUR)}">\u2298</font> skipped   '
-            f'<font color="{_hex(NOT_GIVEN_COLOUR)}">\u25cb</font> not given   '
-            "(L and R: the patient's left and right)"
+        table.set_style([("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
+        legend = self.p(
+            Run("\u25cf", self.sans, INJECTED_COLOUR),
+            " injected (units inside) ",
+            Run("\u25c6", self.sans, FTP_COLOUR),
+            " follow-the-pain ",
+            Run("\u2298", self.sans, SKIPPED_COLOUR),
+            " skipped ",
+            Run("\u25cb", self.sans, NOT_GIVEN_COLOUR),
+            " not given (L and R: the patient's left and right)",
+            style="Small",
         )
-        return [self.section("Injection sites"), table, self.p(legend, "Small")]
+        return [self.section("Injection sites"), table, legend]
 
-    def muscles(self) -> Table:
+    def muscles(self) -> Grid:
         n = self.note
         rows: list[list[str]] = [["Muscle", "Left", "Right", "Midline", "Total", "Protocol"]]
         for row in (*n.muscle_rows, n.total_row):
@@ -346,28 +348,26 @@ class _Builder:
             rows.append([name, row.left, row.right, row.midline, row.total, row.protocol])
         widths = [0.3, 0.13, 0.13, 0.13, 0.15, 0.16]
         total_width = self.width * 0.64
-        table = self.table(rows, [w * total_width for w in widths], repeatRows=1)
-        table.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-                    *self.font((0, 1), (-1, -2)),
-                    *self.font((0, 0), (-1, 0), bold=True, colour=ACCENT),
-                    *self.font((0, -1), (-1, -1), bold=True, colour=ACCENT),
-                    ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-                    ("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT),
-                    ("ROWBACKGROUNDS", (0, 1), (-1, -2), [None, SHADE]),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-                ]
-            )
+        table = self.table(rows, [w * total_width for w in widths])
+        table.set_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+                *self.font((0, 1), (-1, -2)),
+                *self.font((0, 0), (-1, 0), bold=True, colour=ACCENT),
+                *self.font((0, -1), (-1, -1), bold=True, colour=ACCENT),
+                ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+                ("LINEABOVE", (0, -1), (-1, -1), 0.8, ACCENT),
+                ("ROWBACKGROUNDS", (0, 1), (-1, -2), [None, SHADE]),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("TOPPADDING", (0, 0), (-1, -1), 1),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
         )
         return table
 
-    def totals(self) -> Table:
+    def totals(self) -> Grid:
         n = self.note
         rows = [
             ["Units administered", n.units_administered, ""],
@@ -376,37 +376,33 @@ class _Builder:
             ["Volume injected", n.volume, ""],
         ]
         table = self.table(rows, [self.width * 0.16, self.width * 0.07, self.width * 0.11])
-        table.setStyle(
-            TableStyle(
-                [
-                    *TIGHT,
-                    *self.font((0, 0), (0, -1), bold=True, size=7.5, colour=MUTED),
-                    *self.font((1, 0), (1, -1)),
-                    *self.font((1, 0), (1, 1), bold=True),
-                    *self.font((2, 0), (2, -1), size=7.5, colour=MUTED),
-                    ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                ]
-            )
+        table.set_style(
+            [
+                *TIGHT,
+                *self.font((0, 0), (0, -1), bold=True, size=7.5, colour=MUTED),
+                *self.font((1, 0), (1, -1)),
+                *self.font((1, 0), (1, 1), bold=True),
+                *self.font((2, 0), (2, -1), size=7.5, colour=MUTED),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+            ]
         )
         return table
 
-    def billing(self) -> Table:
+    def billing(self) -> Grid:
         n = self.note
         rows = [["Code", "Units", "Bills"]] + [[line.code, line.units, line.meaning] for line in n.billing]
         table = self.table(rows, [self.width * 0.1, self.width * 0.06, self.width * 0.18])
-        table.setStyle(
-            TableStyle(
-                [
-                    *TIGHT,
-                    *self.font((0, 0), (-1, 0), bold=True, colour=ACCENT),
-                    *self.font((0, 1), (1, -1), bold=True),
-                    *self.font((2, 1), (2, -1), size=7.5),
-                    ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-                    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-                ]
-            )
+        table.set_style(
+            [
+                *TIGHT,
+                *self.font((0, 0), (-1, 0), bold=True, colour=ACCENT),
+                *self.font((0, 1), (1, -1), bold=True),
+                *self.font((2, 1), (2, -1), size=7.5),
+                ("ALIGN", (1, 0), (1, -1), "RIGHT"),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+            ]
         )
         return table
 
@@ -419,15 +415,13 @@ class _Builder:
             self.billing(),
         ]
         table = self.table([[left, right]], [self.width * 0.64, self.width * 0.36])
-        table.setStyle(
-            TableStyle(
-                [
-                    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 0),
-                    ("LEFTPADDING", (1, 0), (1, 0), 10),
-                ]
-            )
+        table.set_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("LEFTPADDING", (1, 0), (1, 0), 10),
+            ]
         )
         return [table]
 
@@ -435,71 +429,70 @@ class _Builder:
         n = self.note
         out: list[Flowable] = [self.section("Follow-the-pain, skipped sites and deviations")]
         ftp = "; ".join(n.ftp_sites) if n.ftp_sites else "none"
-        out.append(self.p(f"<b>Follow-the-pain sites:</b> {text(ftp)}"))
+        out.append(self.labelled("Follow-the-pain sites:", ftp))
         skipped = "; ".join(n.skipped_sites) if n.skipped_sites else "none"
-        out.append(self.p(f"<b>Skipped sites:</b> {text(skipped)}"))
+        out.append(self.labelled("Skipped sites:", skipped))
         deviations = " ".join(n.deviations) if n.deviations else "none"
-        out.append(self.p(f"<b>Deviations from the protocol:</b> {text(deviations)}"))
+        out.append(self.labelled("Deviations from the protocol:", deviations))
         if n.deviation_reason:
-            out.append(self.p(f"<b>Deviation reason recorded:</b> {text(n.deviation_reason)}"))
+            out.append(self.labelled("Deviation reason recorded:", n.deviation_reason))
         return out
 
     def outcomes(self) -> list[Flowable]:
         n = self.note
         head: list[Flowable | str] = [key for key, _ in n.outcomes]
-        values: list[Flowable | str] = [self.p(text(value), "Cell") for _, value in n.outcomes]
-        sans, bold, _ = register_fonts()
-        widths = [max(stringWidth(key, bold, 8), stringWidth(value, sans, 8)) + 12 for key, value in n.outcomes]
+        values: list[Flowable | str] = [self.p(value, style="Cell") for _, value in n.outcomes]
+        widths = [
+            max(stringWidth(key, self.bold, 8), stringWidth(value, self.sans, 8)) + 12 for key, value in n.outcomes
+        ]
         table = self.table([head, values], [self.width * w / sum(widths) for w in widths])
-        table.setStyle(
-            TableStyle(
-                [
-                    *TIGHT,
-                    *self.font((0, 0), (-1, 0), bold=True, colour=ACCENT),
-                    ("TOPPADDING", (0, 0), (-1, 0), 1.5),
-                    ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
-                ]
-            )
+        table.set_style(
+            [
+                *TIGHT,
+                *self.font((0, 0), (-1, 0), bold=True, colour=ACCENT),
+                ("TOPPADDING", (0, 0), (-1, 0), 1.5),
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
+            ]
         )
         events = "; ".join(n.adverse_events) if n.adverse_events else "none recorded"
-        instructions = "  ".join(f"\u2022 {text(line)}" for line in n.instructions)
+        instructions = " ".join(f"\u2022 {line}" for line in n.instructions)
         return [
             self.section("Outcomes at this visit (last 28-30 days)"),
             table,
-            self.p(f"<b>Response against baseline:</b> {text(n.response)}"),
-            self.p(f"<b>Adverse events:</b> {text(events)}", "Body"),
-            self.p(f"<b>Post-procedure instructions given:</b> {instructions}", "Body"),
-            self.p(f"<b>Interval:</b> {text(n.interval)} <b>Next session due:</b> {text(n.next_due)}", "Body"),
+            self.labelled("Response against baseline:", n.response),
+            self.labelled("Adverse events:", events),
+            self.labelled("Post-procedure instructions given:", instructions),
+            self.p(
+                Run("Interval: ", self.bold, BLACK),
+                f"{n.interval} ",
+                Run("Next session due: ", self.bold, BLACK),
+                n.next_due,
+            ),
         ]
 
     def signature(self) -> list[Flowable]:
         n = self.note
         out: list[Flowable] = []
         if n.comments:
-            out.append(self.p(f"<b>Comments:</b> {text(n.comments)}"))
+            out.append(self.labelled("Comments:", n.comments))
         if n.is_draft:
-            block: list[Flowable] = [self.p(escape(DRAFT_MARK), "Draft")]
+            block: list[Flowable] = [self.p(DRAFT_MARK, style="Draft")]
         else:
             block = [
-                self.p(text(n.signature), "Signature"),
-                self.p(f"Content SHA-256: {escape(n.content_sha256)}", "Mono"),
+                self.p(n.signature, style="Signature"),
+                self.p(f"Content SHA-256: {n.content_sha256}", style="Mono"),
             ]
         box = self.table([[block]], [self.width])
-        box.setStyle(
-            TableStyle(
-                [
-                    ("BOX", (0, 0), (-1, -1), 0.8, DRAFT_RED if n.is_draft else ACCENT),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 5),
-                    ("TOPPADDING", (0, 0), (-1, -1), 3),
-                    ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
-                ]
-            )
+        box.set_style(
+            [
+                ("BOX", (0, 0), (-1, -1), 0.8, DRAFT_RED if n.is_draft else ACCENT),
+                ("LEFTPADDING", (0, 0), (-1, -1), 5),
+                ("TOPPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
+            ]
         )
         out += [Spacer(1, 4), box]
-        addenda = [
-            self.p(f"<b>{text(addendum.written_at)}, {text(addendum.author)}:</b> {text(addendum.text)}")
-            for addendum in n.addenda
-        ]
+        addenda = [self.labelled(f"{addendum.written_at}, {addendum.author}:", addendum.text) for addendum in n.addenda]
         if addenda:
             out += [KeepTogether([self.section("Addenda after signing"), addenda[0]]), *addenda[1:]]
         return out
@@ -517,17 +510,13 @@ class _Builder:
         ]
 
 
-def _art(file_name: str) -> SvgArt | None:
+def _art(file_name: str) -> PdfArt | None:
     """The view's art, or None (the view prints as a labelled frame with its markers) when it cannot be used."""
     try:
-        return load_svg(diagram_path(file_name))
+        return load_art(diagram_path(file_name))
     except (OSError, SvgError) as error:
         log.warning("The diagram %s cannot be drawn; the note shows the markers without it: %s", file_name, error)
         return None
-
-
-def _hex(colour: Color) -> str:
-    return "#" + str(colour.hexval())[2:]
 
 
 def _marker(mark: NoteMark) -> Marker:

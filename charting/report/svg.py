@@ -3,8 +3,8 @@
 The subset is the diagram art contract: ``svg``, ``g``, ``path`` (M L H V C Q Z, absolute or relative),
 ``ellipse``, ``circle``, ``line``, ``polyline``, ``polygon``, ``rect`` and ``text``, styled only by presentation
 attributes, colours as ``#rrggbb`` or ``none``. Anything else is refused with an ``SvgError`` that names it, so
-the art and the printed note can never silently differ. Shapes come out in a y-up space of the viewBox's size,
-ready to be scaled into a ``Drawing``; the markers of a view are drawn on top at the protocol coordinates.
+the art and the printed note can never silently differ. Shapes come out in a y-up space of the viewBox's size;
+``diagram`` compiles them to PDF operators and draws each view's markers on top at the protocol coordinates.
 """
 
 from __future__ import annotations
@@ -12,18 +12,16 @@ from __future__ import annotations
 import math
 import re
 import xml.etree.ElementTree as ET
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from reportlab.graphics.shapes import (
     Circle,
-    Drawing,
     Ellipse,
     Group,
     Line,
-    Polygon,
     Rect,
     Shape,
     String,
@@ -345,101 +343,3 @@ def load_svg(path: Path) -> SvgArt | None:
     except FileNotFoundError:
         return None
     return _load(str(path), mtime)
-
-
-# Markers: the window's visual language (ux.md), Okabe-Ito colours; shape carries the meaning.
-MARKER_RADIUS = 15.0
-MARKER_FONT_SIZE = 15.0
-INJECTED_COLOUR = HexColor("#0072B2")
-FTP_COLOUR = HexColor("#D55E00")
-SKIPPED_COLOUR = HexColor("#444444")
-NOT_GIVEN_COLOUR = HexColor("#888888")
-WHITE = HexColor("#FFFFFF")
-LABEL_COLOUR = HexColor("#222222")
-FRAME_COLOUR = HexColor("#BBBBBB")
-
-
-@dataclass(frozen=True)
-class Marker:
-    """A marker to draw on a view, in the view's SVG coordinates (y down)."""
-
-    x: float
-    y: float
-    label: str
-    state: str
-    """``injected``, ``ftp``, ``skipped`` or ``not_given``."""
-
-
-def marker_shapes(marker: Marker, height: float) -> Group:
-    """The shapes of one marker in the y-up space of a view ``height`` high."""
-    _, bold, _ = register_fonts()
-    x, y, r = marker.x, height - marker.y, MARKER_RADIUS
-    group = Group()
-    if marker.state == "ftp":
-        group.add(
-            Polygon(
-                [x, y + r * 1.3, x + r * 1.3, y, x, y - r * 1.3, x - r * 1.3, y],
-                fillColor=FTP_COLOUR,
-                strokeColor=WHITE,
-                strokeWidth=1.5,
-            )
-        )
-    elif marker.state == "injected":
-        group.add(Circle(x, y, r, fillColor=INJECTED_COLOUR, strokeColor=WHITE, strokeWidth=1.5))
-    elif marker.state == "skipped":
-        group.add(Circle(x, y, r, fillColor=WHITE, strokeColor=SKIPPED_COLOUR, strokeWidth=2.5))
-        offset = r * math.sqrt(0.5)
-        group.add(Line(x - offset, y - offset, x + offset, y + offset, strokeColor=SKIPPED_COLOUR, strokeWidth=2.5))
-    else:
-        group.add(Circle(x, y, r * 0.7, fillColor=None, strokeColor=NOT_GIVEN_COLOUR, strokeWidth=2))
-    if marker.label and marker.state in ("injected", "ftp"):
-        group.add(
-            String(
-                x,
-                y - MARKER_FONT_SIZE * 0.36,
-                marker.label,
-                fontName=bold,
-                fontSize=MARKER_FONT_SIZE if len(marker.label) < 3 else MARKER_FONT_SIZE * 0.75,
-                fillColor=WHITE,
-                textAnchor="middle",
-            )
-        )
-    return group
-
-
-def view_drawing(
-    art: SvgArt | None,
-    markers: Iterable[Marker],
-    *,
-    label: str,
-    width: float,
-    height: float,
-    points_wide: float,
-    sides: tuple[str, str] = ("", ""),
-) -> Drawing:
-    """A vector drawing of one view, ``points_wide`` wide: the art (which carries its own labels) and the markers.
-
-    When the art is missing the view is drawn as a frame with its ``label`` and the patient's ``sides`` letters
-    at the viewer's left and right edges ('R', 'L'); ``width`` and ``height`` are then its coordinate space.
-    """
-    _, bold, _ = register_fonts()
-    view_width, view_height = (art.width, art.height) if art is not None else (width, height)
-    scale = points_wide / view_width
-    content = Group()
-    content.add(Rect(0, 0, view_width, view_height, fillColor=None, strokeColor=FRAME_COLOUR, strokeWidth=1.0 / scale))
-    if art is not None:
-        content.add(art.group)
-    for marker in markers:
-        content.add(marker_shapes(marker, view_height))
-    if art is None:
-        # Without the art, the view still says what it is and which side is which.
-        content.add(String(8, view_height - 24, label, fontName=bold, fontSize=20, fillColor=LABEL_COLOUR))
-        for letter, x, anchor in ((sides[0], 8, "start"), (sides[1], view_width - 8, "end")):
-            if letter:
-                content.add(
-                    String(x, 10, letter, fontName=bold, fontSize=22, fillColor=LABEL_COLOUR, textAnchor=anchor)
-                )
-    content.transform = (scale, 0, 0, scale, 0, 0)
-    drawing = Drawing(points_wide, view_height * scale, initialFontName=register_fonts()[0])
-    drawing.add(content)
-    return drawing

@@ -16,6 +16,7 @@ from charting.domain import marking
 from charting.domain.people import Addendum
 from charting.domain.protocol import Protocol
 from charting.domain.session import Patient
+from charting.report import fonts
 from charting.report.render import render_note
 from tests.report.notes import (
     HOSTILE,
@@ -196,6 +197,13 @@ def test_same_input_gives_the_same_bytes_dated_by_the_signature(protocol: Protoc
     assert metadata.creation_date == datetime(2026, 1, 12, 10, 32, tzinfo=UTC)
     other = render_note(note_of(protocol, signed(session(protocol))))
     assert other != first
+
+
+def test_reused_fonts_and_art_give_the_bytes_of_a_fresh_process(protocol: Protocol) -> None:
+    note = note_of(protocol, signed(with_ftp(protocol, session(protocol))))
+    warm = render_note(note)
+    fonts.forget_subsets()
+    assert render_note(note) == warm
 
 
 @pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")

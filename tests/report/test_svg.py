@@ -5,20 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from reportlab.graphics.shapes import Circle, Ellipse, Group, Line, Polygon, Rect, String
+from reportlab.graphics.shapes import Circle, Ellipse, Group, Line, Rect, String
 from reportlab.graphics.shapes import Path as PathShape
 
 from charting.domain.protocol import Protocol
-from charting.report.svg import (
-    FTP_COLOUR,
-    INJECTED_COLOUR,
-    Marker,
-    SvgError,
-    load_svg,
-    marker_shapes,
-    parse_svg,
-    view_drawing,
-)
+from charting.report.svg import SvgError, load_svg, parse_svg
 from charting.resources import diagram_path
 
 
@@ -169,35 +160,3 @@ def test_missing_art_is_none_and_cached_art_is_reused(tmp_path: Path) -> None:
     file = tmp_path / "art.svg"
     file.write_text(svg('<circle cx="1" cy="1" r="1"/>'), encoding="utf-8")
     assert load_svg(file) is load_svg(file)
-
-
-def test_markers_speak_the_window_language() -> None:
-    injected = marker_shapes(Marker(100, 100, "5", "injected"), 300).contents
-    assert isinstance(injected[0], Circle)
-    assert injected[0].fillColor == INJECTED_COLOUR
-    assert (injected[0].cx, injected[0].cy) == (100, 200)
-    assert isinstance(injected[1], String) and injected[1].text == "5"
-    ftp = marker_shapes(Marker(100, 100, "5", "ftp"), 300).contents
-    assert isinstance(ftp[0], Polygon)
-    assert ftp[0].fillColor == FTP_COLOUR
-    skipped = marker_shapes(Marker(100, 100, "", "skipped"), 300).contents
-    assert [type(shape) for shape in skipped] == [Circle, Line]
-    not_given = marker_shapes(Marker(100, 100, "", "not_given"), 300).contents
-    assert not_given[0].fillColor is None
-
-
-def test_view_drawing_scales_the_view_to_its_width() -> None:
-    art = parse_svg(svg('<circle cx="200" cy="150" r="100"/>'))
-    drawing = view_drawing(
-        art, [Marker(10, 10, "5", "injected")], label="FRONT", width=400, height=300, points_wide=100
-    )
-    assert (drawing.width, drawing.height) == (100, 75)
-    (content,) = drawing.contents
-    assert isinstance(content, Group)
-    assert content.transform == (0.25, 0, 0, 0.25, 0, 0)
-    assert strings(content) == ["5"], "the art carries the view label; the drawing adds only the marker's units"
-
-
-def test_view_drawing_without_art_labels_the_frame() -> None:
-    drawing = view_drawing(None, [], label="BACK", width=400, height=300, points_wide=200, sides=("L", "R"))
-    assert strings(drawing.contents[0]) == ["BACK", "L", "R"]

@@ -1,0 +1,164 @@
+"""The diagram views: art compiled once to PDF forms, drawn as reportlab's renderer draws it, markers on top."""
+
+from __future__ import annotations
+
+import io
+import shutil
+import subprocess
+import zlib
+from pathlib import Path
+
+import pytest
+from PIL import Image, ImageChops
+from pypdf import PdfReader
+from reportlab.graphics import renderPDF
+from reportlab.graphics.shapes import Drawing, Group
+from reportlab.pdfbase.pdfmetrics import stringWidth
+from reportlab.pdfgen.canvas import Canvas
+
+from charting.domain.protocol import Protocol
+from charting.report.diagram import (
+    Form,
+    Marker,
+    PdfArt,
+    Text,
+    ViewDiagram,
+    compile_art,
+    load_art,
+    marker_operators,
+)
+from charting.report.svg import load_svg, parse_svg
+from charting.resources import diagram_path
+
+
+def svg(body: str) -> str:
+    return f'<svg xmlns="http://www.w3.org/2000/svg" width="400" height="300" viewBox="0 0 400 300">{body}</svg>'
+
+
+def form_operators(form: Form) -> str:
+    return zlib.decompress(form.content).decode("latin-1")
+
+
+def draw_view(view: ViewDiagram) -> bytes:
+    """One view alone on a page, as a PDF."""
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(view.width, view.height), invariant=1)
+    view.wrapOn(canvas, view.width, view.height)
+    view.drawOn(canvas, 0, 0)
+    canvas.showPage()
+    canvas.save()
+    return buffer.getvalue()
+
+
+def raster(pdf: bytes, folder: Path, name: str) -> Image.Image:
+    source = folder / f"{name}.pdf"
+    source.write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(source), str(folder / name)], check=True)
+    with Image.open(folder / f"{name}.png") as image:
+        return image.convert("L")
+
+
+def test_shapes_become_one_form_and_text_stays_text() -> None:
+    art = compile_art(
+        parse_svg(
+            svg(
+                '<circle cx="200" cy="100" r="10" fill="#0072b2" fill-opacity="0.5"/>'
+                '<path d="M0 0 L10 0 L10 10" fill="#ff0000" stroke="#000000"/>'
+                '<text x="200" y="20" font-size="10" text-anchor="middle" fill="#222222">FRONT</text>'
+            )
+        )
+    )
+    form, text = art.steps
+    assert isinstance(form, Form) and isinstance(text, Text)
+    operators = form_operators(form)
+    assert "0 .447059 .698039 rg" in operators, "the circle's fill"
+    assert " c " in operators, "circles are Bezier curves: vector"
+    assert "/a2 gs" in operators, "half opacity is a graphics state of the form"
+    assert b"/ca .5" in form.resources
+    # An open path that is filled and stroked: filled as if closed, stroked open (SVG's rule).
+    assert operators.rstrip().endswith("f n 0 300 m 10 300 l 10 290 l S")
+    assert (text.text, text.font, text.y) == ("FRONT", "DejaVuSans", 280)
+    assert text.x == pytest.approx(200 - stringWidth("FRONT", "DejaVuSans", 10) / 2), "anchored at its middle"
+
+
+def test_a_form_is_named_by_its_content() -> None:
+    one = compile_art(parse_svg(svg('<circle cx="1" cy="1" r="1"/>'))).steps[0]
+    same = compile_art(parse_svg(svg('<circle cx="1" cy="1" r="1"/>'))).steps[0]
+    other = compile_art(parse_svg(svg('<circle cx="2" cy="1" r="1"/>'))).steps[0]
+    assert isinstance(one, Form) and isinstance(same, Form) and isinstance(other, Form)
+    assert one.name == same.name != other.name
+
+
+def test_missing_art_is_none_and_compiled_art_is_reused(tmp_path: Path) -> None:
+    assert load_art(tmp_path / "nothing.svg") is None
+    file = tmp_path / "art.svg"
+    file.write_text(svg('<circle cx="1" cy="1" r="1"/>'), encoding="utf-8")
+    first = load_art(file)
+    assert isinstance(first, PdfArt)
+    assert load_art(file) is first
+
+
+@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
+@pytest.mark.parametrize("view", ["front", "left", "right", "back"])
+def test_the_shipped_art_looks_as_reportlab_draws_it(protocol: Protocol, view: str, tmp_path: Path) -> None:
+    """The compiled forms against reportlab's own renderer of the same shapes: the same picture."""
+    path = diagram_path(protocol.view(view).diagram)
+    shapes, compiled = load_svg(path), load_art(path)
+    assert shapes is not None and compiled is not None
+    scale = 200 / shapes.width
+    content = Group(shapes.group)
+    content.transform = (scale, 0, 0, scale, 0, 0)
+    drawing = Drawing(200, shapes.height * scale)
+    drawing.add(content)
+    buffer = io.BytesIO()
+    canvas = Canvas(buffer, pagesize=(drawing.width, drawing.height), invariant=1)
+    renderPDF.draw(drawing, canvas, 0, 0)
+    canvas.showPage()
+    canvas.save()
+    ours = ViewDiagram(compiled, [], label="", width=0, height=0, points_wide=200)
+    reference = raster(buffer.getvalue(), tmp_path, "reportlab")
+    drawn = raster(draw_view(ours), tmp_path, "ours")
+    assert reference.size == drawn.size
+    # Ours adds the light grey frame round the view; apart from it and anti-aliasing, the pixels agree.
+    inside = (4, 4, reference.size[0] - 4, reference.size[1] - 4)
+    difference = ImageChops.difference(reference.crop(inside), drawn.crop(inside)).point(lambda v: 255 if v > 40 else 0)
+    changed = difference.histogram()[255]
+    assert changed < 0.002 * difference.size[0] * difference.size[1]
+
+
+def test_view_pdf_is_vector_with_markers_and_their_units(protocol: Protocol) -> None:
+    art = load_art(diagram_path(protocol.view("back").diagram))
+    markers = [
+        Marker(100, 100, "5", "injected"),
+        Marker(150, 100, "10", "ftp"),
+        Marker(200, 100, "", "skipped"),
+        Marker(250, 100, "", "not_given"),
+    ]
+    pdf = draw_view(ViewDiagram(art, markers, label="BACK", width=400, height=300, points_wide=200))
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    xobjects = page["/Resources"]["/XObject"]
+    assert all(xobject.get_object()["/Subtype"] == "/Form" for xobject in xobjects.values())
+    text = page.extract_text()
+    assert "BACK" in text and "5" in text and "10" in text
+    content = page.get_contents().get_data().decode("latin-1")
+    assert "0 .447059 .698039 rg" in content, "injected: blue"
+    assert ".835294 .368627 0 rg" in content, "follow-the-pain: vermillion"
+
+
+def test_markers_speak_the_window_language() -> None:
+    operators = marker_operators([Marker(100, 100, "5", "injected")], 300)
+    assert operators.startswith("q 1 0 0 1 100 200 cm 0 .447059 .698039 rg 1 1 1 RG")
+    assert operators.endswith("B Q")
+    ftp = marker_operators([Marker(100, 100, "5", "ftp")], 300)
+    assert "n 0 19.5 m 19.5 0 l 0 -19.5 l -19.5 0 l h B" in ftp, "a diamond"
+    skipped = marker_operators([Marker(100, 100, "", "skipped")], 300)
+    assert skipped.count(" S") == 1 and ".266667 .266667 .266667 RG" in skipped, "a struck-through ring"
+    not_given = marker_operators([Marker(100, 100, "", "not_given")], 300)
+    assert " rg" not in not_given and not_given.endswith("S Q"), "an empty ring"
+
+
+def test_view_without_art_labels_the_frame() -> None:
+    view = ViewDiagram(None, [], label="BACK", width=400, height=300, points_wide=200, sides=("L", "R"))
+    assert (view.width, view.height) == (200, 150)
+    text = PdfReader(io.BytesIO(draw_view(view))).pages[0].extract_text()
+    assert "BACK" in text and "L" in text and "R" in text
