@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -12,9 +11,8 @@ from pathlib import Path
 from typing import TextIO
 
 from charting import __version__
-from charting.documents import DocumentError, procedure_note_pdf, write_private_file
+from charting.documents import DocumentError, file_stem, procedure_note_pdf, write_private_file
 from charting.domain.protocol import Protocol, ProtocolError, load_protocol
-from charting.domain.session import Session
 from charting.resources import protocol_path
 from charting.storage import Repository, StorageError, open_database
 from charting.storage.backup import backup_database
@@ -29,6 +27,10 @@ EXIT_USAGE = 2
 
 class CommandError(Exception):
     """A failure the user can act on; the message is printed as it is, without a traceback."""
+
+
+USER_FACING_ERRORS = (CommandError, StorageError, DocumentError)
+"""Failures whose message is one sentence for the user: printed on stderr, never as a traceback."""
 
 
 @dataclass
@@ -56,11 +58,8 @@ CLI_ACTOR = "charting command line"
 
 
 def open_repository(ctx: Context, *, create: bool = False) -> Repository:
-    """The repository on ``ctx.db_path`` (made only when ``create``); a StorageError becomes a CommandError."""
-    try:
-        return Repository(open_database(ctx.db_path, create=create), actor=CLI_ACTOR, protocol=ctx.protocol())
-    except StorageError as error:
-        raise CommandError(str(error)) from error
+    """The repository on ``ctx.db_path`` (the file is made only when ``create``)."""
+    return Repository(open_database(ctx.db_path, create=create), actor=CLI_ACTOR, protocol=ctx.protocol())
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -223,20 +222,14 @@ def cmd_recall(ctx: Context) -> int:
 
 def cmd_backup(ctx: Context) -> int:
     """Write a consistent copy of the database to a new file."""
-    try:
-        target = backup_database(ctx.db_path, Path(ctx.args.output))
-    except StorageError as error:
-        raise CommandError(str(error)) from error
+    target = backup_database(ctx.db_path, Path(ctx.args.output))
     ctx.out.write(f"Backed up {ctx.db_path} to {target}.\n")
     return EXIT_OK
 
 
 def cmd_check(ctx: Context) -> int:
     """Report integrity, foreign keys, schema version and signed-session hashes; non-zero when anything is wrong."""
-    try:
-        report = check_database(open_repository(ctx))
-    except StorageError as error:
-        raise CommandError(str(error)) from error
+    report = check_database(open_repository(ctx))
     w = ctx.out.write
     w(f"Integrity: {'ok' if not report.integrity else 'FAILED'}\n")
     for line in report.integrity:
@@ -263,10 +256,7 @@ def cmd_demo(ctx: Context) -> int:
     if ctx.args.patients < 1:
         raise CommandError("--patients must be at least 1.")
     repository = open_repository(ctx, create=True)
-    try:
-        result = fill_demo(repository, patients=ctx.args.patients, seed=ctx.args.seed)
-    except StorageError as error:
-        raise CommandError(str(error)) from error
+    result = fill_demo(repository, patients=ctx.args.patients, seed=ctx.args.seed)
     ctx.out.write(
         f"Filled {ctx.db_path} with {result.patients} made-up patients, {result.signed} signed sessions, "
         f"{result.drafts} drafts and {result.addenda} addenda.\n"
@@ -289,13 +279,6 @@ def add_export_pdf_command(commands: argparse._SubParsersAction[argparse.Argumen
     export.set_defaults(handler=cmd_export_pdf)
 
 
-def _export(repository: Repository, session: Session, paper: str, path: Path) -> None:
-    try:
-        write_private_file(path, procedure_note_pdf(repository, session, paper=paper))
-    except DocumentError as error:
-        raise CommandError(str(error)) from error
-
-
 def cmd_export_pdf(ctx: Context) -> int:
     """Write one session's note to ``-o FILE``, or each signed note of a patient into ``--out-dir DIR``."""
     args = ctx.args
@@ -305,45 +288,42 @@ def cmd_export_pdf(ctx: Context) -> int:
         raise CommandError("Say which folder to write the notes into: charting export-pdf --patient MRN --out-dir DIR.")
     repository = open_repository(ctx)
     paper = args.paper or repository.settings.paper_size
-    try:
-        if args.session is not None:
-            session = repository.load_session(args.session)
-            output = Path(args.output)
-            _export(repository, session, paper, output)
-            draft = "" if session.signed else " (a draft, marked DRAFT - not signed)"
-            ctx.out.write(f"Wrote the note of session {session.id}{draft} to {output}.\n")
-            return EXIT_OK
-        patient = repository.patient_by_mrn(args.patient)
-        if patient is None or patient.id is None:
-            raise CommandError(f"No patient has record number {args.patient}; check the number.")
-        signed = [s for s in repository.sessions_for_patient(patient.id) if s.signed]
-        if not signed:
-            raise CommandError(f"Patient {args.patient} has no signed session to export; sign a session first.")
-        folder = Path(args.out_dir)
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-        except OSError as error:
-            raise CommandError(
-                f"Could not make the folder {folder} ({error.strerror or error}); choose another folder."
-            ) from error
-        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", patient.mrn)
-        for session in signed:
-            path = folder / f"{stem}_{session.performed_on.isoformat()}_session{session.id}.pdf"
-            _export(repository, session, paper, path)
-            ctx.out.write(f"{path}\n")
-        ctx.out.write(f"Wrote {len(signed)} signed note(s) of patient {args.patient} to {folder}.\n")
+    if args.session is not None:
+        session = repository.load_session(args.session)
+        output = Path(args.output)
+        write_private_file(output, procedure_note_pdf(repository, session, paper=paper))
+        draft = "" if session.signed else " (a draft, marked DRAFT - not signed)"
+        ctx.out.write(f"Wrote the note of session {session.id}{draft} to {output}.\n")
         return EXIT_OK
-    except StorageError as error:
-        raise CommandError(str(error)) from error
+    patient = repository.patient_by_mrn(args.patient)
+    if patient is None or patient.id is None:
+        raise CommandError(f"No patient has record number {args.patient}; check the number.")
+    signed = [s for s in repository.sessions_for_patient(patient.id) if s.signed]
+    if not signed:
+        raise CommandError(f"Patient {args.patient} has no signed session to export; sign a session first.")
+    folder = Path(args.out_dir)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise CommandError(
+            f"Could not make the folder {folder} ({error.strerror or error}); choose another folder."
+        ) from error
+    stem = file_stem(patient.mrn)
+    for session in signed:
+        path = folder / f"{stem}_{session.performed_on.isoformat()}_session{session.id}.pdf"
+        write_private_file(path, procedure_note_pdf(repository, session, paper=paper))
+        ctx.out.write(f"{path}\n")
+    ctx.out.write(f"Wrote {len(signed)} signed note(s) of patient {args.patient} to {folder}.\n")
+    return EXIT_OK
 
 
 def run_command(args: argparse.Namespace, db_path: Path, out: TextIO | None = None, err: TextIO | None = None) -> int:
-    """Run the parsed command; a CommandError becomes one line on stderr and a non-zero exit."""
+    """Run the parsed command; a user-facing failure becomes one line on stderr and a non-zero exit."""
     ctx = Context(args=args, db_path=db_path, out=out or sys.stdout, err=err or sys.stderr)
     handler: Handler = args.handler
     try:
         return handler(ctx)
-    except CommandError as error:
+    except USER_FACING_ERRORS as error:
         ctx.err.write(f"charting: {error}\n")
         return EXIT_FAILURE
 

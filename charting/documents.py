@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -23,6 +24,11 @@ OWNER_ONLY = 0o600
 
 class DocumentError(Exception):
     """A note that cannot be made or written; the message says what happened and what to do."""
+
+
+def file_stem(text: str) -> str:
+    """Text made safe as part of a file name: each run of other than letters, digits, ".", "_" and "-" becomes "_"."""
+    return re.sub(r"[^A-Za-z0-9._-]+", "_", text)
 
 
 def procedure_note(repository: Repository, session: Session, *, now: datetime | None = None) -> ProcedureNote:
@@ -58,9 +64,8 @@ def procedure_note_pdf(
 
 def write_private_file(path: Path, data: bytes) -> None:
     """Write a file readable by its owner only, atomically: a reader never sees half a note."""
-    folder = path.parent if str(path.parent) else Path(".")
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as error:
         raise DocumentError(
             f"Could not write {path} ({error.strerror or error}); check that the folder exists and you may write to it."

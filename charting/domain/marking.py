@@ -12,6 +12,9 @@ from dataclasses import replace
 from charting.domain.protocol import Protocol, Site
 from charting.domain.session import Injection, Kind, Session
 
+SIGNED_READ_ONLY = "This session is signed and cannot change. Add an addendum to correct it."
+"""What any change to a signed session is told."""
+
 
 class ChangeRefusedError(ValueError):
     """A change that cannot be made; the message says why and what to do."""
@@ -19,7 +22,7 @@ class ChangeRefusedError(ValueError):
 
 def _require_draft(session: Session) -> None:
     if session.signed:
-        raise ChangeRefusedError("This session is signed and cannot change. Add an addendum to correct it.")
+        raise ChangeRefusedError(SIGNED_READ_ONLY)
 
 
 def _replace_injection(session: Session, site_id: str, new: Injection | None) -> Session:

@@ -91,6 +91,28 @@ class Outcomes:
     hit6: int | None = None
 
 
+HEADER_FIELDS = (
+    "performed_on",
+    "injector",
+    "product_id",
+    "vial_units",
+    "vials_opened",
+    "lot_number",
+    "lot_expiry",
+    "saline_ml",
+    "reconstituted_at",
+    "needle",
+    "diagnosis_code",
+    "consent",
+    "time_out",
+    "contraindications_checked",
+    "deviation_reason",
+    "interval_reason",
+    "comments",
+)
+"""The session's header: its fields other than the patient, the injections, adverse events, outcomes and signature."""
+
+
 @dataclass(frozen=True)
 class Session:
     """One treatment: header fields, injections and outcomes. Change it with the functions of ``marking``."""

@@ -41,14 +41,7 @@ def open_database(path: Path, *, create: bool = True) -> sqlite_utils.Database:
         return _create(path)
     inspect_file(path)
     _require_writable(path)
-    db = _connect(path)
-    try:
-        _configure(db, path)
-        _migrate(db, path)
-    except BaseException:
-        db.close()
-        raise
-    return db
+    return _connect_ready(path)
 
 
 def read_only_uri(path: Path) -> str:
@@ -72,15 +65,11 @@ def _create(path: Path) -> sqlite_utils.Database:
         raise StorageError(
             f"Could not create the database {path} ({error.strerror}); choose a folder you can write to."
         ) from error
-    db = _connect(path)
     try:
-        _configure(db, path)
-        _migrate(db, path)
+        return _connect_ready(path)
     except BaseException:
-        db.close()
         remove_database_files(path)
         raise
-    return db
 
 
 def remove_database_files(path: Path) -> None:
@@ -180,9 +169,17 @@ def _require_writable(path: Path) -> None:
         )
 
 
-def _connect(path: Path) -> sqlite_utils.Database:
+def _connect_ready(path: Path) -> sqlite_utils.Database:
+    """A connection with the PRAGMAs set and the pending migrations applied; closed again when either fails."""
     connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
-    return sqlite_utils.Database(connection, execute_plugins=False)
+    db = sqlite_utils.Database(connection, execute_plugins=False)
+    try:
+        _configure(db, path)
+        _migrate(db, path)
+    except BaseException:
+        db.close()
+        raise
+    return db
 
 
 def _configure(db: sqlite_utils.Database, path: Path) -> None:
@@ -248,7 +245,9 @@ def translate_error(error: sqlite3.Error, path: Path | str = "the database") -> 
         return _damaged(Path(path), str(error))
     if "unable to open" in text:
         return StorageError(f"{path} could not be opened; check that the file and its folder exist and are yours.")
-    return StorageError(f"Saving to {path} failed ({error}); try again, and run 'charting check' if it keeps failing.")
+    return StorageError(
+        f"The database {path} could not be used ({error}); try again, and run 'charting check' if it keeps failing."
+    )
 
 
 def database_path(db: sqlite_utils.Database) -> Path | None:

@@ -15,11 +15,13 @@ from typing import Any
 
 import sqlite_utils
 
+from charting.domain.clock import aware
 from charting.domain.eligibility import Baseline
 from charting.domain.people import Addendum, Clinic, Injector
 from charting.domain.protocol import Protocol, load_protocol
 from charting.domain.rules import evaluate, signing_blockers
 from charting.domain.session import (
+    HEADER_FIELDS,
     AdverseEvent,
     Injection,
     Kind,
@@ -38,26 +40,6 @@ from charting.storage.errors import DuplicatePatientError, SignedSessionError, S
 Row = dict[str, Any]
 Clock = Callable[[], datetime]
 
-HEADER_FIELDS = (
-    "performed_on",
-    "injector",
-    "product_id",
-    "vial_units",
-    "vials_opened",
-    "lot_number",
-    "lot_expiry",
-    "saline_ml",
-    "reconstituted_at",
-    "needle",
-    "diagnosis_code",
-    "consent",
-    "time_out",
-    "contraindications_checked",
-    "deviation_reason",
-    "interval_reason",
-    "comments",
-)
-"""Session fields stored as columns of ``sessions`` (``product_id`` is the column ``product``)."""
 OUTCOME_FIELDS = tuple(f.name for f in fields(Outcomes))
 PATIENT_FIELDS = ("mrn", "family_name", "given_name", "dob", "sex", "allergies")
 SETTINGS_KEY_CLINICAL = "clinical"
@@ -65,6 +47,9 @@ DATE_PREFIX = re.compile(r"\d{4}(-\d{0,2}(-\d{0,2})?)?")
 """A typed word that may be the start of a date of birth (YYYY-MM-DD)."""
 PREFIX_END = "\U0010ffff"
 """Appended to a prefix to make the upper bound of an index range."""
+IDS_PER_QUERY = 500
+"""Ids bound in one ``IN (...)`` list: well under SQLite's limit on bound values."""
+SIGNED_CANNOT_CHANGE = "This session is signed and cannot change; add an addendum to correct it."
 
 
 def utc_now() -> datetime:
@@ -308,9 +293,7 @@ class Repository:
         except sqlite3.IntegrityError as error:
             text = str(error)
             if text.startswith("signed session"):
-                raise SignedSessionError(
-                    "This session is signed and cannot change; add an addendum to correct it."
-                ) from error
+                raise SignedSessionError(SIGNED_CANNOT_CHANGE) from error
             if text.startswith("addendum: only"):
                 raise StorageError("Only a signed session takes addenda; edit the draft itself instead.") from error
             if text.startswith("addendum"):
@@ -375,8 +358,8 @@ class Repository:
         """Create or replace the clinic profile."""
         if not clinic.name.strip():
             raise StorageError("The clinic needs a name; enter it and save again.")
-        existing = self.clinic()
         with self._write():
+            existing = self.clinic()
             self.db.execute(
                 "INSERT INTO clinic (id, name, address, phone) VALUES (1, ?, ?, ?) ON CONFLICT (id) DO UPDATE "
                 "SET name = excluded.name, address = excluded.address, phone = excluded.phone",
@@ -429,7 +412,7 @@ class Repository:
             raise StorageError("Enter the patient's record number (MRN) before saving.")
         if not patient.family_name.strip() or not patient.given_name.strip():
             raise StorageError("Enter the patient's family and given names before saving.")
-        if patient.dob > self.clock().date():
+        if patient.dob > self.clock().astimezone().date():
             raise StorageError(f"The date of birth {patient.dob.isoformat()} is in the future; correct it.")
 
     def _mrn_taken(self, patient: Patient) -> DuplicatePatientError:
@@ -461,9 +444,9 @@ class Repository:
         if patient.id is None:
             raise StorageError("This patient has not been added yet; add the patient first.")
         self._check_patient(patient)
-        before = self.get_patient(patient.id)
         try:
             with self._write():
+                before = self.get_patient(patient.id)
                 self.db.execute(
                     "UPDATE patients SET mrn = ?, family_name = ?, given_name = ?, dob = ?, sex = ?, allergies = ?, "
                     "family_key = ?, given_key = ?, updated_at = ? WHERE id = ?",
@@ -546,9 +529,9 @@ class Repository:
 
     def save_baseline(self, patient_id: int, baseline: Baseline) -> None:
         """Create or replace the patient's baseline."""
-        self.get_patient(patient_id)
-        existed = self.baseline(patient_id) is not None
         with self._write():
+            self.get_patient(patient_id)
+            existed = self.baseline(patient_id) is not None
             self.db.execute(
                 "INSERT INTO baselines (patient_id, headache_days, headache_hours_per_day, failed_preventives, "
                 "specific_acute_days, simple_analgesic_days, overuse_managed, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
@@ -608,36 +591,44 @@ class Repository:
             self._audit("create", "session", session_id, f"patient {session.patient_id}")
         return self.load_session(session_id)
 
-    def save_session(self, session: Session) -> Session:
-        """Save a draft's header, injections, adverse events and outcomes in one transaction.
+    def save_session(self, session: Session, *, stored: Session | None = None) -> Session:
+        """Save a draft's header, injections, adverse events and outcomes in one transaction; returns it as saved.
 
-        SignedSessionError when the session is signed (in memory or in the database).
+        ``stored`` is the version the caller last loaded or saved, when it is the draft's only writer (the window):
+        the audit entry is worked out against it instead of reading the draft back first, so an autosave reads
+        nothing. SignedSessionError when the session is signed, in memory or in the database (whose triggers refuse
+        the change either way).
         """
         if session.id is None:
             return self.create_session(session)
         if session.signed:
-            raise SignedSessionError("This session is signed and cannot change; add an addendum to correct it.")
+            raise SignedSessionError(SIGNED_CANNOT_CHANGE)
         columns = _session_columns(session, self.protocol)
         columns["updated_at"] = self.clock().isoformat()
         assignments = ", ".join(f"{name} = ?" for name in columns)
         with self._write():
-            before = self._load(session.id)
+            before = stored if stored is not None and stored.id == session.id else self.load_session(session.id)
             if before.signed:
-                raise SignedSessionError("This session is signed and cannot change; add an addendum to correct it.")
+                raise SignedSessionError(SIGNED_CANNOT_CHANGE)
             detail = session_changes(before, session)
             if before.patient_id != session.patient_id:
                 detail = "; ".join(part for part in ("fields: patient_id", detail) if part)
             if not detail:
-                return before
-            self.db.execute(f"UPDATE sessions SET {assignments} WHERE id = ?", [*columns.values(), session.id])
+                return session
+            cursor = self.db.execute(f"UPDATE sessions SET {assignments} WHERE id = ?", [*columns.values(), session.id])
+            if cursor.rowcount == 0:
+                raise StorageError(
+                    f"Session {session.id} no longer exists (it was discarded elsewhere); start a new session."
+                )
             if before.injections != session.injections or before.adverse_events != session.adverse_events:
                 self.db.execute("DELETE FROM injections WHERE session_id = ?", [session.id])
                 self.db.execute("DELETE FROM adverse_events WHERE session_id = ?", [session.id])
                 self._insert_children(session.id, session)
             self._audit("change", "session", session.id, detail)
-        return self.load_session(session.id)
+        return session
 
-    def _load(self, session_id: int) -> Session:
+    def load_session(self, session_id: int) -> Session:
+        """The session with its injections, adverse events and outcomes."""
         row = self._row("SELECT * FROM sessions WHERE id = ?", [session_id])
         if row is None:
             raise StorageError(f"There is no session with id {session_id}; refresh the list.")
@@ -651,10 +642,6 @@ class Repository:
         ]
         return _session(row, injections, events)
 
-    def load_session(self, session_id: int) -> Session:
-        """The session with its injections, adverse events and outcomes."""
-        return self._load(session_id)
-
     def _sessions(self, where: str, params: Sequence[Any], order: str = "performed_on, id") -> list[Session]:
         rows = self._rows(f"SELECT * FROM sessions WHERE {where} ORDER BY {order}", params)
         if not rows:
@@ -662,8 +649,8 @@ class Repository:
         ids = [row["id"] for row in rows]
         injections: dict[int, list[Injection]] = {session_id: [] for session_id in ids}
         events: dict[int, list[AdverseEvent]] = {session_id: [] for session_id in ids}
-        for chunk_start in range(0, len(ids), 500):
-            chunk = ids[chunk_start : chunk_start + 500]
+        for chunk_start in range(0, len(ids), IDS_PER_QUERY):
+            chunk = ids[chunk_start : chunk_start + IDS_PER_QUERY]
             marks = ", ".join("?" for _ in chunk)
             for r in self._rows(
                 f"SELECT * FROM injections WHERE session_id IN ({marks}) ORDER BY session_id, position", chunk
@@ -677,10 +664,12 @@ class Repository:
 
     def sessions_by_id(self, session_ids: Sequence[int]) -> list[Session]:
         """The sessions with these ids (those that exist), in id order."""
-        if not session_ids:
-            return []
-        marks = ", ".join("?" for _ in session_ids)
-        return self._sessions(f"id IN ({marks})", list(session_ids), order="id")
+        ids = sorted(set(session_ids))
+        found: list[Session] = []
+        for start in range(0, len(ids), IDS_PER_QUERY):
+            chunk = ids[start : start + IDS_PER_QUERY]
+            found += self._sessions(f"id IN ({', '.join('?' for _ in chunk)})", chunk, order="id")
+        return found
 
     def session_summaries(self, patient_id: int | None = None, lot_number: str | None = None) -> list[SessionSummary]:
         """One line per session (all, one patient's, or one lot's), oldest first, without loading injections."""
@@ -729,7 +718,7 @@ class Repository:
             where += " AND performed_on < ?"
             params.append(before.isoformat())
         row = self._row(f"SELECT id FROM sessions WHERE {where} ORDER BY performed_on DESC, id DESC LIMIT 1", params)
-        return None if row is None else self._load(row["id"])
+        return None if row is None else self.load_session(row["id"])
 
     def copy_last_session(self, patient_id: int, performed_on: date) -> Session:
         """A new draft prefilled from the last signed session on or before the date.
@@ -760,7 +749,7 @@ class Repository:
     def discard_draft(self, session_id: int) -> None:
         """Delete a draft and its injections; SignedSessionError for a signed session."""
         with self._write():
-            session = self._load(session_id)
+            session = self.load_session(session_id)
             if session.signed:
                 raise SignedSessionError("This session is signed and cannot be deleted; add an addendum instead.")
             self.db.execute("DELETE FROM injections WHERE session_id = ?", [session_id])
@@ -769,11 +758,15 @@ class Repository:
             self._audit("delete", "session", session_id, f"patient {session.patient_id}")
 
     def sign_session(self, session_id: int, signer: Injector, at: datetime) -> Session:
-        """Sign a draft whose rules have no refusals: store signer, time and the content's SHA-256, then verify."""
+        """Sign a draft whose rules have no refusals: store signer, time and the content's SHA-256, then verify.
+
+        A naive ``at`` is taken as local time: what is stored is always timezone-aware.
+        """
+        at = aware(at)
         if not signer.can_sign:
             raise StorageError(f"{signer.display_name} may chart but not sign; ask an injector to sign.")
         with self._write():
-            draft = self._load(session_id)
+            draft = self.load_session(session_id)
             if draft.signed:
                 raise SignedSessionError("This session is already signed; add an addendum to correct it.")
             blockers = signing_blockers(evaluate(draft, self.protocol, self.settings, now=at))
@@ -786,7 +779,7 @@ class Repository:
                 "content_sha256 = ?, updated_at = ? WHERE id = ? AND status = 'draft'",
                 [at.isoformat(), signed.signed_by, signer.id, digest, self.clock().isoformat(), session_id],
             )
-            stored = self._load(session_id)
+            stored = self.load_session(session_id)
             if not stored.signed or content_hash(stored) != digest or stored.content_sha256 != digest:
                 raise StorageError(
                     "The signed session did not read back identically, so it was not signed; try again and run 'charting check'."
@@ -801,7 +794,8 @@ class Repository:
     # -- addenda ----------------------------------------------------------------------------------------------------
 
     def add_addendum(self, session_id: int, text: str, author: str, at: datetime) -> Addendum:
-        """Add a signed, timestamped addendum to a signed session (addenda are never changed)."""
+        """Add a signed, timestamped addendum to a signed session (addenda are never changed); a naive ``at`` is local."""
+        at = aware(at)
         if not text.strip():
             raise StorageError("The addendum is empty; write the correction or note first.")
         if not author.strip():

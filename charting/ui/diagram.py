@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from charting.domain.marking import SIGNED_READ_ONLY
 from charting.domain.protocol import Protocol, Region, View
 from charting.domain.session import Injection, Kind, Session
 from charting.resources import diagram_path
@@ -373,9 +374,7 @@ class DiagramView(QGraphicsView):
             self._drag, self._drag_start, self._dragged = marker, event.position(), False
         elif marker is not None:
             if self.model.read_only:
-                self.model.change_refused.emit(
-                    "This session is signed and cannot change. Add an addendum to correct it."
-                )
+                self.model.change_refused.emit(SIGNED_READ_ONLY)
             else:
                 self.model.toggle(marker.site_id)
         elif self.model.ftp_mode:

@@ -6,27 +6,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QEvent,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    Qt,
-    Signal,
-    SignalInstance,
-)
+from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
-    QLabel,
     QLineEdit,
     QPushButton,
     QSplitter,
-    QTableView,
     QVBoxLayout,
     QWidget,
 )
@@ -37,18 +24,14 @@ from charting.domain.session import Kind, Patient, Session
 from charting.domain.settings import ClinicalSettings
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
-from charting.ui.patient_form import ErrorLabel, PatientFormDialog
+from charting.ui.forms import ErrorLabel, plain_label
+from charting.ui.patient_form import PatientFormDialog
+from charting.ui.tables import AnyIndex, ReadOnlyTableModel, plural, table_view
 
 DAYS_PER_WEEK = 7
-AnyIndex = QModelIndex | QPersistentModelIndex
-NO_PARENT = QModelIndex()
 RESULTS_WIDTH, HISTORY_WIDTH = 420, 720
 """Widths that fit a 1366x768 screen with every history column readable."""
-
-
-def plural(count: int, word: str) -> str:
-    """1 day, 2 days."""
-    return f"{count} {word}{'' if count == 1 else 's'}"
+SEARCH_HINT = "Type 2-3 letters of a name, a record number or a birth date."
 
 
 def date_with_age(dob: date, today: date) -> str:
@@ -56,7 +39,7 @@ def date_with_age(dob: date, today: date) -> str:
     return f"{dob.isoformat()} ({age_on(dob, today)} y)"
 
 
-class PatientResultsModel(QAbstractTableModel):
+class PatientResultsModel(ReadOnlyTableModel[Patient]):
     """The patients a search found: name, record number, date of birth with age."""
 
     HEADERS = ("Name", "Record number", "Date of birth")
@@ -64,34 +47,14 @@ class PatientResultsModel(QAbstractTableModel):
     def __init__(self, today: date, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.today = today
-        self.patients: list[Patient] = []
-
-    def set_patients(self, patients: list[Patient]) -> None:
-        """Show a new list of patients."""
-        self.beginResetModel()
-        self.patients = list(patients)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = NO_PARENT) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self.patients)
-
-    def columnCount(self, parent: AnyIndex = NO_PARENT) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self.HEADERS)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role not in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.ToolTipRole):
             return None
-        patient = self.patients[index.row()]
+        patient = self.rows[index.row()]
         if role == Qt.ItemDataRole.ToolTipRole:
             return f"Allergies: {patient.allergies}" if patient.allergies else None
         return (patient.display_name, patient.mrn, date_with_age(patient.dob, self.today))[index.column()]
-
-    def headerData(  # noqa: N802 - Qt's name
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
 
 @dataclass(frozen=True)
@@ -154,27 +117,19 @@ def due_sentence(last_signed: date | None, today: date, settings: ClinicalSettin
     return f"{due}: overdue by {plural((today - status.due_until).days, 'day')}."
 
 
-class SessionHistoryModel(QAbstractTableModel):
+class SessionHistoryModel(ReadOnlyTableModel[HistoryRow]):
     """A patient's sessions, oldest first: date, status, units, sites, interval, next due, lot, injector."""
 
     HEADERS = ("Date", "Status", "Units", "Sites", "Since previous", "Next due", "Lot", "Injector")
+    NUMBER_COLUMNS = (2, 3)
 
     def __init__(self, settings: ClinicalSettings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.settings = settings
-        self.rows: list[HistoryRow] = []
 
     def set_sessions(self, sessions: list[Session]) -> None:
         """Show a patient's sessions (oldest first)."""
-        self.beginResetModel()
-        self.rows = history_rows(sessions, self.settings)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = NO_PARENT) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = NO_PARENT) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self.HEADERS)
+        self.set_rows(history_rows(sessions, self.settings))
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -193,33 +148,9 @@ class SessionHistoryModel(QAbstractTableModel):
                 row.lot_number,
                 row.injector,
             )[index.column()]
-        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in (2, 3):
+        if role == Qt.ItemDataRole.TextAlignmentRole and index.column() in self.NUMBER_COLUMNS:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
-
-    def headerData(  # noqa: N802 - Qt's name
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
-
-
-def table_view(model: QAbstractTableModel, stretch_column: int | None = None) -> QTableView:
-    """A read-only, whole-row-selecting table over a model; one column (else the last) takes the spare width."""
-    view = QTableView()
-    view.setModel(model)
-    view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    view.verticalHeader().hide()
-    header = view.horizontalHeader()
-    header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-    if stretch_column is None:
-        header.setStretchLastSection(True)
-    else:
-        header.setSectionResizeMode(stretch_column, QHeaderView.ResizeMode.Stretch)
-    return view
 
 
 class PatientFinder(QDialog):
@@ -256,22 +187,21 @@ class PatientFinder(QDialog):
         self.search.textChanged.connect(self.on_search_changed)
         self.search.returnPressed.connect(self.open_patient)
         self.search.installEventFilter(self)
-        self.search_status = QLabel("Type 2-3 letters of a name, a record number or a birth date.")
+        self.search_status = plain_label(SEARCH_HINT)
 
         self.results = PatientResultsModel(self.today, self)
         self.results_view = table_view(self.results, stretch_column=0)
         self.results_view.selectionModel().currentRowChanged.connect(self._result_changed)
         self.results_view.doubleClicked.connect(self.open_patient)
 
-        self.patient_heading = QLabel()
-        self.patient_heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.patient_heading = plain_label()
         heading_font = self.patient_heading.font()
         heading_font.setPointSizeF(heading_font.pointSizeF() * 1.2)
         heading_font.setBold(True)
         self.patient_heading.setFont(heading_font)
-        self.patient_details = QLabel()
+        self.patient_details = plain_label()
         self.patient_details.setWordWrap(True)
-        self.due = QLabel()
+        self.due = plain_label()
         self.due.setWordWrap(True)
         due_font = self.due.font()
         due_font.setBold(True)
@@ -349,9 +279,9 @@ class PatientFinder(QDialog):
         text = text.strip()
         self.error.show_error("")
         patients = self._search(text)
-        self.results.set_patients(patients)
+        self.results.set_rows(patients)
         if not text:
-            self.search_status.setText("Type 2-3 letters of a name, a record number or a birth date.")
+            self.search_status.setText(SEARCH_HINT)
         elif not patients:
             self.search_status.setText(f"No patient matches {text!r}. Check the spelling, or add a new patient.")
         else:
@@ -379,7 +309,7 @@ class PatientFinder(QDialog):
         return super().eventFilter(watched, event)
 
     def _result_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        self._show_patient(self.results.patients[current.row()] if current.isValid() else None)
+        self._show_patient(self.results.rows[current.row()] if current.isValid() else None)
 
     # the chosen patient
 
@@ -476,7 +406,7 @@ class PatientFinder(QDialog):
         if self.form is None or self.form.saved_patient is None:
             return
         self.search.setText(self.form.saved_patient.mrn)
-        for row, patient in enumerate(self.results.patients):
+        for row, patient in enumerate(self.results.rows):
             if patient.id == self.form.saved_patient.id:
                 self.results_view.selectRow(row)
         self.search.setFocus()

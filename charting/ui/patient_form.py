@@ -6,7 +6,6 @@ import re
 from dataclasses import replace
 from datetime import date
 
-from PySide6.QtCore import QCoreApplication, QEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,7 +15,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -28,9 +26,7 @@ from charting.domain.session import Patient
 from charting.domain.settings import ClinicalSettings
 from charting.storage.errors import DuplicatePatientError, StorageError
 from charting.storage.repository import Repository
-
-ERROR_COLOUR = "#D55E00"
-"""Okabe-Ito vermillion: readable on light and dark backgrounds."""
+from charting.ui.forms import ErrorLabel, field_with_error, fit_height, plain_label
 
 SEX_CHOICES = (("", "Not recorded"), ("F", "Female"), ("M", "Male"), ("X", "Other"))
 """Stored value and label of each choice."""
@@ -40,50 +36,6 @@ DAYS_IN_MONTH_MAX = 31
 HOURS_IN_DAY = 24
 NOT_RECORDED = "Not recorded"
 PREFERRED_WIDTH = 900
-LAYOUT_DEPTH = 4
-
-
-class ErrorLabel(QLabel):
-    """A sentence next to a field saying what is wrong with it; hidden when there is nothing to say."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setWordWrap(True)
-        self.setStyleSheet(f"color: {ERROR_COLOUR};")
-        self.hide()
-
-    def show_error(self, text: str) -> None:
-        """Show the sentence, or hide the label when it is empty."""
-        self.setText(text)
-        self.setVisible(bool(text))
-        window = self.window()
-        if isinstance(window, QDialog):
-            fit_height(window)
-
-
-def field_with_error(widget: QWidget) -> tuple[QWidget, ErrorLabel]:
-    """The widget with an error label right under it, for one row of a form."""
-    container = QWidget()
-    layout = QVBoxLayout(container)
-    layout.setContentsMargins(0, 0, 0, 0)
-    layout.setSpacing(2)
-    layout.addWidget(widget)
-    error = ErrorLabel()
-    layout.addWidget(error)
-    return container, error
-
-
-def fit_height(dialog: QDialog) -> None:
-    """Grow the dialog to show every wrapped sentence (Qt does not do it for a window by itself)."""
-    layout = dialog.layout()
-    if layout is None:
-        return
-    for _depth in range(LAYOUT_DEPTH):  # each pass carries changed size hints one layout further out
-        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
-    layout.activate()
-    needed = dialog.heightForWidth(dialog.width())
-    if needed > dialog.height():
-        dialog.resize(dialog.width(), needed)
 
 
 def parse_iso_date(text: str) -> date | None:
@@ -217,7 +169,7 @@ class PatientFormDialog(QDialog):
         self.specific_acute_days.setToolTip("Days a month on triptans, ergots, opioids or combination analgesics")
         self.simple_analgesic_days = optional_spin_box(DAYS_IN_MONTH_MAX, " days")
         self.overuse_managed = QCheckBox("Medication overuse ruled out or managed")
-        self.eligibility = QLabel()
+        self.eligibility = plain_label()
         self.eligibility.setWordWrap(True)
 
         baseline_box = QGroupBox("Baseline before the first treatment (last month)")
@@ -273,7 +225,11 @@ class PatientFormDialog(QDialog):
             index = self.sex.count() - 1
         self.sex.setCurrentIndex(index)
         self.allergies.setText(patient.allergies)
-        baseline = self.repo.baseline(patient.id) if patient.id is not None else None
+        try:
+            baseline = self.repo.baseline(patient.id) if patient.id is not None else None
+        except StorageError as error:
+            self.form_error.show_error(str(error))
+            return
         if baseline is not None:
             self._had_baseline = True
             set_spin_value(self.headache_days, baseline.headache_days)

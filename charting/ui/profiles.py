@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -26,7 +25,7 @@ from PySide6.QtWidgets import (
 from charting.domain.people import Clinic, Injector
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
-from charting.ui.patient_form import ErrorLabel, field_with_error
+from charting.ui.forms import ErrorLabel, field_with_error, plain_label
 
 NPI_LENGTH = 10
 NPI_PREFIX = "80840"
@@ -164,7 +163,7 @@ class ProfilesDialog(QDialog):
         self.clinic_form = ClinicForm(repo.clinic())
         self.save_clinic_button = QPushButton("Save clinic")
         self.save_clinic_button.clicked.connect(self.save_clinic)
-        self.clinic_status = QLabel()
+        self.clinic_status = plain_label()
         self.clinic_error = ErrorLabel()
         clinic_box = QGroupBox("Clinic (printed at the top of every note)")
         clinic_layout = QVBoxLayout(clinic_box)
@@ -182,7 +181,7 @@ class ProfilesDialog(QDialog):
         self.add_injector_button.clicked.connect(self.new_injector)
         self.save_injector_button = QPushButton("Save injector")
         self.save_injector_button.clicked.connect(self.save_injector)
-        self.injector_status = QLabel()
+        self.injector_status = plain_label()
         self.injector_error = ErrorLabel()
         injector_box = QGroupBox("Injector profiles")
         injector_layout = QHBoxLayout(injector_box)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QDialog,
@@ -20,24 +20,14 @@ from PySide6.QtWidgets import (
 from charting.domain.session import Patient, Session
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
-from charting.ui.patient_finder import NO_PARENT, AnyIndex, plural, table_view
-from charting.ui.patient_form import ErrorLabel
+from charting.ui.forms import ErrorLabel, plain_label
+from charting.ui.tables import AnyIndex, ReadOnlyTableModel, plural, table_view
 
 
-class RecallModel(QAbstractTableModel):
+class RecallModel(ReadOnlyTableModel[tuple[Patient, Session]]):
     """One row per session that used the lot: the patient, the session and what was given."""
 
     HEADERS = ("Patient", "Record number", "Date of birth", "Session date", "Status", "Units", "Injector", "Lot expiry")
-
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.rows: list[tuple[Patient, Session]] = []
-
-    def set_rows(self, rows: list[tuple[Patient, Session]]) -> None:
-        """Show the sessions found for a lot."""
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
 
     def cells(self, row: int) -> tuple[str, ...]:
         """The text of each column of a row."""
@@ -53,23 +43,10 @@ class RecallModel(QAbstractTableModel):
             session.lot_expiry.isoformat() if session.lot_expiry else "",
         )
 
-    def rowCount(self, parent: AnyIndex = NO_PARENT) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = NO_PARENT) -> int:  # noqa: N802 - Qt's name
-        return 0 if parent.isValid() else len(self.HEADERS)
-
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or role != Qt.ItemDataRole.DisplayRole:
             return None
         return self.cells(index.row())[index.column()]
-
-    def headerData(  # noqa: N802 - Qt's name
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return self.HEADERS[section]
-        return None
 
     def as_text(self) -> str:
         """The table as tab-separated lines with a header, for pasting into a spreadsheet or an email."""
@@ -90,7 +67,7 @@ class LotRecallDialog(QDialog):
         self.lot.returnPressed.connect(self.find_lot)
         self.find_button = QPushButton("Find")
         self.find_button.clicked.connect(self.find_lot)
-        self.summary = QLabel("Enter a lot number and press Enter.")
+        self.summary = plain_label("Enter a lot number and press Enter.")
         self.summary.setWordWrap(True)
         self.error = ErrorLabel()
         self.model = RecallModel(self)

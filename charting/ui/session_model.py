@@ -16,10 +16,10 @@ from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from charting.domain import marking
 from charting.domain.clock import local_now
-from charting.domain.marking import ChangeRefusedError
+from charting.domain.marking import SIGNED_READ_ONLY, ChangeRefusedError
 from charting.domain.protocol import Protocol
 from charting.domain.rules import Finding, evaluate, ftp_addition_refusal
-from charting.domain.session import Kind, Session
+from charting.domain.session import HEADER_FIELDS, Kind, Session
 from charting.domain.settings import ClinicalSettings
 from charting.domain.totals import SessionTotals, compute_totals
 from charting.storage.errors import StorageError
@@ -28,27 +28,8 @@ log = logging.getLogger(__name__)
 
 SaveCallback = Callable[[Session], object]
 
-HEADER_FIELDS = frozenset(
-    {
-        "injector",
-        "product_id",
-        "vial_units",
-        "vials_opened",
-        "lot_number",
-        "lot_expiry",
-        "saline_ml",
-        "reconstituted_at",
-        "needle",
-        "diagnosis_code",
-        "consent",
-        "time_out",
-        "contraindications_checked",
-        "deviation_reason",
-        "interval_reason",
-        "comments",
-    }
-)
-"""The session fields the header panel edits."""
+EDITABLE_HEADER_FIELDS = frozenset(HEADER_FIELDS) - {"performed_on"}
+"""The session fields the header panel edits (the date is the session's, set when it is started)."""
 
 
 class SwapSessionCommand(QUndoCommand):
@@ -90,8 +71,11 @@ class SessionModel(QObject):
     change_refused = Signal(str)
     """A change was not made; the sentence says why and what to do."""
     saved = Signal(datetime)
+    """The session was saved, at this (local, timezone-aware) time."""
     save_failed = Signal(str)
+    """The save failed; the session is kept in memory and the sentence says what to do."""
     ftp_mode_changed = Signal(bool)
+    """Follow-the-pain mode went on or off."""
 
     def __init__(
         self,
@@ -236,7 +220,7 @@ class SessionModel(QObject):
     def set_ftp_mode(self, on: bool) -> None:
         """Follow-the-pain mode: a click inside a muscle's region adds a site there."""
         if on and self.read_only:
-            self.change_refused.emit("This session is signed and cannot change. Add an addendum to correct it.")
+            self.change_refused.emit(SIGNED_READ_ONLY)
             self.ftp_mode_changed.emit(False)
             on = False
         if on != self.ftp_mode:
@@ -287,7 +271,7 @@ class SessionModel(QObject):
     # ----- header
     def update_header(self, **changes: Any) -> bool:
         """Change header fields (product, lot, saline, consent, ...); consecutive edits of a field merge."""
-        unknown = set(changes) - HEADER_FIELDS
+        unknown = set(changes) - EDITABLE_HEADER_FIELDS
         if unknown:
             raise ValueError(f"not header fields: {sorted(unknown)}")
         if all(getattr(self._session, key) == value for key, value in changes.items()):
@@ -296,7 +280,7 @@ class SessionModel(QObject):
 
         def change(session: Session) -> Session:
             if session.signed:
-                raise ChangeRefusedError("This session is signed and cannot change. Add an addendum to correct it.")
+                raise ChangeRefusedError(SIGNED_READ_ONLY)
             return replace(session, **changes)
 
         return self._change(f"Change {key.replace('_', ' ')}", change, merge_key="header:" + key)
@@ -376,6 +360,6 @@ class SessionModel(QObject):
             self.save_failed.emit(str(error))
             return False
         self.unsaved = False
-        self.last_saved_at = datetime.now()
+        self.last_saved_at = local_now()
         self.saved.emit(self.last_saved_at)
         return True

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from datetime import datetime
 
 from PySide6.QtWidgets import (
     QComboBox,
@@ -15,8 +16,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from charting.domain.clock import aware
 from charting.domain.people import Addendum, Injector
 from charting.domain.rules import Finding
+from charting.domain.session import Session
 
 
 def blockers_text(blockers: list[Finding]) -> str:
@@ -25,12 +28,24 @@ def blockers_text(blockers: list[Finding]) -> str:
     return f"<p>Signing is refused until these are resolved:</p><ul>{items}</ul>"
 
 
+def local_time_text(value: datetime) -> str:
+    """A recorded time as the local wall-clock time: 2026-11-25 10:30."""
+    return f"{aware(value).astimezone():%Y-%m-%d %H:%M}"
+
+
+def signature_html(session: Session) -> str:
+    """Who signed a session and when (local time), in bold."""
+    if session.signed_at is None:
+        return "<b>Signed</b>"
+    return f"<b>Signed {local_time_text(session.signed_at)} by {html.escape(session.signed_by)}</b>"
+
+
 def addenda_html(addenda: list[Addendum]) -> str:
-    """The addenda of a signed session, oldest first, each with its author and time."""
+    """The addenda of a signed session, oldest first, each with its author and time (local)."""
     if not addenda:
         return "<p>No addenda.</p>"
     return "".join(
-        f"<p><b>{html.escape(a.created_at.strftime('%Y-%m-%d %H:%M'))}, {html.escape(a.author)}</b><br>"
+        f"<p><b>{local_time_text(a.created_at)}, {html.escape(a.author)}</b><br>"
         f"{html.escape(a.text).replace(chr(10), '<br>')}</p>"
         for a in addenda
     )

@@ -14,8 +14,6 @@ VERMILLION = QColor("#D55E00")
 PURPLE = QColor("#CC79A7")
 """The focus ring on the next site."""
 GREEN = QColor("#009E73")
-SKY = QColor("#56B4E9")
-YELLOW = QColor("#F0E442")
 INK = QColor("#1a1a1a")
 MUTED = QColor("#707070")
 

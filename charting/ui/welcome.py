@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QDialog, QDialogButtonBox, QGroupBox, QLabel, QVBo
 from charting.domain.people import Injector
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
-from charting.ui.patient_form import ErrorLabel
+from charting.ui.forms import ErrorLabel
 from charting.ui.profiles import ClinicForm, InjectorForm
 
 

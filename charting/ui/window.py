@@ -51,13 +51,12 @@ from charting.ui.diagram import DiagramScene, DiagramView, site_menu
 from charting.ui.header_panel import HeaderPanel
 from charting.ui.printing import PdfPages, note_printer
 from charting.ui.session_model import SessionModel
-from charting.ui.signing import AddendumDialog, SignDialog, addenda_html, blockers_text
+from charting.ui.signing import AddendumDialog, SignDialog, addenda_html, blockers_text, signature_html
 from charting.ui.totals_panel import TotalsPanel
 
 log = logging.getLogger(__name__)
 
 APP_TITLE = "charting"
-SIGNED_READ_ONLY = "This session is signed and cannot change. Add an addendum to correct it."
 
 
 def session_title(patient: Patient | None, session: Session) -> str:
@@ -103,6 +102,8 @@ class MainWindow(QMainWindow):
         self.today = today or date.today()
         self.patient: Patient | None = None
         self.has_session = False
+        self._stored: Session | None = None
+        """The open session as the database holds it, so that an autosave need not read it back."""
         self.addenda: list[Addendum] = []
         self._discard_unsaved = False
         self.printer: QPrinter | None = None
@@ -377,6 +378,7 @@ class MainWindow(QMainWindow):
         self.patient = patient
         self.addenda = addenda
         self.has_session = True
+        self._stored = session
         self.model.load(session)
         self.saved_label.setText("Signed, read-only" if session.signed else "All changes saved")
         self.saved_label.setStyleSheet("")
@@ -397,12 +399,7 @@ class MainWindow(QMainWindow):
         self.patient_bar.setText(patient_line(self.patient, session, self.today))
         self.addenda_box.setVisible(session.signed)
         if session.signed:
-            self.addenda_label.setText(
-                f"<b>Signed {session.signed_at:%Y-%m-%d %H:%M} by {session.signed_by}</b>"
-                if session.signed_at
-                else "<b>Signed</b>"
-            )
-            self.addenda_label.setText(self.addenda_label.text() + "<p><b>Addenda</b></p>" + addenda_html(self.addenda))
+            self.addenda_label.setText(signature_html(session) + "<p><b>Addenda</b></p>" + addenda_html(self.addenda))
         self._update_actions()
 
     def _update_actions(self) -> None:
@@ -457,7 +454,8 @@ class MainWindow(QMainWindow):
     def _save_session(self, session: Session) -> object:
         if not self.has_session or session.id is None:
             return session
-        return self.repo.save_session(session)
+        self._stored = self.repo.save_session(session, stored=self._stored)
+        return self._stored
 
     def _may_leave_session(self) -> bool:
         if self.has_session and self.model.unsaved and not self.model.retry_save():
@@ -597,7 +595,7 @@ class MainWindow(QMainWindow):
             self.drafts_menu.addAction("No unfinished drafts").setEnabled(False)
         for draft in reversed(drafts):
             name = names.get(draft.patient_id, "No patient") if draft.patient_id is not None else "No patient"
-            action = self.drafts_menu.addAction(f"{name}, {draft.performed_on.isoformat()}")
+            action = self.drafts_menu.addAction(f"{name}, {draft.performed_on.isoformat()}".replace("&", "&&"))
             action.triggered.connect(lambda _=False, d=draft: self.open_session_id(d.id or 0))
 
     # ----- marking helpers
@@ -689,7 +687,11 @@ class MainWindow(QMainWindow):
         """The clinic and the injector profiles; the header's injector list follows."""
         from charting.ui.profiles import ProfilesDialog
 
-        dialog = ProfilesDialog(self.repo, parent=self)
+        try:
+            dialog = ProfilesDialog(self.repo, parent=self)
+        except StorageError as error:
+            self.show_notice(str(error))
+            return
         dialog.finished.connect(self.refresh_injectors)
         self.dialog = dialog
         dialog.open()
@@ -728,8 +730,10 @@ class MainWindow(QMainWindow):
         """Ask where to save the note as PDF, then write it there."""
         if not self.has_session:
             return
+        from charting.documents import file_stem
+
         session = self.model.session
-        mrn = self.patient.mrn if self.patient is not None else "note"
+        mrn = file_stem(self.patient.mrn) if self.patient is not None else "note"
         suggested = Path.home() / f"{mrn}_{session.performed_on.isoformat()}_procedure_note.pdf"
         path, _ = QFileDialog.getSaveFileName(self, "Export the procedure note", str(suggested), "PDF (*.pdf)")
         if path:

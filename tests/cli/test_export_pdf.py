@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -12,11 +11,11 @@ from pypdf import PdfReader
 
 from charting import cli
 from charting.domain.eligibility import Baseline
-from charting.domain.marking import apply_protocol
 from charting.domain.people import Clinic, Injector
 from charting.domain.protocol import Protocol
-from charting.domain.session import Patient, Session
+from charting.domain.session import Patient
 from charting.storage import Repository, open_database
+from tests.sessions import ready_session
 
 SIGNED_AT = datetime(2026, 1, 12, 10, 30, tzinfo=UTC)
 
@@ -45,22 +44,7 @@ def clinic_db(tmp_path: Path, protocol: Protocol) -> tuple[Path, dict[str, int]]
     repo.save_baseline(patient.id, Baseline(headache_days=20, headache_hours_per_day=6))
     ids: dict[str, int] = {}
     for name, day in (("first", date(2025, 10, 15)), ("second", date(2026, 1, 12)), ("draft", date(2026, 4, 10))):
-        chart = Session(
-            performed_on=day,
-            patient_id=patient.id,
-            injector=signer.name,
-            product_id="botox_200",
-            vial_units=200,
-            lot_number="C1234A",
-            lot_expiry=date(2027, 6, 30),
-            saline_ml=4.0,
-            needle="30G 0.5 in",
-            diagnosis_code="G43.709",
-            consent=True,
-            time_out=True,
-            contraindications_checked=True,
-        )
-        stored = repo.create_session(replace(apply_protocol(chart, protocol)))
+        stored = repo.create_session(ready_session(protocol, patient.id, performed_on=day, injector=signer.name))
         assert stored.id is not None
         if name != "draft":
             repo.sign_session(stored.id, signer, datetime.combine(day, SIGNED_AT.timetz()))

@@ -150,6 +150,18 @@ def test_demo_refuses_a_database_in_use(demo_db: Path) -> None:
     assert code == 1 and "at least 1" in err
 
 
+@pytest.mark.parametrize("command", [["sessions"], ["sessions", "--patient", "X"], ["recall", "--lot", "C1"]])
+def test_a_failure_after_opening_is_one_sentence(command: list[str], demo_db: Path) -> None:
+    connection = sqlite3.connect(demo_db)
+    connection.execute("ALTER TABLE patients RENAME TO patients_elsewhere")
+    connection.commit()
+    connection.close()
+    code, out, err = run(["--db", str(demo_db), *command])
+    assert (code, out) == (cli.EXIT_FAILURE, "")
+    assert err.startswith("charting: ") and err.count("\n") == 1
+    assert "no such table: patients" in err and "charting check" in err
+
+
 def test_the_installed_entry_point_runs_a_records_command(demo_db: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "charting", "--db", str(demo_db), "sessions", "--json"],

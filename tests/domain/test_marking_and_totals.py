@@ -13,7 +13,7 @@ from charting.domain.marking import ChangeRefusedError
 from charting.domain.protocol import Protocol
 from charting.domain.session import Kind, Session, Status, content_hash
 from charting.domain.totals import compute_totals
-from tests.domain.helpers import SERVICE_DATE, ready_session
+from tests.sessions import SERVICE_DATE, ready_session
 
 
 def empty() -> Session:

@@ -16,7 +16,7 @@ from charting.domain.rules import Level, evaluate, ftp_addition_refusal, signing
 from charting.domain.session import Session
 from charting.domain.settings import ClinicalSettings
 from charting.domain.totals import compute_totals
-from tests.domain.helpers import ready_session
+from tests.sessions import ready_session
 
 
 def codes(findings: tuple[rules.Finding, ...] | list[rules.Finding]) -> dict[str, Level]:

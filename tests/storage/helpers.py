@@ -1,34 +1,8 @@
-"""Values and sessions shared by the records tests."""
+"""Times shared by the records tests (their sessions come from ``tests.sessions``)."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
-from charting.domain.marking import apply_protocol
-from charting.domain.protocol import Protocol
-from charting.domain.session import Session
-
-SERVICE_DATE = date(2026, 11, 25)
 SIGNED_AT = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
-
-
-def ready_session(protocol: Protocol, patient_id: int, **header: object) -> Session:
-    """A complete PREEMPT 155 U session from one 200 U vial, ready to sign unless a header field says otherwise."""
-    session = Session(
-        performed_on=SERVICE_DATE,
-        patient_id=patient_id,
-        product_id="botox_200",
-        vial_units=200,
-        vials_opened=1,
-        lot_number="C1234A",
-        lot_expiry=date(2027, 6, 30),
-        saline_ml=4.0,
-        needle="30G 0.5 in",
-        diagnosis_code="G43.709",
-        consent=True,
-        time_out=True,
-        contraindications_checked=True,
-    )
-    return replace(apply_protocol(session, protocol), **header)  # type: ignore[arg-type]

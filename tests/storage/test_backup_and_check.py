@@ -15,7 +15,8 @@ from charting.domain.session import Patient
 from charting.storage import Repository, StorageError, open_database
 from charting.storage.backup import backup_database, daily_backup, daily_backups
 from charting.storage.check import check_database
-from tests.storage.helpers import SIGNED_AT, ready_session
+from tests.sessions import ready_session
+from tests.storage.helpers import SIGNED_AT
 
 
 def sign_one(repo: Repository, protocol: Protocol, patient: Patient, signer: Injector) -> int:

@@ -13,7 +13,7 @@ import sqlite_utils
 from charting.domain.session import Patient
 from charting.storage import Repository, StorageError, open_database
 from charting.storage.schema import MIGRATIONS, SCHEMA_VERSION
-from tests.storage.helpers import SERVICE_DATE
+from tests.sessions import SERVICE_DATE
 
 
 def digest(path: Path) -> str:

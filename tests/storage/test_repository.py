@@ -15,7 +15,8 @@ from charting.domain.people import Clinic, Injector
 from charting.domain.protocol import Protocol
 from charting.domain.session import AdverseEvent, Kind, Outcomes, Patient, Session, Status, content_hash
 from charting.storage import DuplicatePatientError, Repository, SignedSessionError, StorageError, open_database
-from tests.storage.helpers import NOW, SERVICE_DATE, SIGNED_AT, ready_session
+from tests.sessions import SERVICE_DATE, ready_session
+from tests.storage.helpers import NOW, SIGNED_AT
 
 # -- clinic, injectors, settings -------------------------------------------------------------------------------------
 
@@ -180,9 +181,31 @@ def test_save_session_writes_all_parts_in_one_call(repo: Repository, patient: Pa
     assert draft.id is not None
     changed = replace(full_session(protocol, patient.id), id=draft.id)
     assert repo.save_session(changed) == changed
+    assert repo.load_session(draft.id) == changed
     fewer = marking.unmark(changed, "TEM_L_FTP1")
     assert repo.save_session(fewer) == fewer
+    assert repo.load_session(draft.id) == fewer
     assert repo.load_session(draft.id).injection("TEM_L_FTP1") is None
+
+
+def test_saving_against_the_stored_version_reads_nothing(
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db: sqlite_utils.Database
+) -> None:
+    assert patient.id is not None
+    draft = repo.create_session(ready_session(protocol, patient.id))
+    assert draft.id is not None
+    statements: list[str] = []
+    db.conn.set_trace_callback(statements.append)
+    try:
+        marked = repo.save_session(marking.unmark(draft, "PRO_M_1"), stored=draft)
+    finally:
+        db.conn.set_trace_callback(None)
+    assert statements and not [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    assert repo.load_session(draft.id) == marked
+    assert repo.audit_entries("session", draft.id)[-1]["detail"] == "unmarked: PRO_M_1"
+    repo.sign_session(draft.id, signer, SIGNED_AT)
+    with pytest.raises(SignedSessionError):
+        repo.save_session(replace(marked, comments="after signing"), stored=marked)
 
 
 def test_saving_an_unchanged_draft_writes_nothing(repo: Repository, patient: Patient, protocol: Protocol) -> None:
@@ -385,6 +408,20 @@ def test_addenda_and_audit_are_insert_only(
     repo.add_addendum(int(signed.id or 0), "Note.", signer.display_name, SIGNED_AT)
     with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
         db.execute(sql)
+
+
+def test_a_naive_signing_or_addendum_time_is_stored_as_local_aware_time(
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol
+) -> None:
+    assert patient.id is not None
+    draft = repo.create_session(ready_session(protocol, patient.id))
+    assert draft.id is not None
+    naive = datetime(2026, 11, 25, 10, 30)
+    signed = repo.sign_session(draft.id, signer, naive)
+    assert signed.signed_at == naive.astimezone() and signed.signed_at.tzinfo is not None
+    assert repo.verify_signature(repo.load_session(draft.id))
+    repo.add_addendum(draft.id, "Called back.", signer.display_name, naive + timedelta(days=1))
+    assert [a.created_at for a in repo.addenda(draft.id)] == [(naive + timedelta(days=1)).astimezone()]
 
 
 def test_the_audit_log_names_ids_and_fields_never_patients(

@@ -7,11 +7,11 @@ from pathlib import Path
 
 from PySide6.QtWidgets import QWidget
 
-from charting.domain.marking import apply_protocol
 from charting.domain.people import Injector
 from charting.domain.session import Patient, Session
 from charting.storage.database import open_database
 from charting.storage.repository import Repository
+from tests.sessions import ready_session
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 SIGNER = Injector(name="Anna Meyer", credentials="MD", npi="1234567893")
@@ -28,21 +28,15 @@ def add_patient(repo: Repository, mrn: str, family: str, given: str, dob: date, 
 
 
 def charted_session(patient_id: int, performed_on: date, lot: str, repo: Repository) -> Session:
-    """A PREEMPT session ready to sign: product, lot, dilution, consent and time-out recorded."""
-    session = Session(
+    """A PREEMPT session ready to sign, charted by the standard signer with a lot that expires in a year."""
+    return ready_session(
+        repo.protocol,
+        patient_id,
         performed_on=performed_on,
-        patient_id=patient_id,
         injector=SIGNER.display_name,
-        product_id="botox_200",
-        vial_units=200,
         lot_number=lot,
         lot_expiry=performed_on + timedelta(days=365),
-        saline_ml=4.0,
-        consent=True,
-        time_out=True,
-        contraindications_checked=True,
     )
-    return apply_protocol(session, repo.protocol)
 
 
 def signed_session(repo: Repository, patient_id: int, performed_on: date, lot: str = "C1234A") -> Session:

@@ -6,12 +6,12 @@ import math
 from datetime import date, datetime
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from charting.domain.people import Injector
 from charting.domain.protocol import Protocol, Region
 from charting.domain.rules import ftp_addition_refusal
 from charting.domain.session import Kind, Patient, Session
@@ -21,8 +21,6 @@ from charting.ui.diagram import site_menu
 from charting.ui.signing import SignDialog
 from charting.ui.window import MainWindow
 from tests.ui.conftest import TODAY, save_screenshot
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 TODAY_AT_NOON = datetime(2026, 11, 25, 12, 0)
 READY_HEADER = {
@@ -516,3 +514,33 @@ def test_names_with_markup_show_as_typed(window: MainWindow, repo: Repository) -
     assert "&lt;u&gt;x&lt;/u&gt;" in bar
     assert "MRN &lt;i&gt;9&lt;/i&gt;" in bar
     assert window.notice.textFormat() is Qt.TextFormat.PlainText
+
+
+def test_a_signer_and_addendum_with_markup_show_as_typed(charting: MainWindow, repo: Repository) -> None:
+    signer = repo.save_injector(Injector(name="<b>Kim</b> & Co", credentials="MD"))
+    make_ready(charting)
+    assert charting.sign_as(signer)
+    assert charting.add_addendum_text("<i>not italic</i>", "<u>Lee</u>")
+    label = charting.addenda_label.text()
+    assert "&lt;b&gt;Kim&lt;/b&gt; &amp; Co, MD" in label
+    assert "&lt;i&gt;not italic&lt;/i&gt;" in label and "&lt;u&gt;Lee&lt;/u&gt;" in label
+
+
+def test_a_click_saves_without_reading_the_database(charting: MainWindow, protocol: Protocol, qtbot: QtBot) -> None:
+    session_id = charting.model.session.id
+    changes_before = len(charting.repo.audit_entries("session", session_id))
+    statements: list[str] = []
+    connection = charting.repo.db.conn
+    connection.set_trace_callback(statements.append)
+    try:
+        for site in protocol.sites[:3]:
+            click_site(qtbot, charting, site.id)
+        click_site(qtbot, charting, protocol.sites[0].id)
+    finally:
+        connection.set_trace_callback(None)
+    assert any(sql.startswith("UPDATE sessions") for sql in statements)
+    assert not [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
+    assert charting.repo.load_session(session_id or 0) == charting.model.session
+    details = [entry["detail"] for entry in charting.repo.audit_entries("session", session_id)]
+    assert len(details) == changes_before + 4
+    assert details[-1] == f"unmarked: {protocol.sites[0].id}"

@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from patients_fixtures import add_patient, draft_session, make_repository, save_screenshot, signed_session
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -21,8 +20,7 @@ from charting.ui.patient_finder import (
     history_rows,
     interval_text,
 )
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+from tests.ui.patients_fixtures import add_patient, draft_session, make_repository, save_screenshot, signed_session
 
 TODAY = date.today()
 SETTINGS = ClinicalSettings()
@@ -61,9 +59,9 @@ def result_names(finder: PatientFinder) -> list[str]:
 
 def test_results_model_passes_the_model_tester(qtmodeltester, repo, clinic) -> None:
     model = PatientResultsModel(TODAY)
-    model.set_patients(repo.search_patients("doe"))
+    model.set_rows(repo.search_patients("doe"))
     qtmodeltester.check(model)
-    model.set_patients([])
+    model.set_rows([])
     qtmodeltester.check(model)
 
 
@@ -258,3 +256,15 @@ def test_a_database_failure_while_searching_is_a_sentence(qtbot, repo, clinic) -
     finder.search.setText("doe")
     assert result_names(finder) == []
     assert "try again" in finder.error.text()
+
+
+def test_typed_and_stored_markup_shows_as_typed(qtbot, repo) -> None:
+    add_patient(repo, "<i>1</i>", "<b>Bold</b>", "Ann", date(1980, 1, 1), allergies="<u>latex</u>")
+    finder = open_finder(qtbot, repo)
+    finder.search.setText("<x")
+    assert finder.search_status.textFormat() is Qt.TextFormat.PlainText
+    assert "No patient matches '<x'" in finder.search_status.text()
+    finder.search.setText("<i>1")
+    assert finder.patient is not None
+    assert finder.patient_details.textFormat() is Qt.TextFormat.PlainText
+    assert "Record <i>1</i>" in finder.patient_details.text() and "<u>latex</u>" in finder.patient_details.text()

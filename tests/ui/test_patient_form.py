@@ -6,7 +6,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from patients_fixtures import add_patient, make_repository, save_screenshot
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -14,9 +13,9 @@ from charting.domain.eligibility import Baseline
 from charting.storage.database import open_database
 from charting.storage.repository import Repository
 from charting.ui.patient_form import PatientFormDialog, check_patient_fields, parse_preventives
+from tests.ui.patients_fixtures import add_patient, make_repository, save_screenshot
 
 TODAY = date.today()
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from patients_fixtures import make_repository, save_screenshot
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -13,8 +12,7 @@ from charting.domain.people import Clinic, Injector
 from charting.storage.database import open_database
 from charting.storage.repository import Repository
 from charting.ui.profiles import ProfilesDialog, npi_error
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+from tests.ui.patients_fixtures import make_repository, save_screenshot
 
 
 @pytest.fixture
@@ -124,3 +122,11 @@ def test_saving_a_profile_keeps_its_own_npi(qtbot: QtBot, repo: Repository) -> N
     click(qtbot, dialog.save_injector_button)
     assert dialog.injector_form.npi_error.text() == ""
     assert len(repo.injectors()) == 1
+
+
+def test_a_name_with_markup_shows_as_typed(qtbot: QtBot, repo: Repository) -> None:
+    dialog = open_profiles(qtbot, repo)
+    dialog.injector_form.name.setText("<b>Kim</b> & Co")
+    click(qtbot, dialog.save_injector_button)
+    assert dialog.injector_status.textFormat() is Qt.TextFormat.PlainText
+    assert dialog.injector_status.text() == "<b>Kim</b> & Co saved."

@@ -6,15 +6,13 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from patients_fixtures import add_patient, draft_session, make_repository, save_screenshot, signed_session
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
 from pytestqt.qtbot import QtBot
 
 from charting.storage.repository import Repository
 from charting.ui.recall import LotRecallDialog, RecallModel
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+from tests.ui.patients_fixtures import add_patient, draft_session, make_repository, save_screenshot, signed_session
 
 TODAY = date.today()
 
@@ -101,3 +99,10 @@ def test_ctrl_c_in_the_table_copies_too(qtbot: QtBot, repo: Repository) -> None:
     qtbot.waitUntil(dialog.view.hasFocus)
     qtbot.keyClick(dialog.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
     assert len(QGuiApplication.clipboard().text().splitlines()) == 2
+
+
+def test_a_lot_typed_with_markup_shows_as_typed(qtbot: QtBot, repo: Repository) -> None:
+    dialog = open_recall(qtbot, repo, lot="<b>C1</b>")
+    assert dialog.summary.textFormat() is Qt.TextFormat.PlainText
+    assert "No session recorded lot <b>C1</b>" in dialog.summary.text()
+    assert dialog.error.textFormat() is Qt.TextFormat.PlainText

@@ -5,7 +5,6 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from patients_fixtures import make_repository, save_screenshot
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
@@ -13,8 +12,7 @@ from charting.domain.people import Clinic, Injector
 from charting.storage.database import open_database
 from charting.storage.repository import Repository
 from charting.ui.welcome import WelcomeDialog, needs_welcome
-
-pytestmark = pytest.mark.qt_log_ignore("This plugin does not support propagateSizeHints")
+from tests.ui.patients_fixtures import make_repository, save_screenshot
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Sessions built the way the window builds them, for the domain tests."""
+"""Sessions built the way the window builds them, shared by the domain, records, command-line and window tests."""
 
 from __future__ import annotations
 
@@ -12,10 +12,11 @@ from charting.domain.session import Session
 SERVICE_DATE = date(2026, 11, 25)
 
 
-def ready_session(protocol: Protocol, **header: object) -> Session:
+def ready_session(protocol: Protocol, patient_id: int | None = None, **header: object) -> Session:
     """A complete PREEMPT 155 U session from one 200 U vial, ready to sign unless a header field says otherwise."""
     session = Session(
         performed_on=SERVICE_DATE,
+        patient_id=patient_id,
         product_id="botox_200",
         vial_units=200,
         vials_opened=1,
