@@ -5,7 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QObject, QRect, QSize
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter
 from PySide6.QtPdf import QPdfDocument
-from PySide6.QtPrintSupport import QPrinter
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
+from PySide6.QtWidgets import QWidget
 
 PAPER_SIZES = {"letter": QPageSize.PageSizeId.Letter, "a4": QPageSize.PageSizeId.A4}
 
@@ -53,3 +54,14 @@ class PdfPages(QObject):
         finally:
             painter.end()
         return self.count
+
+
+def print_preview(pdf: bytes, paper: str, parent: QWidget) -> tuple[QPrinter, QPrintPreviewDialog]:
+    """A print preview of the PDF on the clinic's paper; keep the printer alive as long as the dialog."""
+    printer = note_printer(paper)
+    dialog = QPrintPreviewDialog(printer, parent)
+    dialog.setWindowTitle("Print the procedure note")
+    pages = PdfPages(pdf, parent=dialog)
+    dialog.paintRequested.connect(pages.paint)
+    dialog.resize(900, 720)
+    return printer, dialog

@@ -14,10 +14,10 @@ import sys
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewDialog
 from PySide6.QtWidgets import (
     QApplication,
     QFileDialog,
@@ -49,10 +49,12 @@ from charting.storage.repository import Repository
 from charting.ui import style
 from charting.ui.diagram import DiagramScene, DiagramView, site_menu
 from charting.ui.header_panel import HeaderPanel
-from charting.ui.printing import PdfPages, note_printer
 from charting.ui.session_model import SessionModel
 from charting.ui.signing import AddendumDialog, SignDialog, addenda_html, blockers_text, signature_html
 from charting.ui.totals_panel import TotalsPanel
+
+if TYPE_CHECKING:
+    from PySide6.QtPrintSupport import QPrinter
 
 log = logging.getLogger(__name__)
 
@@ -107,6 +109,7 @@ class MainWindow(QMainWindow):
         self.addenda: list[Addendum] = []
         self._discard_unsaved = False
         self.printer: QPrinter | None = None
+        """The printer of the open print preview (the dialog does not own it)."""
         self.dialog: QWidget | None = None
         """The dialog or message box opened last (window-modal, not blocking)."""
         self.model = SessionModel(
@@ -717,12 +720,9 @@ class MainWindow(QMainWindow):
         pdf = self.note_pdf()
         if pdf is None:
             return
-        self.printer = note_printer(self.repo.settings.paper_size)  # the dialog does not own its printer
-        dialog = QPrintPreviewDialog(self.printer, self)
-        dialog.setWindowTitle("Print the procedure note")
-        pages = PdfPages(pdf, parent=dialog)
-        dialog.paintRequested.connect(pages.paint)
-        dialog.resize(900, 720)
+        from charting.ui.printing import print_preview  # Qt's print and PDF modules load on first print only
+
+        self.printer, dialog = print_preview(pdf, self.repo.settings.paper_size, self)
         self.dialog = dialog
         dialog.open()
 
