@@ -1,4 +1,4 @@
-"""Changing a draft session: mark, unmark, set units, skip, follow-the-pain, apply the protocol.
+"""Changing a draft session: mark, unmark, set units, skip, follow-the-pain, apply the protocol, adverse events.
 
 Each function takes a session and returns a new one; a signed session refuses every change.
 """
@@ -10,7 +10,7 @@ import re
 from dataclasses import replace
 
 from charting.domain.protocol import Protocol, Site
-from charting.domain.session import Injection, Kind, Session
+from charting.domain.session import AdverseEvent, Injection, Kind, Session
 
 SIGNED_READ_ONLY = "This session is signed and cannot change. Add an addendum to correct it."
 """What any change to a signed session is told."""
@@ -159,3 +159,69 @@ def move_ftp(session: Session, site_id: str, x: float, y: float) -> Session:
             f"{site_id} is not a follow-the-pain site; fixed sites stay where the protocol puts them."
         )
     return _replace_injection(session, site_id, replace(injection, x=x, y=y))
+
+
+OTHER_ADVERSE_EVENT = "Other"
+"""The protocol's free-text adverse event: it needs a detail saying what happened."""
+SEVERITIES = ("mild", "moderate", "severe")
+"""The severities offered for an adverse event (free text is allowed too)."""
+URGENT_MARK = "(urgent)"
+"""The protocol marks an adverse event that needs action at once by ending its name with this."""
+
+
+def is_urgent(event: AdverseEvent) -> bool:
+    """True for an adverse event the protocol marks urgent (breathing difficulty): act at once."""
+    return event.event.strip().lower().endswith(URGENT_MARK)
+
+
+def adverse_event_problems(protocol: Protocol, event: AdverseEvent) -> dict[str, str]:
+    """What is wrong with an adverse event, as one sentence per field (event, onset, severity, action, detail)."""
+    problems: dict[str, str] = {}
+    if event.event.strip() not in protocol.adverse_events:
+        problems["event"] = "Choose the adverse event from the list."
+    if not event.onset.strip():
+        problems["onset"] = "Record when it started, for example during the procedure."
+    if not event.severity.strip():
+        problems["severity"] = f"Record how severe it is: {', '.join(SEVERITIES[:-1])} or {SEVERITIES[-1]}."
+    if not event.action.strip():
+        problems["action"] = "Record the action taken, or none."
+    if event.event.strip() == OTHER_ADVERSE_EVENT and not event.detail.strip():
+        problems["detail"] = "Describe the event: Other needs a detail."
+    return problems
+
+
+def add_adverse_event(session: Session, protocol: Protocol, event: AdverseEvent) -> Session:
+    """Record an adverse event (one of the protocol's, with onset, severity and action; Other with a detail)."""
+    _require_draft(session)
+    problems = adverse_event_problems(protocol, event)
+    if problems:
+        raise ChangeRefusedError(next(iter(problems.values())))
+    cleaned = AdverseEvent(
+        event=event.event.strip(),
+        onset=event.onset.strip(),
+        severity=event.severity.strip(),
+        action=event.action.strip(),
+        detail=event.detail.strip(),
+    )
+    return replace(session, adverse_events=(*session.adverse_events, cleaned))
+
+
+def remove_adverse_event(session: Session, index: int) -> Session:
+    """Take back the adverse event at this position of the session's list (counted from 0)."""
+    _require_draft(session)
+    if not 0 <= index < len(session.adverse_events):
+        raise ChangeRefusedError("That adverse event is no longer recorded; nothing was removed.")
+    events = session.adverse_events
+    return replace(session, adverse_events=events[:index] + events[index + 1 :])
+
+
+def adverse_event_text(event: AdverseEvent) -> str:
+    """One line for an adverse event: the event, its onset, severity, the action taken and the detail."""
+    parts = [
+        event.event,
+        f"onset {event.onset}" if event.onset else "",
+        event.severity,
+        f"action: {event.action}" if event.action else "",
+        event.detail,
+    ]
+    return "; ".join(part for part in parts if part)

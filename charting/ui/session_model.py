@@ -19,7 +19,7 @@ from charting.domain.clock import local_now
 from charting.domain.marking import SIGNED_READ_ONLY, ChangeRefusedError
 from charting.domain.protocol import Protocol
 from charting.domain.rules import Finding, evaluate, ftp_addition_refusal
-from charting.domain.session import HEADER_FIELDS, Kind, Session
+from charting.domain.session import HEADER_FIELDS, AdverseEvent, Kind, Session
 from charting.domain.settings import ClinicalSettings
 from charting.domain.totals import SessionTotals, compute_totals
 from charting.storage.errors import StorageError
@@ -284,6 +284,20 @@ class SessionModel(QObject):
             return replace(session, **changes)
 
         return self._change(f"Change {key.replace('_', ' ')}", change, merge_key="header:" + key)
+
+    # ----- adverse events
+    def add_adverse_event(self, event: AdverseEvent) -> bool:
+        """Record an adverse event (one of the protocol's, with onset, severity and action)."""
+        return self._change(
+            f"Record adverse event {event.event.strip()}",
+            lambda s: marking.add_adverse_event(s, self.protocol, event),
+        )
+
+    def remove_adverse_event(self, index: int) -> bool:
+        """Take back the adverse event at this position of the list."""
+        events = self._session.adverse_events
+        name = events[index].event if 0 <= index < len(events) else "?"
+        return self._change(f"Remove adverse event {name}", lambda s: marking.remove_adverse_event(s, index))
 
     # ----- keyboard focus
     def set_focus(self, site_id: str) -> None:

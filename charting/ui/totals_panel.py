@@ -1,4 +1,5 @@
-"""The side panel: per-muscle units and sites against protocol and cap, side totals, total, volume, waste, findings."""
+"""The side panel: per-muscle units and sites against protocol and cap, side totals, total, volume, waste, findings
+and the adverse events recorded."""
 
 from __future__ import annotations
 
@@ -6,11 +7,13 @@ import html
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
 
 from charting.domain.rules import Finding
+from charting.domain.session import AdverseEvent
 from charting.domain.totals import MuscleTotal
 from charting.ui import style
+from charting.ui.adverse_events import adverse_event_html
 from charting.ui.session_model import SessionModel
 
 
@@ -90,7 +93,21 @@ class TotalsPanel(QFrame):
         self.findings.setWordWrap(True)
         self.findings.setTextFormat(Qt.TextFormat.RichText)
         self.findings.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.findings, 1)
+        layout.addWidget(self.findings)
+        events_heading = QHBoxLayout()
+        events_heading.addWidget(QLabel("<b>Adverse events</b>"))
+        events_heading.addStretch(1)
+        self.record_button = QToolButton()
+        """The window gives it the "Record adverse event" action."""
+        events_heading.addWidget(self.record_button)
+        layout.addLayout(events_heading)
+        self.events_box = QVBoxLayout()
+        self.events_box.setSpacing(2)
+        layout.addLayout(self.events_box)
+        layout.addStretch(1)
+        self.adverse_rows: list[tuple[QLabel, QToolButton]] = []
+        """Each recorded adverse event: its line and its remove button (hidden once signed)."""
+        self._shown_events: tuple[tuple[AdverseEvent, ...], bool] | None = None
         model.session_changed.connect(self.on_session_changed)
         self.on_session_changed()
 
@@ -116,3 +133,38 @@ class TotalsPanel(QFrame):
             self.findings.setText("<p>Signed: the session cannot change; corrections are addenda.</p>")
         else:
             self.findings.setText(findings_html(self.model.findings))
+        self.show_adverse_events()
+
+    def show_adverse_events(self) -> None:
+        """List the adverse events, each removable while a draft (rebuilt only when they change)."""
+        shown = (self.model.session.adverse_events, self.model.read_only)
+        if shown == self._shown_events:
+            return
+        self._shown_events = shown
+        while (item := self.events_box.takeAt(0)) is not None:
+            if (widget := item.widget()) is not None:
+                widget.hide()  # at once: the deletion waits for the event loop
+                widget.deleteLater()
+        self.adverse_rows = []
+        events, read_only = shown
+        if not events:
+            none = QLabel("None recorded.")
+            none.setStyleSheet(f"color: {style.MUTED.name()}")
+            self.events_box.addWidget(none)
+        for index, event in enumerate(events):
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            text = QLabel(adverse_event_html(event))
+            text.setTextFormat(Qt.TextFormat.RichText)
+            text.setWordWrap(True)
+            line.addWidget(text, 1)
+            remove = QToolButton()
+            remove.setText("Remove")
+            remove.setToolTip(f"Remove {event.event} from this session (Undo brings it back).")
+            remove.setAccessibleName(f"Remove adverse event {event.event}")
+            remove.clicked.connect(lambda _checked=False, i=index: self.model.remove_adverse_event(i))
+            remove.setVisible(not read_only)
+            line.addWidget(remove, 0, Qt.AlignmentFlag.AlignTop)
+            self.events_box.addWidget(row)
+            self.adverse_rows.append((text, remove))

@@ -47,6 +47,7 @@ from charting.storage.database import open_database
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
 from charting.ui import style
+from charting.ui.adverse_events import AdverseEventDialog
 from charting.ui.diagram import DiagramScene, DiagramView, site_menu
 from charting.ui.header_panel import HeaderPanel
 from charting.ui.session_model import SessionModel
@@ -192,6 +193,7 @@ class MainWindow(QMainWindow):
         self.act_apply = self._action(label, m.apply_protocol)
         self.act_skip = self._action("&Skip site with reason\u2026", lambda: self.ask_skip_reason(m.focus_site))
         self.act_remove = self._action("&Remove mark", lambda: m.remove(m.focus_site), "Delete", chart_key=True)
+        self.act_adverse_event = self._action("Record adverse &event\u2026", self.record_adverse_event, "Ctrl+E")
         self.act_sign = self._action("&Sign\u2026", self.sign)
         self.act_addendum = self._action("Add &addendum\u2026", self.add_addendum)
         self.act_recall = self._action("&Lot recall\u2026", self.lot_recall)
@@ -228,6 +230,8 @@ class MainWindow(QMainWindow):
         for action in self.chart_actions:
             chart.addAction(action)
         session = bar.addMenu("&Session")
+        session.addAction(self.act_adverse_event)
+        session.addSeparator()
         session.addAction(self.act_sign)
         session.addAction(self.act_addendum)
         records = bar.addMenu("&Records")
@@ -304,6 +308,7 @@ class MainWindow(QMainWindow):
         left_widget.setFixedWidth(276)
         middle.addWidget(left_widget)
         middle.addWidget(self.view, 1)
+        self.totals_panel.record_button.setDefaultAction(self.act_adverse_event)
         totals_scroll = QScrollArea()
         totals_scroll.setWidget(self.totals_panel)
         totals_scroll.setWidgetResizable(True)
@@ -412,6 +417,7 @@ class MainWindow(QMainWindow):
         self.act_undo.setEnabled(draft and self.model.undo_stack.canUndo())
         self.act_redo.setEnabled(draft and self.model.undo_stack.canRedo())
         self.act_sign.setEnabled(draft)
+        self.act_adverse_event.setEnabled(draft)
         self.act_addendum.setEnabled(self.has_session and self.model.read_only)
         self.act_new_session.setEnabled(self.patient is not None)
         self.act_copy_last.setEnabled(self.patient is not None)
@@ -610,6 +616,16 @@ class MainWindow(QMainWindow):
         dialog.setWindowTitle("Skip site")
         dialog.setLabelText(f"Why was {site_id} not injected?")
         dialog.textValueSelected.connect(lambda text: self.model.skip(site_id, text))
+        self.dialog = dialog
+        dialog.open()
+
+    # ----- adverse events
+    def record_adverse_event(self) -> None:
+        """Ask for an adverse event (event, onset, severity, action, detail) and record it on the draft."""
+        if not self.has_session or self.model.read_only:
+            return
+        dialog = AdverseEventDialog(self.protocol, self)
+        dialog.accepted.connect(lambda: self.model.add_adverse_event(dialog.adverse_event()))
         self.dialog = dialog
         dialog.open()
 
