@@ -75,6 +75,7 @@ class SignDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.sign_button.setDefault(True)  # after it is in the dialog, or Qt makes Cancel the default
 
     def chosen(self) -> Injector:
         """The injector chosen to sign."""
@@ -102,3 +103,4 @@ class AddendumDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
+        self.add_button.setDefault(True)

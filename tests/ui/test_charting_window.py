@@ -544,3 +544,13 @@ def test_a_click_saves_without_reading_the_database(charting: MainWindow, protoc
     details = [entry["detail"] for entry in charting.repo.audit_entries("session", session_id)]
     assert len(details) == changes_before + 4
     assert details[-1] == f"unmarked: {protocol.sites[0].id}"
+
+
+def test_enter_in_the_sign_dialog_signs(charting: MainWindow, qtbot: QtBot) -> None:
+    make_ready(charting)
+    charting.sign()
+    dialog = charting.dialog
+    assert isinstance(dialog, SignDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    qtbot.keyClick(dialog.signer, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: charting.model.session.signed)
