@@ -14,7 +14,7 @@ import math
 import zlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -29,9 +29,9 @@ from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Flowable
 
 from charting.report.fonts import register_fonts
-from charting.report.pdfobjects import Encoded, encode, encoded_stream
+from charting.report.pdfobjects import Encoded, Finished, encode, finished_stream
 from charting.report.svg import SvgArt, load_svg
-from charting.report.text import text_width
+from charting.report.text import TextWriter, text_width
 
 # Markers: the window's visual language (ux.md), Okabe-Ito colours; shape carries the meaning.
 MARKER_RADIUS = 15.0
@@ -87,9 +87,14 @@ class Form:
     resources: bytes
     box: tuple[float, float, float, float]
 
-    def stream(self) -> pdfdoc.PDFStream:
-        """The form as a PDF stream object, for one document."""
-        return encoded_stream(
+    def stream(self) -> Finished:
+        """The form as a PDF object, for one document."""
+        return Finished(self.formatted)
+
+    @cached_property
+    def formatted(self) -> bytes:
+        """The form's whole PDF object (made once)."""
+        return finished_stream(
             self.content,
             compressed=True,
             Type="/XObject",
@@ -326,8 +331,7 @@ class ViewDiagram(Flowable):  # type: ignore[misc]  # reportlab ships no type hi
             f"n 0 0 {fp_str(self.view_width, self.view_height)} re S"
         )
         if self.art is not None:
-            for step in self.art.steps:
-                self._draw_step(canvas, step)
+            self._draw_art(canvas, self.art)
         else:
             self._draw_placeholder(canvas)
         canvas.addLiteral(marker_operators(self.markers, self.view_height))
@@ -335,15 +339,19 @@ class ViewDiagram(Flowable):  # type: ignore[misc]  # reportlab ships no type hi
         canvas.restoreState()
 
     @staticmethod
-    def _draw_step(canvas: Any, step: Form | Text) -> None:
-        if isinstance(step, Text):
-            canvas.setFillColor(step.colour)
-            canvas.setFont(step.font, step.size)
-            canvas.drawString(step.x, step.y, step.text)
-            return
-        if not canvas.hasForm(step.name):
-            canvas._doc.addForm(step.name, step.stream())  # the document, not the canvas, holds forms
-        canvas.doForm(step.name)
+    def _draw_art(canvas: Any, art: PdfArt) -> None:
+        """The art's forms and texts in order, each run of texts one text object."""
+        writer = TextWriter(canvas)
+        for step in art.steps:
+            if isinstance(step, Text):
+                writer.use(step.font, step.size, step.size, step.colour)
+                writer.line(step.x, step.y, step.text)
+                continue
+            writer.flush()
+            if not canvas.hasForm(step.name):
+                canvas._doc.addForm(step.name, step.stream())  # the document, not the canvas, holds forms
+            canvas.doForm(step.name)
+        writer.flush()
 
     def _draw_placeholder(self, canvas: Any) -> None:
         """Without the art, the view still says what it is and which side is which."""
@@ -359,19 +367,11 @@ class ViewDiagram(Flowable):  # type: ignore[misc]  # reportlab ships no type hi
 
     def _draw_labels(self, canvas: Any) -> None:
         """The units inside injected and follow-the-pain markers, white and bold, in one text object."""
-        labelled = [m for m in self.markers if m.label and m.state in ("injected", "ftp")]
-        if not labelled:
-            return
         _, bold, _ = register_fonts()
-        canvas.setFillColor(WHITE)
-        text = canvas.beginText()
-        size = 0.0
-        for marker in labelled:
-            wanted = MARKER_FONT_SIZE if len(marker.label) < 3 else MARKER_FONT_SIZE * 0.75
-            if wanted != size:
-                size = wanted
-                text.setFont(bold, size)
+        writer = TextWriter(canvas)
+        for marker in (m for m in self.markers if m.label and m.state in ("injected", "ftp")):
+            size = MARKER_FONT_SIZE if len(marker.label) < 3 else MARKER_FONT_SIZE * 0.75
+            writer.use(bold, size, size, WHITE)
             x = marker.x - text_width(marker.label, bold, size) / 2
-            text.setTextOrigin(x, self.view_height - marker.y - MARKER_FONT_SIZE * 0.36)
-            text.textLine(marker.label)
-        canvas.drawText(text)
+            writer.line(x, self.view_height - marker.y - MARKER_FONT_SIZE * 0.36, marker.label)
+        writer.flush()

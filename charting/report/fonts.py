@@ -23,7 +23,7 @@ from reportlab.pdfbase.ttfonts import (
     makeToUnicodeCMap,
 )
 
-from charting.report.pdfobjects import Encoded, encode, encoded_stream
+from charting.report.pdfobjects import Finished, Template, finished_stream, gap
 from charting.resources import font_dir
 
 SANS = "DejaVuSans"
@@ -36,13 +36,13 @@ SUBSETS_KEPT = 64
 
 @dataclass(frozen=True)
 class _SubsetPieces:
-    """The document-independent parts of one embedded font subset, encoded as they go into the PDF."""
+    """The objects of one embedded font subset, formatted once; the document fills in its names and references."""
 
     base_font_name: str
-    widths: bytes
+    font: Template
+    descriptor: Template
     to_unicode: bytes
     font_file: bytes
-    font_file_length: int
 
 
 class EmbeddedFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hints
@@ -57,55 +57,55 @@ class EmbeddedFont(TTFont):  # type: ignore[misc]  # reportlab ships no type hin
         for n, subset in enumerate(state.subsets):
             internal_name = self.getSubsetInternalName(n, doc)[1:]
             pieces = _subset_pieces(self, n, tuple(subset), bool(doc.compression))
-            pdf_font = pdfdoc.PDFTrueTypeFont()
-            pdf_font.__Comment__ = f"Font {self.fontName} subset {n}"
-            pdf_font.Name = internal_name
-            pdf_font.BaseFont = pieces.base_font_name
-            pdf_font.FirstChar = 0
-            pdf_font.LastChar = len(subset) - 1
-            pdf_font.Widths = Encoded(pieces.widths)
-            pdf_font.ToUnicode = doc.Reference(
-                encoded_stream(pieces.to_unicode, compressed=bool(doc.compression)),
-                "toUnicodeCMap:" + pieces.base_font_name,
-            )
-            pdf_font.FontDescriptor = self._descriptor(doc, pieces)
+            name = pieces.base_font_name
+            # Registered in the order reportlab registers them, so the objects are numbered as its own.
+            to_unicode = doc.Reference(Finished(pieces.to_unicode), "toUnicodeCMap:" + name)
+            font_file = doc.Reference(Finished(pieces.font_file), f"fontFile:{self.face.filename}({name})")
+            descriptor = doc.Reference(pieces.descriptor.fill(FontFile2=font_file), "fontDescriptor:" + name)
+            pdf_font = pieces.font.fill(Name=internal_name, ToUnicode=to_unicode, FontDescriptor=descriptor)
             doc.Reference(pdf_font, internal_name)
             doc.idToObject["BasicFonts"].dict[internal_name] = pdf_font
         del self.state[doc]
 
-    def _descriptor(self, doc: Any, pieces: _SubsetPieces) -> Any:
-        face = self.face
-        name = pieces.base_font_name
-        font_file = encoded_stream(pieces.font_file, compressed=bool(doc.compression), Length1=pieces.font_file_length)
-        font_file_ref = doc.Reference(font_file, f"fontFile:{face.filename}({name})")
-        descriptor = pdfdoc.PDFDictionary(
-            {
-                "Type": "/FontDescriptor",
-                "Ascent": face.ascent,
-                "CapHeight": face.capHeight,
-                "Descent": face.descent,
-                "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
-                "FontBBox": pdfdoc.PDFArray(face.bbox),
-                "FontName": pdfdoc.PDFName(name),
-                "ItalicAngle": face.italicAngle,
-                "StemV": face.stemV,
-                "FontFile2": font_file_ref,
-                "MissingWidth": face.defaultWidth,
-            }
-        )
-        return doc.Reference(descriptor, "fontDescriptor:" + name)
-
 
 @lru_cache(maxsize=SUBSETS_KEPT)
 def _subset_pieces(font: EmbeddedFont, number: int, subset: tuple[int, ...], compressed: bool) -> _SubsetPieces:
-    """Cut, measure and encode one subset of ``font`` (the slow part of embedding it)."""
+    """Cut, measure and format one subset of ``font`` (the slow part of embedding it)."""
     face = font.face
     name = (b"".join((SUBSETN(number), b"+", face.name, face.subfontNameX))).decode("pdfdoc")
-    widths = encode(pdfdoc.PDFArray([face.getCharWidth(code) for code in subset]))
+    pack = zlib.compress if compressed else bytes
     to_unicode = makeToUnicodeCMap(name, list(subset)).encode("utf8")
     font_file = face.makeSubset(list(subset))
-    pack = zlib.compress if compressed else bytes
-    return _SubsetPieces(name, widths, pack(to_unicode), pack(font_file), len(font_file))
+    pdf_font = pdfdoc.PDFTrueTypeFont()
+    pdf_font.Name = "~gap~Name~"  # a name: written as /~gap~Name~, the gap after the slash
+    pdf_font.BaseFont = name
+    pdf_font.FirstChar = 0
+    pdf_font.LastChar = len(subset) - 1
+    pdf_font.Widths = pdfdoc.PDFArray([face.getCharWidth(code) for code in subset])
+    pdf_font.ToUnicode = gap("ToUnicode")
+    pdf_font.FontDescriptor = gap("FontDescriptor")
+    descriptor = pdfdoc.PDFDictionary(
+        {
+            "Type": "/FontDescriptor",
+            "Ascent": face.ascent,
+            "CapHeight": face.capHeight,
+            "Descent": face.descent,
+            "Flags": (face.flags & ~FF_NONSYMBOLIC) | FF_SYMBOLIC,
+            "FontBBox": pdfdoc.PDFArray(face.bbox),
+            "FontName": pdfdoc.PDFName(name),
+            "ItalicAngle": face.italicAngle,
+            "StemV": face.stemV,
+            "FontFile2": gap("FontFile2"),
+            "MissingWidth": face.defaultWidth,
+        }
+    )
+    return _SubsetPieces(
+        name,
+        Template(pdf_font),
+        Template(descriptor),
+        finished_stream(pack(to_unicode), compressed=compressed),
+        finished_stream(pack(font_file), compressed=compressed, Length1=len(font_file)),
+    )
 
 
 @cache

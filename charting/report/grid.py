@@ -2,8 +2,8 @@
 
 ``Grid`` takes rows of cells (a plain string, a flowable, or a list of flowables), fixed column widths and
 reportlab's own style commands, and places everything where ``Table`` would: same row heights, paddings,
-alignment, baselines, backgrounds and rules. It draws all the plain-string cells of a grid as one PDF text
-object instead of one per cell, which is most of what a ``Table`` costs. It does not split across pages
+alignment, baselines, backgrounds and rules. It writes the text of its cells (plain strings and text blocks) into
+one PDF text object instead of one per cell, which is most of what a ``Table`` costs. It does not split across pages
 (none of the note's tables can: they are one row or sit inside one) and knows no spans.
 """
 
@@ -16,7 +16,7 @@ from typing import Any, TypeAlias
 from reportlab.lib.colors import Color, black
 from reportlab.platypus import Flowable
 
-from charting.report.text import text_width
+from charting.report.text import TextBlock, TextWriter, text_width
 
 Cell: TypeAlias = str | Flowable | Sequence[Flowable]
 Command = tuple[Any, ...]
@@ -165,37 +165,22 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         tops, lefts = self._row_tops(), self._column_lefts()
         canvas.saveState()
         self._draw_backgrounds(canvas, tops, lefts)
-        text = canvas.beginText()
-        current: tuple[str, float, float] | None = None
-        colour: Color | None = None
-        written = False
+        writer = TextWriter(canvas)
         for r, (row, styles) in enumerate(zip(self.rows, self.styles, strict=True)):
             bottom, height = tops[r + 1], self.heights[r]
             for c, (cell, style) in enumerate(zip(row, styles, strict=True)):
                 left, width = lefts[c], self.widths[c]
                 if not isinstance(cell, str):
-                    # Text drawn so far goes first, so the page reads (and extracts) in the cells' order.
-                    if written:
-                        canvas.drawText(text)
-                        text, current, colour, written = canvas.beginText(), None, None, False
-                    self._draw_flowables(canvas, cell, style, (left, bottom, width, height))
+                    self._draw_flowables(writer, cell, style, (left, bottom, width, height))
                     continue
                 lines = cell.split("\n")
                 y = self._first_baseline(style, bottom, height, len(lines))
                 for line in lines:
                     if line:
-                        if current != (style.font, style.size, style.leading):
-                            current = (style.font, style.size, style.leading)
-                            text.setFont(*current)
-                        if colour is not style.colour:
-                            colour = style.colour
-                            text.setFillColor(colour)
-                        text.setTextOrigin(self._line_x(line, style, left, width), y)
-                        text.textLine(line)
-                        written = True
+                        writer.use(style.font, style.size, style.leading, style.colour)
+                        writer.line(self._line_x(line, style, left, width), y, line)
                     y -= style.leading
-        if written:
-            canvas.drawText(text)
+        writer.flush()
         self._draw_rules(canvas, tops, lefts)
         canvas.restoreState()
 
@@ -217,10 +202,15 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
         return left + (width + style.left - style.right) / 2 - wide / 2
 
     def _draw_flowables(
-        self, canvas: Any, cell: Cell, style: CellStyle, box: tuple[float, float, float, float]
+        self, writer: TextWriter, cell: Cell, style: CellStyle, box: tuple[float, float, float, float]
     ) -> None:
-        """Draw a cell's flowables, stacked, in its ``box`` (left, bottom, width, height) as a ``Table`` would."""
+        """Draw a cell's flowables, stacked, in its ``box`` (left, bottom, width, height) as a ``Table`` would.
+
+        Text blocks go into the grid's text object; anything else is drawn after the text written so far, so the
+        page reads (and extracts) in the cells' order.
+        """
         left, bottom, width, height = box
+        canvas = writer.canvas
         flowables = [cell] if isinstance(cell, Flowable) else list(cell)
         if not flowables:
             return
@@ -243,7 +233,11 @@ class Grid(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
             else:
                 x = left + style.left
             y -= flowable.getSpaceBefore() + h
-            flowable.drawOn(canvas, x, y)
+            if isinstance(flowable, TextBlock):
+                flowable.write(writer, x, y + h)
+            else:
+                writer.flush()
+                flowable.drawOn(canvas, x, y)
             y -= flowable.getSpaceAfter()
 
     def _draw_backgrounds(self, canvas: Any, tops: list[float], lefts: list[float]) -> None:

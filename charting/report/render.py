@@ -11,6 +11,8 @@ import io
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 from reportlab.lib.colors import Color, HexColor
@@ -40,8 +42,9 @@ from charting.report.diagram import (
 from charting.report.fonts import register_fonts
 from charting.report.grid import Cell, Grid
 from charting.report.note import DRAFT_MARK, NoteMark, ProcedureNote
+from charting.report.pairs import KeyLook, KeyValueColumns
 from charting.report.svg import SvgError
-from charting.report.text import Run, TextBlock, TextStyle
+from charting.report.text import Run, TextBlock, TextStyle, TextWriter, text_width
 from charting.resources import diagram_path
 
 log = logging.getLogger(__name__)
@@ -135,7 +138,7 @@ class _NoteCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hint
 
 def _fit(value: str, font: str, size: float, width: float) -> str:
     """Cut a header text to fit a width (the body prints it in full)."""
-    if stringWidth(value, font, size) <= width:
+    if text_width(value, font, size) <= width:
         return value
     while value and stringWidth(value + "...", font, size) > width:
         value = value[:-1]
@@ -150,32 +153,31 @@ def _draw_page_frame(canvas: Canvas, doc: BaseDocTemplate) -> None:
     top = page.height - MARGIN
     half = (right - left) / 2
     canvas.saveState()
-    canvas.setFillColor(ACCENT)
-    canvas.setFont(bold, 11)
-    canvas.drawString(left, top - 10, _fit(note.clinic_name or "Procedure note", bold, 11, half - 6))
-    canvas.setFont(bold, 9)
-    canvas.drawRightString(right, top - 10, "Procedure note: onabotulinumtoxinA for chronic migraine")
-    canvas.setFont(sans, 7.5)
-    canvas.setFillColor(MUTED)
+    text = TextWriter(canvas)
+    text.use(bold, 11, 11, ACCENT)
+    text.line(left, top - 10, _fit(note.clinic_name or "Procedure note", bold, 11, half - 6))
+    title = "Procedure note: onabotulinumtoxinA for chronic migraine"
+    text.use(bold, 9, 9, ACCENT)
+    text.line(right - text_width(title, bold, 9), top - 10, title)
     contact = " | ".join(part for part in (note.clinic_address.replace("\n", ", "), note.clinic_phone) if part)
-    canvas.drawString(left, top - 20, _fit(contact, sans, 7.5, right - left))
-    canvas.setFont(bold, 8.5)
-    canvas.setFillColor(HexColor("#000000"))
+    text.use(sans, 7.5, 7.5, MUTED)
+    text.line(left, top - 20, _fit(contact, sans, 7.5, right - left))
     who = f"{note.patient_name}   MRN {note.patient_mrn}   DOB {note.patient_dob}   Date of service {note.date_of_service}"
-    canvas.drawString(left, top - 32, _fit(who, bold, 8.5, (right - left) * (0.78 if note.is_draft else 1.0)))
-    canvas.setStrokeColor(RULE)
-    canvas.setLineWidth(0.8)
-    canvas.line(left, top - 37, right, top - 37)
-    canvas.setFont(sans, 7)
-    canvas.setFillColor(MUTED)
+    text.use(bold, 8.5, 8.5, BLACK)
+    text.line(left, top - 32, _fit(who, bold, 8.5, (right - left) * (0.78 if note.is_draft else 1.0)))
     footer = note.document_id
     if note.printed_at:
         footer += f" | printed {note.printed_at}"
-    canvas.drawString(left, MARGIN - 2, footer)
+    text.use(sans, 7, 7, MUTED)
+    text.line(left, MARGIN - 2, footer)
     if note.is_draft:
-        canvas.setFillColor(DRAFT_RED)
-        canvas.setFont(bold, 10)
-        canvas.drawRightString(right, top - 32, DRAFT_MARK)
+        text.use(bold, 10, 10, DRAFT_RED)
+        text.line(right - text_width(DRAFT_MARK, bold, 10), top - 32, DRAFT_MARK)
+    text.flush()
+    canvas.setStrokeColor(RULE)
+    canvas.setLineWidth(0.8)
+    canvas.line(left, top - 37, right, top - 37)
+    if note.is_draft:
         canvas.setFillColor(WATERMARK)
         canvas.setFont(bold, 64)
         canvas.translate(page.width / 2, page.height / 2)
@@ -260,28 +262,12 @@ class _Builder:
     def section(self, title: str) -> TextBlock:
         return self.p(title, style="Section")
 
-    def pairs(self, items: Sequence[tuple[str, str]], columns: int = 2, key_width: float = 78) -> Grid:
-        """Key/value pairs in ``columns`` side-by-side columns, filled down then across, each column on its own."""
-        per_column = -(-len(items) // columns)
-        column_width = self.width / columns
-        cells = []
-        for c in range(columns):
-            mine = items[c * per_column : (c + 1) * per_column]
-            rows: list[list[Flowable | str]] = [[key, self.p(value, style="Cell")] for key, value in mine]
-            column = self.table(rows or [["", ""]], [key_width, column_width - key_width])
-            column.set_style(
-                [
-                    *TIGHT,
-                    *self.font((0, 0), (0, -1), bold=True, size=7.5, colour=MUTED),
-                    ("TOPPADDING", (0, 0), (0, -1), 1.2),
-                    ("LEFTPADDING", (0, 0), (-1, -1), 0),
-                    ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                ]
-            )
-            cells.append(column)
-        table = self.table([cells], [column_width] * columns)
-        table.set_style([*TIGHT, ("LEFTPADDING", (0, 0), (-1, -1), 0), ("RIGHTPADDING", (0, 0), (-1, -1), 0)])
-        return table
+    def pairs(self, items: Sequence[tuple[str, str]], key_width: float) -> KeyValueColumns:
+        """Key/value pairs in two side-by-side columns, filled down then across, each column on its own."""
+        key = KeyLook(self.bold, 7.5, MUTED)
+        return KeyValueColumns(
+            [(label, self.p(value, style="Cell")) for label, value in items], columns=2, key_width=key_width, key=key
+        )
 
     def visit(self) -> list[Flowable]:
         n = self.note
@@ -510,10 +496,16 @@ class _Builder:
         ]
 
 
+@cache
+def _diagram_file(file_name: str) -> Path:
+    """Where a shipped diagram is (found once: the app's resources do not move while it runs)."""
+    return diagram_path(file_name)
+
+
 def _art(file_name: str) -> PdfArt | None:
     """The view's art, or None (the view prints as a labelled frame with its markers) when it cannot be used."""
     try:
-        return load_art(diagram_path(file_name))
+        return load_art(_diagram_file(file_name))
     except (OSError, SvgError) as error:
         log.warning("The diagram %s cannot be drawn; the note shows the markers without it: %s", file_name, error)
         return None

@@ -79,16 +79,18 @@ def _paragraphs(runs: Iterable[Run], size: float) -> list[list[Word]]:
             if number:
                 end_word()
                 paragraphs.append([])
-            if BREAKING_SPACE.match(text):
-                end_word()
-            for index, chunk in enumerate(word for word in BREAKING_SPACE.split(text) if word):
+            # Split at white space: an empty chunk first or last is white space at the start or end of the text.
+            for index, chunk in enumerate(BREAKING_SPACE.split(text)):
                 if index:
                     end_word()
-                pieces.append(Piece(chunk, run.font, run.colour, text_width(chunk, run.font, size)))
-            if BREAKING_SPACE.search(text[-1:]):
-                end_word()
+                if chunk:
+                    pieces.append(Piece(chunk, run.font, run.colour, text_width(chunk, run.font, size)))
     end_word()
     return paragraphs
+
+
+def _word_width(word: Word) -> float:
+    return word[0].width if len(word) == 1 else sum(piece.width for piece in word)
 
 
 def _cut(word: Word, size: float, width: float) -> list[Word]:
@@ -124,7 +126,7 @@ def _cut(word: Word, size: float, width: float) -> list[Word]:
 
 def _natural_width(line: Line, size: float) -> float:
     """A line's width with full spaces (each the space of the word after it)."""
-    words = sum(piece.width for word in line for piece in word)
+    words = sum(_word_width(word) for word in line)
     return words + sum(text_width(" ", word[0].font, size) for word in line[1:])
 
 
@@ -135,9 +137,13 @@ def break_lines(runs: Sequence[Run], size: float, width: float) -> list[Line]:
         line: list[Word] = []
         used = 0.0
         for whole in words:
-            whole_width = sum(piece.width for piece in whole)
-            for word in _cut(whole, size, width) if whole_width > width else [whole]:
-                wide = sum(piece.width for piece in word)
+            whole_width = _word_width(whole)
+            fitting = (
+                [(whole, whole_width)]
+                if whole_width <= width
+                else [(w, _word_width(w)) for w in _cut(whole, size, width)]
+            )
+            for word, wide in fitting:
                 space = text_width(" ", word[0].font, size) if line else 0.0
                 if line and used + space + wide > width + SPACE_SHRINK * space * len(line):
                     lines.append(tuple(line))
@@ -183,31 +189,72 @@ class TextBlock(Flowable):  # type: ignore[misc]  # reportlab ships no type hint
         return [TextBlock(self.runs, self.style, lines[:fit]), TextBlock(self.runs, self.style, lines[fit:])]
 
     def draw(self) -> None:
-        canvas: Any = self.canv
+        writer = TextWriter(self.canv)
+        self.write(writer, 0, self.height)
+        writer.flush()
+
+    def write(self, writer: TextWriter, x: float, top: float) -> None:
+        """Write the lines (as wrapped by ``wrap``) into a shared text object, the block's top left at x, top."""
         size, leading = self.style.size, self.style.leading
         if not self.runs:
             return
-        text = canvas.beginText(0, self.height - size)
-        font, colour = self.runs[0].font, self.runs[0].colour
-        text.setFont(font, size, leading)
-        text.setFillColor(colour)
+        text = writer.text
+        first = self.runs[0]
+        writer.use(first.font, size, leading, first.colour)
+        text.setTextOrigin(x, top - size)
         for line in self.lines(self.width):
             over = _natural_width(line, size) - self.width
             if over > 0:
                 text.setWordSpace(-over / (len(line) - 1))
-            segments = _segments(line) or [(font, colour, "")]
-            for number, (segment_font, segment_colour, segment) in enumerate(segments, start=1):
-                if segment_font != font:
-                    font = segment_font
-                    text.setFont(font, size, leading)
-                if segment_colour is not colour:
-                    colour = segment_colour
-                    text.setFillColor(colour)
+            segments = _segments(line)
+            if not segments:
+                text.textLine()  # an empty line (two line feeds in a row)
+            for number, (font, colour, segment) in enumerate(segments, start=1):
+                writer.use(font, size, leading, colour)
                 # The last part of a line moves to the next line (T*); the text cursor needs no widths.
                 (text.textLine if number == len(segments) else text.textOut)(segment)
             if over > 0:
                 text.setWordSpace(0)
-        canvas.drawText(text)
+        writer.written = True
+
+
+class TextWriter:
+    """One PDF text object that blocks and table cells write into, setting font and colour only when they change.
+
+    A page reads (and its text extracts) in the order things were written; ``flush`` puts what was written on the
+    canvas, so that something drawn next (a rule, a nested table) lands after it.
+    """
+
+    def __init__(self, canvas: Any) -> None:
+        self.canvas = canvas
+        self._begin()
+
+    def _begin(self) -> None:
+        self.text: Any = self.canvas.beginText()
+        self.font: tuple[str, float, float] = ("", 0.0, 0.0)
+        self.colour: Color | None = None
+        self.written = False
+
+    def use(self, font: str, size: float, leading: float, colour: Color) -> None:
+        """Make the next text this font, size, leading and colour."""
+        if self.font != (font, size, leading):
+            self.font = (font, size, leading)
+            self.text.setFont(font, size, leading)
+        if self.colour is not colour:
+            self.colour = colour
+            self.text.setFillColor(colour)
+
+    def line(self, x: float, y: float, text: str) -> None:
+        """One line of text with its baseline starting at x, y (in the font and colour last used)."""
+        self.text.setTextOrigin(x, y)
+        self.text.textLine(text)
+        self.written = True
+
+    def flush(self) -> None:
+        """Draw what was written, and start a new text object for what comes next."""
+        if self.written:
+            self.canvas.drawText(self.text)
+            self._begin()
 
 
 def _segments(line: Line) -> list[tuple[str, Color, str]]:

@@ -118,3 +118,12 @@ def test_rows_must_fill_the_columns_and_commands_must_be_known() -> None:
         Grid([["a"]], [10.0, 10.0])
     with pytest.raises(ValueError, match="'SPAN'"):
         Grid([["a"]], [10.0], [("SPAN", (0, 0), (-1, -1))])
+
+
+def test_text_blocks_in_cells_share_the_grid_text_object() -> None:
+    pdf = draw(Grid(nested(), [70.0, 150.0, 60.0], [("FONTNAME", (0, 0), (-1, -1), BOLD)]))
+    page = PdfReader(io.BytesIO(pdf)).pages[0]
+    content = page.get_contents()
+    assert content is not None
+    assert content.get_data().split(b"20 20 cm")[1].count(b"BT") == 1, "one text object for strings and blocks"
+    assert " ".join(page.extract_text().split()).startswith("Diagnosis G43.709 Chronic migraine")
