@@ -7,7 +7,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt
-from PySide6.QtGui import QWheelEvent
+from PySide6.QtGui import QColor, QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
@@ -554,3 +554,10 @@ def test_enter_in_the_sign_dialog_signs(charting: MainWindow, qtbot: QtBot) -> N
     qtbot.waitUntil(dialog.isVisible)
     qtbot.keyClick(dialog.signer, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: charting.model.session.signed)
+
+
+def test_the_diagram_background_follows_a_dark_theme(window: MainWindow) -> None:
+    dark = QPalette(window.view.palette())
+    dark.setColor(QPalette.ColorRole.Window, QColor("#202124"))
+    window.view.setPalette(dark)
+    assert window.view.backgroundBrush().color() == QColor("#202124")
