@@ -45,7 +45,13 @@ def eligibility_findings(dob: date, on: date, baseline: Baseline, settings: Clin
     """Each eligibility criterion as a finding that says what to do."""
     findings = []
     age = age_on(dob, on)
-    if age < settings.min_age_years:
+    if dob > on:
+        findings.append(
+            Finding(
+                Level.REFUSAL, "dob_future", f"The date of birth {dob.isoformat()} is after {on.isoformat()}; check it."
+            )
+        )
+    elif age < settings.min_age_years:
         findings.append(
             Finding(
                 Level.REFUSAL,

@@ -216,3 +216,9 @@ def test_response_matches_the_threshold(baseline: int, current: int) -> None:
     reduction = (baseline - current) / baseline * 100
     assert response.reduction_pct == pytest.approx(reduction)
     assert response.responder is (reduction >= 30 - 1e-9)
+
+
+def test_future_birth_date_is_a_sentence_not_a_negative_age() -> None:
+    findings = eligibility_findings(date(2031, 4, 2), date(2026, 11, 25), CHRONIC, DEFAULTS)
+    assert [f.code for f in findings] == ["dob_future"]
+    assert "2031-04-02 is after 2026-11-25" in findings[0].message
