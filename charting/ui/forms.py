@@ -36,6 +36,11 @@ class ErrorLabel(QLabel):
         if isinstance(window, QDialog):
             fit_height(window)
 
+    def clear_error(self) -> None:
+        """Hide the sentence (the field it speaks of has changed)."""
+        if self.isVisible() or self.text():
+            self.show_error("")
+
 
 def field_with_error(widget: QWidget) -> tuple[QWidget, ErrorLabel]:
     """The widget with an error label right under it, for one row of a form."""

@@ -148,6 +148,7 @@ class PatientFormDialog(QDialog):
             ("mrn", "Record number", self.mrn),
         ):
             row, self.errors[key] = field_with_error(widget)
+            widget.textChanged.connect(self.errors[key].clear_error)  # an edited field's old sentence goes
             identity_form.addRow(label, row)
         identity_form.addRow("Sex", self.sex)
         identity_form.addRow("Allergies", self.allergies)

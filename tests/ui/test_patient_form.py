@@ -134,6 +134,8 @@ def test_future_birth_date_is_refused_next_to_the_field(qtbot: QtBot, repo: Repo
     assert list(errors) == ["dob"]
     assert "in the future; check the year" in errors["dob"]
     assert repo.patient_by_mrn("10023") is None
+    dialog.dob.setText("1980-04-02")
+    assert visible_errors(dialog) == {}, "correcting the field takes its sentence away"
 
 
 def test_record_number_of_another_patient_is_refused(qtbot: QtBot, repo: Repository) -> None:
