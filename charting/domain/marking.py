@@ -77,11 +77,11 @@ def set_units(session: Session, site_id: str, units: float) -> Session:
 
 
 def step_units(session: Session, protocol: Protocol, site_id: str, steps: int) -> Session:
-    """Raise or lower a marked site's units by whole dose steps (never below one step)."""
+    """Raise or lower a marked site's units by the protocol's adjustment steps (never below one step)."""
     injection = session.injection(site_id)
     if injection is None:
         raise ChangeRefusedError(f"Site {site_id} is not marked; mark it before changing its units.")
-    step = protocol.dose_step_units
+    step = protocol.adjust_step_units
     units = max(step, round(injection.units / step) * step + steps * step)
     return set_units(session, site_id, units)
 

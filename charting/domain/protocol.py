@@ -134,6 +134,9 @@ class Protocol:
     units_per_site: float
     volume_per_site_ml: float
     dose_step_units: float
+    """Doses must be whole multiples of this (the smallest step a syringe is dosed in)."""
+    adjust_step_units: float
+    """How far + and - (or the wheel) move a site's dose."""
     common_doses_units: tuple[float, ...]
     needle: str
     views: tuple[View, ...]
@@ -310,6 +313,11 @@ def parse_protocol(data: Any, source: str = "<protocol>") -> Protocol:
         units_per_site=r.number(root, "units_per_site", "units_per_site"),
         volume_per_site_ml=r.number(root, "volume_per_site_ml", "volume_per_site_ml"),
         dose_step_units=r.number(root, "dose_step_units", "dose_step_units"),
+        adjust_step_units=(
+            r.number(root, "adjust_step_units", "adjust_step_units")
+            if "adjust_step_units" in root
+            else r.number(root, "dose_step_units", "dose_step_units")
+        ),
         common_doses_units=tuple(
             r.number({"d": d}, "d", f"common_doses_units[{i}]")
             for i, d in enumerate(r.items(root, "common_doses_units", "common_doses_units"))
@@ -546,6 +554,12 @@ def _check_consistency(r: _Reader, p: Protocol) -> None:
             right_units = sum(site.units for site in right)
             if not math.isclose(left_units, right_units):
                 raise r.fail(path, f"is not symmetric: {left_units:g} U left and {right_units:g} U right")
+    ratio = p.adjust_step_units / p.dose_step_units
+    if not math.isclose(ratio, round(ratio)):
+        raise r.fail(
+            "adjust_step_units",
+            f"{p.adjust_step_units:g} U is not a whole number of dose steps of {p.dose_step_units:g} U",
+        )
     fixed_units = sum(site.units for site in p.sites)
     if not math.isclose(fixed_units, p.label_dose_units):
         raise r.fail("label_dose_units", f"is {p.label_dose_units:g} U but the sites add up to {fixed_units:g} U")

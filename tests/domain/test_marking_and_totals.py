@@ -44,9 +44,12 @@ def test_toggle_marks_then_unmarks(protocol: Protocol) -> None:
 def test_units_steps(protocol: Protocol) -> None:
     s = marking.mark(empty(), protocol, "TEM_L_1")
     s = marking.step_units(s, protocol, "TEM_L_1", +1)
-    assert s.injection("TEM_L_1").units == 5.5  # type: ignore[union-attr]
+    assert s.injection("TEM_L_1").units == 7.5  # type: ignore[union-attr]
     s = marking.step_units(s, protocol, "TEM_L_1", -20)
-    assert s.injection("TEM_L_1").units == 0.5  # type: ignore[union-attr]
+    assert s.injection("TEM_L_1").units == 2.5  # type: ignore[union-attr]
+    s = marking.set_units(s, "TEM_L_1", 5.5)
+    s = marking.step_units(s, protocol, "TEM_L_1", +1)
+    assert s.injection("TEM_L_1").units == 7.5, "an odd dose steps onto the grid"  # type: ignore[union-attr]
 
 
 def test_set_units_refuses_nonsense(protocol: Protocol) -> None:

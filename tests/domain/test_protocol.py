@@ -46,6 +46,9 @@ def test_paradigm_totals(protocol: Protocol) -> None:
     assert protocol.max_sites == 39
     assert protocol.units_per_site == 5
     assert protocol.volume_per_site_ml == 0.1
+    assert protocol.dose_step_units == 0.5
+    assert protocol.adjust_step_units == 2.5
+    assert protocol.common_doses_units == (2.5, 5, 7.5, 10)
     assert all(site.units == 5 for site in protocol.sites)
 
 
@@ -217,6 +220,18 @@ def test_ftp_cap_inconsistent_refused() -> None:
         d["follow_the_pain"]["trapezius"]["max_units"] = 60
 
     expect_error(broken(cap), "follow_the_pain.trapezius.max_units")
+
+
+def test_adjust_step_must_be_whole_dose_steps() -> None:
+    def bad(d: dict[str, Any]) -> None:
+        d["adjust_step_units"] = 1.25
+
+    expect_error(broken(bad), "adjust_step_units", "whole number of dose steps")
+
+
+def test_adjust_step_defaults_to_the_dose_step() -> None:
+    data = broken(lambda d: d.pop("adjust_step_units"))
+    assert parse_protocol(data, "x").adjust_step_units == 0.5
 
 
 def test_bad_number_refused() -> None:

@@ -114,11 +114,11 @@ def test_keyboard_only_charting_of_all_31_sites(charting: MainWindow, protocol: 
     assert charting.model.focus_site == first.id
     for _ in range(2):
         qtbot.keyClick(view, Qt.Key.Key_Plus)
-    assert charting.model.session.injection(first.id).units == first.units + 2 * protocol.dose_step_units  # type: ignore[union-attr]
+    assert charting.model.session.injection(first.id).units == first.units + 2 * protocol.adjust_step_units  # type: ignore[union-attr]
     qtbot.keyClick(view, Qt.Key.Key_Right)
     assert charting.model.focus_site == second.id
     qtbot.keyClick(view, Qt.Key.Key_Minus)
-    assert charting.model.session.injection(second.id).units == second.units - protocol.dose_step_units  # type: ignore[union-attr]
+    assert charting.model.session.injection(second.id).units == second.units - protocol.adjust_step_units  # type: ignore[union-attr]
     qtbot.keyClick(view, Qt.Key.Key_Left)
     assert charting.model.focus_site == first.id
     qtbot.keyClick(view, Qt.Key.Key_Tab, Qt.KeyboardModifier.ShiftModifier)
@@ -222,7 +222,7 @@ def test_right_click_doses_skip_and_wheel(charting: MainWindow, protocol: Protoc
         False,
     )
     QApplication.sendEvent(charting.view.viewport(), wheel)
-    assert charting.model.session.injection(site.id).units == 7.5 + protocol.dose_step_units  # type: ignore[union-attr]
+    assert charting.model.session.injection(site.id).units == 7.5 + protocol.adjust_step_units  # type: ignore[union-attr]
     # skip with a reason from the menu's dialog
     skip = next(action for action in menu.actions() if action.text().startswith("Skip"))
     skip.trigger()
