@@ -11,22 +11,27 @@ from charting.domain.session import Session
 
 SERVICE_DATE = date(2026, 11, 25)
 
+READY_HEADER: dict[str, object] = {
+    "product_id": "botox_200",
+    "vial_units": 200,
+    "lot_number": "C1234A",
+    "lot_expiry": date(2027, 6, 30),
+    "saline_ml": 4.0,
+    "consent": True,
+    "time_out": True,
+    "contraindications_checked": True,
+}
+"""The header fields that make a charted session signable: one 200 U vial in 4 mL, lot, consent, time-out."""
+
 
 def ready_session(protocol: Protocol, patient_id: int | None = None, **header: object) -> Session:
     """A complete PREEMPT 155 U session from one 200 U vial, ready to sign unless a header field says otherwise."""
     session = Session(
         performed_on=SERVICE_DATE,
         patient_id=patient_id,
-        product_id="botox_200",
-        vial_units=200,
         vials_opened=1,
-        lot_number="C1234A",
-        lot_expiry=date(2027, 6, 30),
-        saline_ml=4.0,
         needle="30G 0.5 in",
         diagnosis_code="G43.709",
-        consent=True,
-        time_out=True,
-        contraindications_checked=True,
+        **READY_HEADER,  # type: ignore[arg-type]
     )
     return replace(apply_protocol(session, protocol), **header)  # type: ignore[arg-type]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -17,21 +17,12 @@ from charting.storage.repository import Repository
 from charting.ui import style
 from charting.ui.adverse_events import URGENT_ACTION, AdverseEventDialog
 from charting.ui.window import MainWindow
+from tests.sessions import READY_HEADER
 from tests.ui.conftest import ARTIFACTS, save_screenshot
 
 NECK_PAIN = AdverseEvent("Neck pain", onset="within 1 hour", severity="mild", action="ice/pressure")
 BRUISING = AdverseEvent("Bruising or bleeding", onset="during the procedure", severity="mild", action="observed")
 BREATHING = AdverseEvent("Breathing difficulty (urgent)", "within 1 hour", "severe", "medical review")
-READY_HEADER = {
-    "product_id": "botox_200",
-    "vial_units": 200,
-    "lot_number": "C1234A",
-    "lot_expiry": date(2027, 6, 30),
-    "saline_ml": 4.0,
-    "consent": True,
-    "time_out": True,
-    "contraindications_checked": True,
-}
 
 
 def open_dialog(window: MainWindow, qtbot: QtBot) -> AdverseEventDialog:

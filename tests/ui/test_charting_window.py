@@ -20,19 +20,10 @@ from charting.storage.repository import Repository
 from charting.ui.diagram import site_menu
 from charting.ui.signing import SignDialog
 from charting.ui.window import MainWindow
+from tests.sessions import READY_HEADER
 from tests.ui.conftest import TODAY, save_screenshot
 
 TODAY_AT_NOON = datetime(2026, 11, 25, 12, 0)
-READY_HEADER = {
-    "product_id": "botox_200",
-    "vial_units": 200,
-    "lot_number": "C1234A",
-    "lot_expiry": date(2027, 6, 30),
-    "saline_ml": 4.0,
-    "consent": True,
-    "time_out": True,
-    "contraindications_checked": True,
-}
 
 
 def click_site(
