@@ -97,12 +97,14 @@ class MainWindow(QMainWindow):
         protocol: Protocol | None = None,
         settings: ClinicalSettings | None = None,
         today: date | None = None,
+        clock: Callable[[], date] = date.today,
     ) -> None:
         super().__init__()
         self.repo = repo
         self.protocol = protocol or repo.protocol
         self.settings = settings or repo.settings
-        self.today = today or date.today()
+        self._clock: Callable[[], date] = (lambda: today) if today is not None else clock
+        """Read whenever a date is needed, so every new session takes the date it is started on."""
         self.patient: Patient | None = None
         self.has_session = False
         self._stored: Session | None = None
@@ -135,6 +137,11 @@ class MainWindow(QMainWindow):
         self.model.ftp_mode_changed.connect(self.act_ftp.setChecked)
         self.view.context_menu_requested.connect(self.on_site_menu_requested)
         self.show_start_page()
+
+    @property
+    def today(self) -> date:
+        """Today's date, read when it is needed: a window left open overnight dates the morning's sessions right."""
+        return self._clock()
 
     # ----- building
     def _action(

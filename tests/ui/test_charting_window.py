@@ -552,3 +552,16 @@ def test_the_diagram_background_follows_a_dark_theme(window: MainWindow) -> None
     dark.setColor(QPalette.ColorRole.Window, QColor("#202124"))
     window.view.setPalette(dark)
     assert window.view.backgroundBrush().color() == QColor("#202124")
+
+
+def test_a_window_left_open_overnight_dates_new_sessions_on_the_new_day(
+    qtbot: QtBot, repo: Repository, patient: Patient
+) -> None:
+    calendar = [date(2026, 11, 25)]
+    main = MainWindow(repo, clock=lambda: calendar[0])
+    qtbot.addWidget(main)
+    assert main.new_session(patient.id)
+    assert main.model.session.performed_on == date(2026, 11, 25)
+    calendar[0] = date(2026, 11, 26)
+    assert main.new_session(patient.id)
+    assert main.model.session.performed_on == date(2026, 11, 26)
