@@ -106,6 +106,8 @@ class MainWindow(QMainWindow):
         self._clock: Callable[[], date] = (lambda: today) if today is not None else clock
         """Read whenever a date is needed, so every new session takes the date it is started on."""
         self.patient: Patient | None = None
+        self.patient_has_signed = False
+        """Whether the patient shown has a signed session to copy (read when the patient is opened)."""
         self.has_session = False
         self._stored: Session | None = None
         """The open session as the database holds it, so that an autosave need not read it back."""
@@ -370,7 +372,7 @@ class MainWindow(QMainWindow):
             self.start_text.setText(f"{self.patient.display_name} (MRN {self.patient.mrn}) has no session open.")
         with_patient = self.patient is not None
         self.start_buttons["new_session"].setVisible(with_patient)
-        self.start_buttons["copy_last"].setVisible(with_patient)
+        self.start_buttons["copy_last"].setVisible(with_patient and self.patient_has_signed)
         self.stack.setCurrentWidget(self.start_page)
         self.setWindowTitle(APP_TITLE if self.patient is None else f"{self.patient.display_name} \u2014 {APP_TITLE}")
         self._update_actions()
@@ -391,6 +393,7 @@ class MainWindow(QMainWindow):
             self.show_notice(str(error))
             return False
         self.patient = patient
+        self.patient_has_signed = session.signed or previous is not None
         self.addenda = addenda
         self.has_session = True
         self._stored = session
@@ -427,7 +430,7 @@ class MainWindow(QMainWindow):
         self.act_adverse_event.setEnabled(draft)
         self.act_addendum.setEnabled(self.has_session and self.model.read_only)
         self.act_new_session.setEnabled(self.patient is not None)
-        self.act_copy_last.setEnabled(self.patient is not None)
+        self.act_copy_last.setEnabled(self.patient is not None and self.patient_has_signed)
         self.act_retry_save.setEnabled(self.model.unsaved)
         self.act_print.setEnabled(self.has_session)
         self.act_export.setEnabled(self.has_session)
@@ -517,14 +520,16 @@ class MainWindow(QMainWindow):
             return
         try:
             patient = self.repo.get_patient(patient_id)
-            drafts = [s for s in self.repo.sessions_for_patient(patient_id) if not s.signed]
+            sessions = self.repo.sessions_for_patient(patient_id)
         except StorageError as error:
             self.show_notice(str(error))
             return
+        drafts = [s for s in sessions if not s.signed]
         if drafts:
             self.open_session(drafts[-1])
             return
         self.patient = patient
+        self.patient_has_signed = any(s.signed for s in sessions)
         self.show_start_page()
 
     def open_session_id(self, session_id: int) -> None:

@@ -405,10 +405,14 @@ def test_new_session_copy_last_and_drafts_reopened(
     assert window.stack.currentWidget() is window.start_page
     assert window.start_buttons["find"].text() == "Find patient (Ctrl+F)"
     assert patient.id is not None
+    window.show_patient(patient.id)
+    assert not window.act_copy_last.isEnabled(), "nothing signed yet to copy"
+    assert not window.start_buttons["copy_last"].isVisible()
     window.new_session(patient.id)
     make_ready(window)
     window.sign_as(repo.injectors()[0])
     assert window.model.session.signed
+    assert window.act_copy_last.isEnabled()
     assert window.copy_last_session(patient.id)
     copied = window.model.session
     assert not copied.signed and copied.lot_number == "C1234A" and len(copied.injections) == len(protocol.sites)
