@@ -220,7 +220,7 @@ def adverse_event_text(event: AdverseEvent) -> str:
     parts = [
         event.event,
         f"onset {event.onset}" if event.onset else "",
-        event.severity,
+        f"severity {event.severity}" if event.severity else "",
         f"action: {event.action}" if event.action else "",
         event.detail,
     ]

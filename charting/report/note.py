@@ -12,6 +12,7 @@ from datetime import date, datetime
 from charting.domain.billing import BillingLine, billing_lines, units_opened
 from charting.domain.eligibility import Baseline, age_on, medication_overuse
 from charting.domain.interval import earliest_eligible, interval_findings, interval_status
+from charting.domain.marking import adverse_event_text
 from charting.domain.outcomes import cycle_response, hit6_impact, midas_grade
 from charting.domain.people import Addendum, Clinic, Injector
 from charting.domain.protocol import BillingCodes, Protocol, View
@@ -408,20 +409,7 @@ def build_note(  # noqa: PLR0917 - the positional signature is the report contra
     next_due = (
         f"{due.isoformat()} ({settings.interval_days} days after this session), due by {window.due_until.isoformat()}"
     )
-    events = tuple(
-        "; ".join(
-            part
-            for part in (
-                event.event,
-                f"onset {event.onset}" if event.onset else "",
-                f"severity {event.severity}" if event.severity else "",
-                f"action: {event.action}" if event.action else "",
-                event.detail,
-            )
-            if part
-        )
-        for event in session.adverse_events
-    )
+    events = tuple(adverse_event_text(event) for event in session.adverse_events)
     checks = (
         ("Consent obtained", yes_no(session.consent)),
         ("Time-out performed", yes_no(session.time_out)),

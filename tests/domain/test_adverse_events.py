@@ -101,6 +101,6 @@ def test_the_signature_covers_the_adverse_events(protocol: Protocol) -> None:
 def test_the_line_says_event_onset_severity_action_and_detail() -> None:
     other = AdverseEvent(OTHER_ADVERSE_EVENT, "days later", "moderate", "medical review", "Rash on both forearms")
     assert marking.adverse_event_text(other) == (
-        "Other; onset days later; moderate; action: medical review; Rash on both forearms"
+        "Other; onset days later; severity moderate; action: medical review; Rash on both forearms"
     )
     assert marking.adverse_event_text(AdverseEvent("Neck pain")) == "Neck pain"

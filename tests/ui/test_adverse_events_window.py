@@ -74,8 +74,8 @@ def test_record_list_remove_undo_redo_and_autosave(charting: MainWindow, qtbot: 
     record(charting, qtbot, BRUISING)
     assert charting.model.session.adverse_events == (NECK_PAIN, BRUISING)
     assert listed(charting) == [
-        "Neck pain; onset within 1 hour; mild; action: ice/pressure",
-        "Bruising or bleeding; onset during the procedure; mild; action: observed",
+        "Neck pain; onset within 1 hour; severity mild; action: ice/pressure",
+        "Bruising or bleeding; onset during the procedure; severity mild; action: observed",
     ]
     assert stored(db_path, charting) == (NECK_PAIN, BRUISING)
     assert charting.saved_label.text().startswith("Saved ")
@@ -83,7 +83,7 @@ def test_record_list_remove_undo_redo_and_autosave(charting: MainWindow, qtbot: 
     assert not remove_first.isHidden()
     remove_first.click()
     assert charting.model.session.adverse_events == (BRUISING,)
-    assert listed(charting) == ["Bruising or bleeding; onset during the procedure; mild; action: observed"]
+    assert listed(charting) == ["Bruising or bleeding; onset during the procedure; severity mild; action: observed"]
     assert stored(db_path, charting) == (BRUISING,)
     qtbot.keyClick(charting.view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert charting.model.session.adverse_events == (NECK_PAIN, BRUISING)
@@ -181,7 +181,7 @@ def test_a_signed_session_lists_its_events_and_refuses_changes(
     assert session_id is not None
     signed = repo.sign_session(session_id, repo.injectors()[0], datetime(2026, 11, 25, 12, 0))
     assert charting.open_session(signed)
-    assert listed(charting) == ["Neck pain; onset within 1 hour; mild; action: ice/pressure"]
+    assert listed(charting) == ["Neck pain; onset within 1 hour; severity mild; action: ice/pressure"]
     assert charting.totals_panel.adverse_rows[0][1].isHidden()
     assert not charting.act_adverse_event.isEnabled()
     charting.dialog = None
