@@ -8,9 +8,25 @@ import sys
 from collections.abc import Sequence
 
 from charting import cli
-from charting.paths import resolve_database_path
+from charting.errorlog import append_private, error_record
+from charting.paths import log_file_path, resolve_database_path
 
 log = logging.getLogger("charting")
+
+
+def report_unexpected(error: Exception) -> int:
+    """One line on stderr for an error nobody foresaw; its type and place go to the owner-only log."""
+    where = log_file_path()
+    try:
+        append_private(where, error_record(type(error), error.__traceback__))
+        details = f" The details are in {where}."
+    except OSError:
+        details = ""
+    sys.stderr.write(
+        f"charting: something unexpected went wrong ({type(error).__name__}); nothing was changed after the last "
+        f"completed step. If it happens again, tell your support contact.{details}\n"
+    )
+    return cli.EXIT_FAILURE
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -25,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             return cli.EXIT_FAILURE
+        except Exception as error:  # the last line of defence: a sentence, never a traceback
+            return report_unexpected(error)
     from charting.ui.window import run_window
 
     return run_window(args, db_path)

@@ -18,6 +18,11 @@ def default_database_path() -> Path:
     return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / DB_FILE_NAME
 
 
+def log_file_path() -> Path:
+    """The app's log of unexpected errors, in the platform's user log folder (no patient data is written)."""
+    return Path(platformdirs.user_log_dir(APP_NAME, appauthor=False)) / "charting.log"
+
+
 def resolve_database_path(cli_value: str | None, environ: Mapping[str, str] | None = None) -> Path:
     """The database to open: the ``--db`` argument, else ``CHARTING_DB``, else the default."""
     env = os.environ if environ is None else environ

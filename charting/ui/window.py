@@ -850,6 +850,12 @@ def run_window(args: argparse.Namespace, db_path: Path) -> int:
     except (StorageError, ProtocolError) as error:
         QMessageBox.critical(None, APP_TITLE, str(error))
         return 1
-    exit_code = app.exec()
-    del window  # kept alive until the event loop ends
-    return exit_code
+    from charting.paths import log_file_path
+    from charting.ui.errors import UnexpectedErrorHandler
+
+    sys.excepthook = UnexpectedErrorHandler(log_file_path(), window)
+    try:
+        return app.exec()
+    finally:
+        sys.excepthook = sys.__excepthook__
+        del window  # kept alive until the event loop ends

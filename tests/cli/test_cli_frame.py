@@ -100,3 +100,21 @@ def test_broken_pipe_is_quiet(tmp_path: Path) -> None:
     )
     assert "Traceback" not in proc.stderr
     assert proc.stdout.startswith("PREEMPT")
+
+
+def test_an_unforeseen_error_is_one_line_and_logged(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def explode(ctx: cli.Context) -> int:
+        raise RuntimeError("DOE, Jane broke it")
+
+    monkeypatch.setattr(cli, "cmd_protocol", explode)
+    assert main(["protocol"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("charting: something unexpected went wrong (RuntimeError)")
+    assert "Traceback" not in err
+    from charting.paths import log_file_path
+
+    logged = log_file_path().read_text(encoding="utf-8")
+    assert "RuntimeError" in logged and "explode" in logged
+    assert "DOE" not in logged
