@@ -6,6 +6,7 @@ import re
 from dataclasses import replace
 from datetime import date
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -36,6 +37,10 @@ DAYS_IN_MONTH_MAX = 31
 HOURS_IN_DAY = 24
 NOT_RECORDED = "Not recorded"
 PREFERRED_WIDTH = 900
+
+
+ELIGIBILITY_LINES = 5
+"""Lines kept free for the eligibility findings."""
 
 
 def parse_iso_date(text: str) -> date | None:
@@ -172,6 +177,9 @@ class PatientFormDialog(QDialog):
         self.overuse_managed = QCheckBox("Medication overuse ruled out or managed")
         self.eligibility = plain_label()
         self.eligibility.setWordWrap(True)
+        self.eligibility.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        # room for the usual findings, so the Save button does not move while the form is filled in
+        self.eligibility.setMinimumHeight(self.eligibility.fontMetrics().lineSpacing() * ELIGIBILITY_LINES)
 
         baseline_box = QGroupBox("Baseline before the first treatment (last month)")
         baseline_form = QFormLayout(baseline_box)
