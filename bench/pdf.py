@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import io
-from dataclasses import replace
-from datetime import date, datetime
 
 from reportlab.graphics.shapes import Circle, Drawing, Rect
 from reportlab.lib.pagesizes import LETTER
@@ -12,64 +10,16 @@ from reportlab.lib.styles import getSampleStyleSheet
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Table
 
 from bench.timing import median, sample_ms
-from charting.domain import marking
-from charting.domain.eligibility import Baseline
-from charting.domain.people import Clinic, Injector
 from charting.domain.protocol import Protocol, load_protocol
-from charting.domain.session import Outcomes, Patient, Session, Status, content_hash
-from charting.domain.settings import ClinicalSettings
-from charting.report.note import ProcedureNote, build_note
+from charting.report.note import ProcedureNote
 from charting.report.render import render_note
 from charting.resources import protocol_path
-
-FTP_SITES = (
-    ("temporalis", "left", "left", 280.0, 100.0),
-    ("temporalis", "right", "right", 120.0, 100.0),
-    ("occipitalis", "left", "back", 130.0, 50.0),
-    ("occipitalis", "right", "back", 270.0, 50.0),
-    ("trapezius", "left", "back", 100.0, 236.0),
-    ("trapezius", "left", "back", 64.0, 250.0),
-    ("trapezius", "right", "back", 300.0, 236.0),
-    ("trapezius", "right", "back", 336.0, 250.0),
-)
+from tests.report.notes import note_of, session, signed, with_ftp
 
 
 def full_note(protocol: Protocol) -> ProcedureNote:
-    """A signed 39-site, 195 U note with every section filled."""
-    session = Session(
-        performed_on=date(2026, 1, 12),
-        id=1,
-        product_id="botox_200",
-        vial_units=200,
-        lot_number="C1234A",
-        lot_expiry=date(2027, 3, 31),
-        saline_ml=4.0,
-        reconstituted_at=datetime(2026, 1, 12, 9, 5),
-        needle="30 G 0.5 inch",
-        diagnosis_code="G43.709",
-        consent=True,
-        time_out=True,
-        contraindications_checked=True,
-        outcomes=Outcomes(
-            headache_days=9, migraine_days=6, moderate_severe_days=4, acute_medication_days=5, midas=14, hit6=58
-        ),
-    )
-    session = marking.apply_protocol(session, protocol)
-    for muscle, side, view, x, y in FTP_SITES:
-        session, _ = marking.add_ftp(session, protocol, muscle, side=side, view=view, x=x, y=y)
-    session = replace(session, status=Status.SIGNED, signed_at=datetime(2026, 1, 12, 10, 32), signed_by="A. Núñez, MD")
-    session = replace(session, content_sha256=content_hash(session))
-    return build_note(
-        session,
-        Patient(mrn="10023", family_name="Doe", given_name="Jane", dob=date(1980, 4, 2)),
-        protocol,
-        Clinic("Lakeside Headache Clinic", "12 Harbour Road, Springfield"),
-        Injector("A. Núñez", "MD", "1234567890"),
-        (),
-        settings=ClinicalSettings(),
-        baseline=Baseline(headache_days=22, headache_hours_per_day=8, failed_preventives=("topiramate", "propranolol")),
-        previous_session_date=date(2025, 10, 15),
-    )
+    """A signed 39-site, 195 U note with every section filled: the note the report tests check."""
+    return note_of(protocol, signed(with_ftp(protocol, session(protocol))))
 
 
 def bare_document() -> bytes:
