@@ -231,5 +231,50 @@ END;
     )
 
 
+def _replace_guard(table: str, existing_row_is_protected: str, message: str) -> str:
+    """A trigger refusing an INSERT that would REPLACE a protected row.
+
+    ``INSERT OR REPLACE`` deletes the row it replaces without firing its DELETE triggers unless a connection turns
+    ``recursive_triggers`` on (the sqlite3 shell and Python's sqlite3 leave it off), so the UPDATE and DELETE
+    guards alone would let another tool rewrite a signed row.
+    """
+    return f"""
+CREATE TRIGGER {table}_no_replace BEFORE INSERT ON {table}
+WHEN {existing_row_is_protected}
+BEGIN
+    SELECT RAISE(ABORT, '{message}');
+END;
+"""
+
+
+@migration("0002_replace_guards")
+def m0002_replace_guards(db: sqlite_utils.Database) -> None:
+    """Signed sessions, their injections and adverse events, addenda and the audit log cannot be REPLACEd."""
+    db.executescript(
+        _replace_guard(
+            "sessions",
+            "(SELECT status FROM sessions WHERE id = NEW.id) = 'signed'",
+            "signed session: sessions cannot be changed",
+        )
+        + "".join(
+            _replace_guard(
+                table,
+                f"(SELECT s.status FROM {table} AS t JOIN sessions AS s ON s.id = t.session_id WHERE t.id = NEW.id)"
+                " = 'signed'",
+                f"signed session: {table} cannot be changed",
+            )
+            for table in ("injections", "adverse_events")
+        )
+        + _replace_guard(
+            "addenda", "EXISTS (SELECT 1 FROM addenda WHERE id = NEW.id)", "addendum: addenda cannot be changed"
+        )
+        + _replace_guard(
+            "audit_log",
+            "EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)",
+            "audit log: entries cannot be changed",
+        )
+    )
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 """This version's schema; stored in ``PRAGMA user_version``."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlite_utils
@@ -539,3 +540,38 @@ def test_a_locked_database_is_a_clear_error(db_path: object, repo: Repository, p
         other.conn.execute("ROLLBACK")
         other.close()
     assert repo.update_patient(replace(patient, allergies="Latex")).allergies == "Latex"
+
+
+REPLACING_SQL = [
+    "INSERT OR REPLACE INTO sessions (id, patient_id, performed_on, status, lot_number, created_at, updated_at) "
+    "SELECT id, patient_id, performed_on, 'draft', 'TAMPERED', created_at, updated_at FROM sessions WHERE id = :id",
+    "INSERT OR REPLACE INTO injections (id, session_id, position, site_id, muscle, side, view, x, y, units, kind) "
+    "SELECT id, :draft, 99, 'ZZ', muscle, side, view, x, y, units, kind FROM injections WHERE session_id = :id LIMIT 1",
+    "INSERT OR REPLACE INTO adverse_events (id, session_id, position, event) "
+    "SELECT id, :draft, 0, 'x' FROM adverse_events WHERE session_id = :id LIMIT 1",
+    "INSERT OR REPLACE INTO addenda (id, session_id, text, author, created_at) "
+    "SELECT id, session_id, 'REWRITTEN', author, created_at FROM addenda WHERE session_id = :id",
+    "INSERT OR REPLACE INTO audit_log (id, at, actor, action, entity, detail) "
+    "SELECT id, at, 'someone', action, entity, 'rewritten' FROM audit_log ORDER BY id LIMIT 1",
+]
+
+
+@pytest.mark.parametrize("sql", REPLACING_SQL)
+def test_another_tool_cannot_replace_signed_rows(
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db_path: Path, *, sql: str
+) -> None:
+    """The sqlite3 shell and Python's sqlite3 leave recursive_triggers off: REPLACE must still be refused."""
+    assert patient.id is not None
+    signed = signed_session(repo, protocol, patient, signer, adverse_events=(AdverseEvent("Neck pain"),))
+    assert signed.id is not None
+    repo.add_addendum(signed.id, "Checked on day 2.", "Anna Meyer, MD", datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    draft = repo.create_session(ready_session(protocol, patient.id))
+    before = (repo.load_session(signed.id), repo.addenda(signed.id), repo.audit_entries())
+    other_tool = sqlite3.connect(db_path)
+    try:
+        assert other_tool.execute("PRAGMA recursive_triggers").fetchone()[0] == 0
+        with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
+            other_tool.execute(sql, {"id": signed.id, "draft": draft.id})
+    finally:
+        other_tool.close()
+    assert (repo.load_session(signed.id), repo.addenda(signed.id), repo.audit_entries()) == before

@@ -11,7 +11,7 @@ import sqlite_utils
 from charting.storage import open_database
 from charting.storage.schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
 
-SHIPPED_MIGRATIONS = ["0001_initial"]
+SHIPPED_MIGRATIONS = ["0001_initial", "0002_replace_guards"]
 """Migrations released so far, in order: append-only, never renamed or removed."""
 
 
@@ -168,6 +168,11 @@ FOREIGN_KEYS = {
 }
 TRIGGERS = {
     "addenda_no_delete": "addenda",
+    "addenda_no_replace": "addenda",
+    "adverse_events_no_replace": "adverse_events",
+    "audit_log_no_replace": "audit_log",
+    "injections_no_replace": "injections",
+    "sessions_no_replace": "sessions",
     "addenda_no_update": "addenda",
     "addenda_only_signed": "addenda",
     "adverse_events_signed_no_delete": "adverse_events",
@@ -256,3 +261,16 @@ def test_reopening_changes_nothing(db_path: Path) -> None:
     open_database(db_path).close()
     after = sqlite3.connect(db_path).execute("SELECT sql FROM sqlite_master ORDER BY name").fetchall()
     assert before == after
+
+
+def test_a_database_of_the_first_schema_is_upgraded_on_open(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    old = sqlite_utils.Database(path)
+    MIGRATIONS.apply(old, stop_before="0002_replace_guards")
+    old.execute("PRAGMA user_version = 1")
+    old.close()
+    upgraded = open_database(path)
+    assert [m.name for m in MIGRATIONS.applied(upgraded)] == MIGRATION_NAMES
+    assert upgraded.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    triggers = {row[0] for row in upgraded.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert set(TRIGGERS) <= triggers
