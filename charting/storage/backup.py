@@ -20,8 +20,9 @@ DAILY_KEEP = 14
 def backup_database(source: Path, target: Path) -> Path:
     """Copy the database at ``source`` to a new file ``target`` (0600), consistent even while it is in use.
 
-    The copy is written to a temporary file beside the target and renamed into place only once complete, so a
-    failure never leaves a half-written backup under the target's name.
+    The copy is written to a temporary file beside the target, checked (``quick_check``) and renamed into place
+    only once complete and sound, so a failure never leaves a half-written or damaged backup under the target's
+    name, and a damaged database never pushes a good backup out of the daily rotation.
     """
     source, target = Path(source), Path(target)
     inspect_file(source)
@@ -39,10 +40,17 @@ def backup_database(source: Path, target: Path) -> Path:
             try:
                 reader.backup(writer)
                 writer.execute("PRAGMA journal_mode = DELETE")
+                verdict = writer.execute("PRAGMA quick_check(1)").fetchone()[0]
             finally:
                 writer.close()
         finally:
             reader.close()
+        if verdict != "ok":
+            remove_database_files(temporary)
+            raise StorageError(
+                f"The database {source.name} is damaged, so no backup was made (the good backups are kept); "
+                "restore the most recent backup, and call your support contact."
+            )
         _fsync(temporary)
         os.replace(temporary, target)
         _fsync_folder(target.parent)

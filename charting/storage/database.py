@@ -114,7 +114,10 @@ def _check_header(path: Path) -> None:
 
 
 def _damaged(path: Path, reason: str) -> StorageError:
-    return StorageError(f"{path} is damaged ({reason}); restore it from a backup, then run 'charting check'.")
+    return StorageError(
+        f"{path} is damaged ({reason}); replace it with the latest backup (the daily ones are in "
+        f"{path.parent / 'backups'}), then run 'charting check' on it."
+    )
 
 
 @contextlib.contextmanager

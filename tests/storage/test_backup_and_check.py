@@ -15,6 +15,7 @@ from charting.domain.session import Patient
 from charting.storage import Repository, StorageError, open_database
 from charting.storage.backup import backup_database, daily_backup, daily_backups
 from charting.storage.check import check_database
+from charting.storage.demo import fill_demo
 from tests.sessions import ready_session
 from tests.storage.helpers import SIGNED_AT
 
@@ -117,3 +118,21 @@ def test_check_reports_broken_foreign_keys(repo: Repository, patient: Patient, d
     connection.close()
     report = check_database(repo)
     assert not report.ok and len(report.foreign_key_problems) == 1
+
+
+def test_a_damaged_database_is_never_backed_up_over_good_backups(repo: Repository, db_path: Path) -> None:
+    fill_demo(repo, patients=6, today=date(2026, 11, 25))
+    start = date(2026, 11, 1)
+    for offset in range(3):
+        daily_backup(db_path, keep=3, today=start + timedelta(days=offset))
+    good = [path.name for path in daily_backups(db_path)]
+    repo.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    pages = repo.db.execute("PRAGMA page_count").fetchone()[0]
+    size = repo.db.execute("PRAGMA page_size").fetchone()[0]
+    with db_path.open("r+b") as damaged:  # one data page in the middle of the file, as a failing disk might
+        damaged.seek(size * (pages - 2))
+        damaged.write(b"\xff" * size)
+    with pytest.raises(StorageError, match="is damaged, so no backup was made"):
+        daily_backup(db_path, keep=3, today=start + timedelta(days=3))
+    assert [path.name for path in daily_backups(db_path)] == good
+    assert not [path for path in (db_path.parent / "backups").iterdir() if "partial" in path.name]
