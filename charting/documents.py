@@ -32,23 +32,23 @@ def file_stem(text: str) -> str:
 
 
 def procedure_note(repository: Repository, session: Session, *, now: datetime | None = None) -> ProcedureNote:
-    """The note of a session with everything it needs from the records (patient, clinic, injector, addenda)."""
-    if session.patient_id is None:
-        raise DocumentError(f"Session {session.id} belongs to no patient; open it in the window and choose one.")
+    """The note of a session with everything it needs from the records.
+
+    A signed session prints the patient, clinic, injector, baseline and thresholds frozen when it was signed, so a
+    reprint matches the original whatever has changed since; only its addenda are read as they stand.
+    """
     try:
-        patient = repository.get_patient(session.patient_id)
-        injector = next((i for i in repository.injectors() if session.injector in (i.name, i.display_name)), None)
-        previous = repository.last_signed_session(session.patient_id, before=session.performed_on)
+        context = repository.note_context(session)
         return build_note(
             session,
-            patient,
+            context.patient,
             repository.protocol,
-            repository.clinic(),
-            injector,
-            repository.addenda(session.id) if session.id is not None else [],
-            settings=repository.settings,
-            baseline=repository.baseline(session.patient_id),
-            previous_session_date=previous.performed_on if previous is not None else None,
+            context.clinic,
+            context.injector,
+            repository.addenda(session.id) if session.signed and session.id is not None else [],
+            settings=context.settings or repository.settings,
+            baseline=context.baseline,
+            previous_session_date=context.previous_session_date,
             printed_at=None if session.signed else (now or local_now()),
         )
     except StorageError as error:

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import date
 
 from charting.domain.rules import Finding, Level
+from charting.domain.session import Baseline
 from charting.domain.settings import ClinicalSettings
+
+__all__ = ["Baseline", "age_on", "eligibility_findings", "is_episodic", "medication_overuse"]
 
 
 def age_on(dob: date, on: date) -> int:
     """Age in whole years on a date."""
     before_birthday = (on.month, on.day) < (dob.month, dob.day)
     return on.year - dob.year - int(before_birthday)
-
-
-@dataclass(frozen=True)
-class Baseline:
-    """The patient's figures before the first treatment, and what was tried."""
-
-    headache_days: int | None = None
-    headache_hours_per_day: float | None = None
-    failed_preventives: tuple[str, ...] = field(default_factory=tuple)
-    specific_acute_days: int | None = None
-    """Days a month on triptans, ergots, opioids or combination analgesics."""
-    simple_analgesic_days: int | None = None
-    """Days a month on simple analgesics."""
-    overuse_managed: bool = False
 
 
 def medication_overuse(baseline: Baseline, settings: ClinicalSettings) -> bool:

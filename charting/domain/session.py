@@ -9,6 +9,9 @@ from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
 
+from charting.domain.people import Clinic, Injector
+from charting.domain.settings import ClinicalSettings
+
 
 class Status(StrEnum):
     """Where a session stands: a draft can change; a signed session never does."""
@@ -40,6 +43,34 @@ class Patient:
     def display_name(self) -> str:
         """FAMILY, Given: the form used on the screen and the note."""
         return f"{self.family_name.upper()}, {self.given_name}"
+
+
+@dataclass(frozen=True)
+class Baseline:
+    """The patient's figures before the first treatment, and what was tried."""
+
+    headache_days: int | None = None
+    headache_hours_per_day: float | None = None
+    failed_preventives: tuple[str, ...] = field(default_factory=tuple)
+    specific_acute_days: int | None = None
+    """Days a month on triptans, ergots, opioids or combination analgesics."""
+    simple_analgesic_days: int | None = None
+    """Days a month on simple analgesics."""
+    overuse_managed: bool = False
+
+
+@dataclass(frozen=True)
+class SignedContext:
+    """What the note prints beside the session itself, frozen when it is signed: a signed note never changes,
+    whatever later happens to the patient's record, the baseline, the clinic or the injector's profile."""
+
+    patient: Patient
+    clinic: Clinic | None = None
+    injector: Injector | None = None
+    baseline: Baseline | None = None
+    previous_session_date: date | None = None
+    settings: ClinicalSettings | None = None
+    """The thresholds the note's response verdict and next due date were worked out with."""
 
 
 @dataclass(frozen=True)
@@ -143,6 +174,8 @@ class Session:
     signed_at: datetime | None = None
     signed_by: str = ""
     content_sha256: str = ""
+    signed_context: SignedContext | None = None
+    """Set when the session is signed; covered by the signature."""
 
     @property
     def signed(self) -> bool:
@@ -187,6 +220,8 @@ def canonical_content(session: Session) -> str:
     data = asdict(session)
     for key in SIGNATURE_EXCLUDED:
         data.pop(key)
+    if data["signed_context"] is None:  # sessions signed before the context was kept hash as they always did
+        data.pop("signed_context")
     data["injections"] = sorted(data["injections"], key=lambda item: item["site_id"])
     return json.dumps(_jsonable(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 

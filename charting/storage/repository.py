@@ -8,7 +8,7 @@ import re
 import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +28,7 @@ from charting.domain.session import (
     Outcomes,
     Patient,
     Session,
+    SignedContext,
     Status,
     content_hash,
 )
@@ -208,6 +209,44 @@ def _session(row: Row, injections: Sequence[Injection], events: Sequence[Adverse
         signed_at=_datetime(row["signed_at"]),
         signed_by=row["signed_by"],
         content_sha256=row["content_sha256"],
+        signed_context=parse_context(row["signed_context"]),
+    )
+
+
+def context_json(context: SignedContext) -> str:
+    """The signed context as JSON for the ``signed_context`` column."""
+    return json.dumps(_jsonable(asdict(context)), sort_keys=True, ensure_ascii=False)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {key: _jsonable(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_jsonable(item) for item in value]
+    return value
+
+
+def parse_context(text: str) -> SignedContext | None:
+    """The signed context stored with a session, or None (a draft, or a session signed before it was kept)."""
+    if not text:
+        return None
+    data = json.loads(text)
+    patient = dict(data["patient"], dob=date.fromisoformat(data["patient"]["dob"]))
+    baseline = data["baseline"]
+    previous = data["previous_session_date"]
+    return SignedContext(
+        patient=Patient(**patient),
+        clinic=Clinic(**data["clinic"]) if data["clinic"] is not None else None,
+        injector=Injector(**data["injector"]) if data["injector"] is not None else None,
+        baseline=(
+            Baseline(**dict(baseline, failed_preventives=tuple(baseline["failed_preventives"])))
+            if baseline is not None
+            else None
+        ),
+        previous_session_date=date.fromisoformat(previous) if previous else None,
+        settings=ClinicalSettings.from_dict(data["settings"]) if data.get("settings") is not None else None,
     )
 
 
@@ -772,12 +811,23 @@ class Repository:
             blockers = signing_blockers(evaluate(draft, self.protocol, self.settings, now=at))
             if blockers:
                 raise StorageError(f"The session cannot be signed yet: {blockers[0].message}")
-            signed = replace(draft, status=Status.SIGNED, signed_at=at, signed_by=signer.display_name)
+            context = self._context_of(draft)
+            signed = replace(
+                draft, status=Status.SIGNED, signed_at=at, signed_by=signer.display_name, signed_context=context
+            )
             digest = content_hash(signed)
             self.db.execute(
                 "UPDATE sessions SET status = 'signed', signed_at = ?, signed_by = ?, signed_by_injector_id = ?, "
-                "content_sha256 = ?, updated_at = ? WHERE id = ? AND status = 'draft'",
-                [at.isoformat(), signed.signed_by, signer.id, digest, self.clock().isoformat(), session_id],
+                "content_sha256 = ?, signed_context = ?, updated_at = ? WHERE id = ? AND status = 'draft'",
+                [
+                    at.isoformat(),
+                    signed.signed_by,
+                    signer.id,
+                    digest,
+                    context_json(context),
+                    self.clock().isoformat(),
+                    session_id,
+                ],
             )
             stored = self.load_session(session_id)
             if not stored.signed or content_hash(stored) != digest or stored.content_sha256 != digest:
@@ -786,6 +836,29 @@ class Repository:
                 )
             self._audit("sign", "session", session_id, f"sha256 {digest}")
         return stored
+
+    def injector_named(self, name: str) -> Injector | None:
+        """The injector profile a session names (by name, or by name with credentials), if there is one."""
+        return next((i for i in self.injectors() if name in (i.name, i.display_name)), None)
+
+    def note_context(self, session: Session) -> SignedContext:
+        """What the note prints beside the session: frozen at signing, else as the records stand now."""
+        if session.signed_context is not None:
+            return session.signed_context
+        return self._context_of(session)
+
+    def _context_of(self, session: Session) -> SignedContext:
+        if session.patient_id is None:
+            raise StorageError(f"Session {session.id} belongs to no patient; open it in the window and choose one.")
+        previous = self.last_signed_session(session.patient_id, before=session.performed_on)
+        return SignedContext(
+            patient=self.get_patient(session.patient_id),
+            clinic=self.clinic(),
+            injector=self.injector_named(session.injector),
+            baseline=self.baseline(session.patient_id),
+            previous_session_date=previous.performed_on if previous is not None else None,
+            settings=self.settings,
+        )
 
     def verify_signature(self, session: Session) -> bool:
         """True when a signed session's content still matches its stored SHA-256."""

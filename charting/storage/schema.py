@@ -276,5 +276,11 @@ def m0002_replace_guards(db: sqlite_utils.Database) -> None:
     )
 
 
+@migration("0003_signed_context")
+def m0003_signed_context(db: sqlite_utils.Database) -> None:
+    """The patient, clinic, injector and baseline as they were when a session was signed (JSON, hashed with it)."""
+    db.execute("ALTER TABLE sessions ADD COLUMN signed_context TEXT NOT NULL DEFAULT ''")
+
+
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 """This version's schema; stored in ``PRAGMA user_version``."""

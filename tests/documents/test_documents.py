@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,8 @@ import pytest
 from pypdf import PdfReader
 
 from charting.documents import DocumentError, procedure_note, procedure_note_pdf, write_private_file
+from charting.domain.people import Clinic
+from charting.domain.session import Baseline
 from charting.storage import Repository, open_database
 from charting.storage.demo import fill_demo
 
@@ -60,3 +63,18 @@ def test_written_note_is_owner_only(tmp_path: Path, repository: Repository) -> N
 def test_unwritable_folder_is_a_sentence(tmp_path: Path) -> None:
     with pytest.raises(DocumentError, match=r"Could not write .*check that the folder exists"):
         write_private_file(tmp_path / "missing" / "note.pdf", b"%PDF")
+
+
+def test_a_reprint_matches_the_original_whatever_changed_since(repository: Repository) -> None:
+    session = repository.load_session(signed_session(repository))
+    original = procedure_note_pdf(repository, session)
+    assert session.patient_id is not None
+    patient = repository.get_patient(session.patient_id)
+    repository.update_patient(replace(patient, family_name="Renamed", allergies="latex"))
+    repository.save_baseline(session.patient_id, Baseline(headache_days=3, failed_preventives=("none",)))
+    repository.save_clinic(Clinic("Another Clinic", "Elsewhere"))
+    for injector in repository.injectors():
+        repository.save_injector(replace(injector, credentials="PhD", npi=""))
+    repository.save_clinical_settings(replace(repository.settings, responder_threshold_pct=50, interval_days=90))
+    reopened = Repository(repository.db, actor="test")
+    assert procedure_note_pdf(reopened, reopened.load_session(int(session.id or 0))) == original

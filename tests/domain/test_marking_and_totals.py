@@ -148,3 +148,15 @@ def test_totals_equal_the_sum_of_injections(protocol: Protocol, actions: list[tu
     assert totals.units_wasted >= 0
     assert len({i.site_id for i in s.injections}) == len(s.injections)
     assert all(i.kind is Kind.FIXED for i in s.injections)
+
+
+def test_the_signature_covers_the_frozen_context_when_there_is_one(protocol: Protocol) -> None:
+    from charting.domain.session import Patient, SignedContext, canonical_content
+
+    s = ready_session(protocol)
+    assert "signed_context" not in canonical_content(s), "sessions signed before it was kept hash as before"
+    patient = Patient(mrn="1", family_name="Doe", given_name="Jane", dob=SERVICE_DATE.replace(year=1980))
+    framed = replace(s, signed_context=SignedContext(patient=patient))
+    assert '"family_name":"Doe"' in canonical_content(framed)
+    renamed = replace(s, signed_context=SignedContext(patient=replace(patient, family_name="Roe")))
+    assert content_hash(framed) != content_hash(renamed)

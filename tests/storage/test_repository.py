@@ -575,3 +575,52 @@ def test_another_tool_cannot_replace_signed_rows(
     finally:
         other_tool.close()
     assert (repo.load_session(signed.id), repo.addenda(signed.id), repo.audit_entries()) == before
+
+
+def test_signing_freezes_what_the_note_prints_beside_the_session(
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol
+) -> None:
+    assert patient.id is not None
+    repo.save_clinic(Clinic("Lakeside Headache Clinic", "12 Harbour Road"))
+    repo.save_baseline(patient.id, Baseline(headache_days=20, failed_preventives=("topiramate", "amitriptyline")))
+    signed = signed_session(repo, protocol, patient, signer, injector=signer.display_name)
+    context = signed.signed_context
+    assert context is not None
+    assert context.patient == patient
+    assert context.clinic == Clinic("Lakeside Headache Clinic", "12 Harbour Road")
+    assert context.injector == signer
+    assert context.baseline == Baseline(headache_days=20, failed_preventives=("topiramate", "amitriptyline"))
+    assert context.settings == repo.settings
+    assert repo.verify_signature(signed)
+    repo.update_patient(replace(patient, family_name="Renamed"))
+    repo.save_baseline(patient.id, Baseline(headache_days=30))
+    reloaded = repo.load_session(int(signed.id or 0))
+    assert reloaded.signed_context == context
+    assert repo.note_context(reloaded) == context
+
+
+def test_the_signature_covers_the_frozen_context(
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db: sqlite_utils.Database
+) -> None:
+    signed = signed_session(repo, protocol, patient, signer)
+    db.execute("DROP TRIGGER sessions_signed_no_update")
+    db.execute(
+        "UPDATE sessions SET signed_context = replace(signed_context, ?, 'Someone Else') WHERE id = ?",
+        [patient.family_name, signed.id],
+    )
+    assert not repo.verify_signature(repo.load_session(int(signed.id or 0)))
+
+
+def test_a_session_signed_before_the_context_was_kept_still_verifies(
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db: sqlite_utils.Database
+) -> None:
+    signed = signed_session(repo, protocol, patient, signer)
+    legacy = replace(signed, signed_context=None)
+    db.execute("DROP TRIGGER sessions_signed_no_update")
+    db.execute(
+        "UPDATE sessions SET signed_context = '', content_sha256 = ? WHERE id = ?", [content_hash(legacy), signed.id]
+    )
+    stored = repo.load_session(int(signed.id or 0))
+    assert stored.signed_context is None
+    assert repo.verify_signature(stored)
+    assert repo.note_context(stored).patient == patient

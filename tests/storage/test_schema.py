@@ -11,7 +11,7 @@ import sqlite_utils
 from charting.storage import open_database
 from charting.storage.schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
 
-SHIPPED_MIGRATIONS = ["0001_initial", "0002_replace_guards"]
+SHIPPED_MIGRATIONS = ["0001_initial", "0002_replace_guards", "0003_signed_context"]
 """Migrations released so far, in order: append-only, never renamed or removed."""
 
 
@@ -95,6 +95,7 @@ COLUMNS = {
         ("content_sha256", "TEXT", True, "''", 0),
         ("created_at", "TEXT", True, None, 0),
         ("updated_at", "TEXT", True, None, 0),
+        ("signed_context", "TEXT", True, "''", 0),
     ],
     "injections": [
         ("id", "INTEGER", False, None, 1),
