@@ -290,6 +290,24 @@ def procedure_findings(session: Session) -> list[Finding]:
     return findings
 
 
+def diagnosis_findings(session: Session, protocol: Protocol) -> list[Finding]:
+    """A diagnosis code is recorded, and is one the protocol lists (claims with other codes are denied)."""
+    code = session.diagnosis_code.strip()
+    if not code:
+        return [Finding(Level.REFUSAL, "diagnosis_missing", "Choose the diagnosis code (ICD-10-CM) for the claim.")]
+    if protocol.diagnosis(code) is None:
+        listed = ", ".join(d.code for d in protocol.diagnoses)
+        return [
+            Finding(
+                Level.WARNING,
+                "diagnosis_unlisted",
+                f"{code} is not a code this protocol is indicated for ({listed}); insurers deny claims with other "
+                "codes, such as episodic migraine. Check the diagnosis.",
+            )
+        ]
+    return []
+
+
 def evaluate(
     session: Session,
     protocol: Protocol,
@@ -303,6 +321,7 @@ def evaluate(
         *cap_findings(session, protocol),
         *product_findings(session, protocol, now, settings),
         *procedure_findings(session),
+        *diagnosis_findings(session, protocol),
     ]
     order = {Level.REFUSAL: 0, Level.WARNING: 1, Level.INFO: 2}
     return tuple(sorted(findings, key=lambda f: order[f.level]))

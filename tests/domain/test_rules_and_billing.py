@@ -285,3 +285,13 @@ def test_reconstitution_age_across_naive_and_aware_times(protocol: Protocol) -> 
     assert "reconstitution_old" in codes(evaluate(s, protocol, now=later_naive))
     naive_made = ready_session(protocol, reconstituted_at=made.replace(tzinfo=None))
     assert "reconstitution_old" not in codes(evaluate(naive_made, protocol, now=made + timedelta(hours=1)))
+
+
+def test_diagnosis_code(protocol: Protocol) -> None:
+    assert codes(evaluate(ready_session(protocol, diagnosis_code=""), protocol))["diagnosis_missing"] is Level.REFUSAL
+    episodic = evaluate(ready_session(protocol, diagnosis_code="G43.009"), protocol)
+    assert codes(episodic)["diagnosis_unlisted"] is Level.WARNING
+    assert any("G43.009 is not a code this protocol is indicated for" in f.message for f in episodic)
+    for listed in protocol.diagnoses:
+        found = codes(evaluate(ready_session(protocol, diagnosis_code=listed.code), protocol))
+        assert "diagnosis_missing" not in found and "diagnosis_unlisted" not in found

@@ -65,6 +65,7 @@ def state(protocol: Protocol, draft: Session, step: int) -> Session:
             saline_ml=4.0,
             consent=True,
             time_out=True,
+            diagnosis_code=protocol.default_diagnosis,
             comments=f"step {step}",
         ),
         protocol,
