@@ -290,6 +290,19 @@ def procedure_findings(session: Session) -> list[Finding]:
     return findings
 
 
+def service_date_findings(session: Session, now: datetime | None) -> list[Finding]:
+    """A session cannot be dated after the day it is charted on."""
+    if now is None or session.performed_on <= aware(now).astimezone().date():  # the local date of the clinic
+        return []
+    return [
+        Finding(
+            Level.REFUSAL,
+            "service_date_future",
+            f"The session is dated {session.performed_on.isoformat()}, after today; correct the date of service.",
+        )
+    ]
+
+
 def diagnosis_findings(session: Session, protocol: Protocol) -> list[Finding]:
     """A diagnosis code is recorded, and is one the protocol lists (claims with other codes are denied)."""
     code = session.diagnosis_code.strip()
@@ -322,6 +335,7 @@ def evaluate(
         *product_findings(session, protocol, now, settings),
         *procedure_findings(session),
         *diagnosis_findings(session, protocol),
+        *service_date_findings(session, now),
     ]
     order = {Level.REFUSAL: 0, Level.WARNING: 1, Level.INFO: 2}
     return tuple(sorted(findings, key=lambda f: order[f.level]))

@@ -295,3 +295,12 @@ def test_diagnosis_code(protocol: Protocol) -> None:
     for listed in protocol.diagnoses:
         found = codes(evaluate(ready_session(protocol, diagnosis_code=listed.code), protocol))
         assert "diagnosis_missing" not in found and "diagnosis_unlisted" not in found
+
+
+def test_a_session_dated_after_today_is_refused(protocol: Protocol) -> None:
+    s = ready_session(protocol)  # dated 2026-11-25
+    on_the_day = datetime(2026, 11, 25, 9, 0).astimezone()
+    assert "service_date_future" not in codes(evaluate(s, protocol, now=on_the_day))
+    the_day_before = codes(evaluate(s, protocol, now=on_the_day - timedelta(days=1)))
+    assert the_day_before["service_date_future"] is Level.REFUSAL
+    assert "service_date_future" not in codes(evaluate(s, protocol)), "without a clock, no date is judged"
