@@ -23,7 +23,6 @@ from reportlab.graphics.shapes import Path as PathShape
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.rl_accel import fp_str
 from reportlab.pdfbase import pdfdoc
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import FILL_EVEN_ODD, PATH_OPS
 from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Flowable
@@ -182,7 +181,7 @@ def _paint(shape: Shape) -> Paint | None:
 def _text(shape: String) -> Text | None:
     if shape.fillColor is None:
         return None
-    width = stringWidth(shape.text, shape.fontName, shape.fontSize)
+    width = text_width(shape.text, shape.fontName, shape.fontSize)
     shift = {"start": 0.0, "middle": width / 2, "end": width}[shape.textAnchor]
     return Text(shape.x - shift, shape.y, shape.text, shape.fontName, shape.fontSize, shape.fillColor)
 

@@ -1,5 +1,9 @@
 """The embedded Unicode fonts (DejaVu): registered once with reportlab, used by the note and the diagrams.
 
+DejaVu has no Chinese, Japanese or Korean; ``font_runs`` hands characters a font lacks to Droid Sans Fallback,
+registered only when the first such character is met (parsing its 4 MB file takes tens of milliseconds). Text
+DejaVu covers never touches the fallback, so its PDF is the same bytes as without it.
+
 Embedding a TrueType subset (cutting the font file, compressing it, its widths and ToUnicode map) costs about
 2 ms a font a document. The subset of a note depends only on the characters it uses and their order, so for the
 printable ASCII every note shares plus the same few symbols it is the same subset note after note; the finished
@@ -11,6 +15,7 @@ from __future__ import annotations
 import zlib
 from dataclasses import dataclass
 from functools import cache, lru_cache
+from itertools import groupby
 from typing import Any
 
 from reportlab.lib.fonts import addMapping
@@ -30,6 +35,11 @@ SANS = "DejaVuSans"
 SANS_BOLD = "DejaVuSans-Bold"
 MONO = "DejaVuSansMono"
 FONT_FILES = {SANS: "DejaVuSans.ttf", SANS_BOLD: "DejaVuSans-Bold.ttf", MONO: "DejaVuSansMono.ttf"}
+FALLBACK = "DroidSansFallback"
+FALLBACK_FILE = "DroidSansFallbackFull.ttf"
+"""The font for characters the DejaVu fonts lack (one weight: bold text falls back to the regular face)."""
+RUNS_KEPT = 4096
+"""Texts whose font runs are remembered (a note writes the same few labels and values again and again)."""
 SUBSETS_KEPT = 64
 """Finished font subsets kept per process (each a few tens of kB)."""
 
@@ -120,6 +130,38 @@ def register_fonts() -> tuple[str, str, str]:
     addMapping(SANS, 0, 1, SANS)
     addMapping(SANS, 1, 1, SANS_BOLD)
     return SANS, SANS_BOLD, MONO
+
+
+@cache
+def fallback_font() -> str:
+    """Register the fallback font (once per process, when first needed); returns its name."""
+    pdfmetrics.registerFont(EmbeddedFont(FALLBACK, str(font_dir() / FALLBACK_FILE)))
+    return FALLBACK
+
+
+@cache
+def _characters(font: str) -> frozenset[int] | None:
+    """The code points a registered TrueType font has glyphs for (None for a built-in font: taken as all)."""
+    face = getattr(pdfmetrics.getFont(font), "face", None)
+    return None if face is None else frozenset(face.charToGlyph)
+
+
+@lru_cache(maxsize=RUNS_KEPT)
+def font_runs(text: str, font: str) -> tuple[tuple[str, str], ...]:
+    """The text cut into (font, text) runs: ``font`` where it has the glyph, else the fallback font where that has it.
+
+    A text ``font`` covers is one run in ``font``; a character neither covers stays in ``font`` (a missing glyph).
+    """
+    covered = _characters(font)
+    if covered is None or covered.issuperset(map(ord, text)):
+        return ((font, text),)
+    fallback = _characters(fallback_font()) or frozenset()
+
+    def font_of(char: str) -> str:
+        code = ord(char)
+        return FALLBACK if code not in covered and code in fallback else font
+
+    return tuple((name, "".join(chars)) for name, chars in groupby(text, key=font_of))
 
 
 def forget_subsets() -> None:

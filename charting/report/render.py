@@ -18,7 +18,6 @@ from typing import Any
 from reportlab.lib.colors import Color, HexColor
 from reportlab.lib.pagesizes import A4, LETTER
 from reportlab.lib.units import inch
-from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -140,7 +139,7 @@ def _fit(value: str, font: str, size: float, width: float) -> str:
     """Cut a header text to fit a width (the body prints it in full)."""
     if text_width(value, font, size) <= width:
         return value
-    while value and stringWidth(value + "...", font, size) > width:
+    while value and text_width(value + "...", font, size) > width:
         value = value[:-1]
     return value + "..."
 
@@ -428,9 +427,7 @@ class _Builder:
         n = self.note
         head: list[Flowable | str] = [key for key, _ in n.outcomes]
         values: list[Flowable | str] = [self.p(value, style="Cell") for _, value in n.outcomes]
-        widths = [
-            max(stringWidth(key, self.bold, 8), stringWidth(value, self.sans, 8)) + 12 for key, value in n.outcomes
-        ]
+        widths = [max(text_width(key, self.bold, 8), text_width(value, self.sans, 8)) + 12 for key, value in n.outcomes]
         table = self.table([head, values], [self.width * w / sum(widths) for w in widths])
         table.set_style(
             [

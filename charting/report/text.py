@@ -18,6 +18,8 @@ from reportlab.lib.colors import Color
 from reportlab.pdfbase import pdfmetrics
 from reportlab.platypus import Flowable
 
+from charting.report.fonts import font_runs
+
 BREAKING_SPACE = re.compile(r"[^\S\xa0]+")
 """White space a line may break at (a no-break space joins)."""
 SPACE_SHRINK = 0.05
@@ -60,8 +62,11 @@ class TextStyle:
 
 @lru_cache(maxsize=4096)
 def text_width(text: str, font: str, size: float) -> float:
-    """The width of a text in points (remembered: a note measures the same few words and spaces again and again)."""
-    return float(pdfmetrics.stringWidth(text, font, size))
+    """The width of a text in points, characters the font lacks in the fallback font (see ``fonts.font_runs``).
+
+    Remembered: a note measures the same few words and spaces again and again.
+    """
+    return float(sum(pdfmetrics.stringWidth(part, name, size) for name, part in font_runs(text, font)))
 
 
 def _paragraphs(runs: Iterable[Run], size: float) -> list[list[Word]]:
@@ -211,8 +216,7 @@ class TextBlock(Flowable):  # type: ignore[misc]  # reportlab ships no type hint
                 text.textLine()  # an empty line (two line feeds in a row)
             for number, (font, colour, segment) in enumerate(segments, start=1):
                 writer.use(font, size, leading, colour)
-                # The last part of a line moves to the next line (T*); the text cursor needs no widths.
-                (text.textLine if number == len(segments) else text.textOut)(segment)
+                writer.write(segment, end_line=number == len(segments))
             if over > 0:
                 text.setWordSpace(0)
         writer.written = True
@@ -237,17 +241,35 @@ class TextWriter:
 
     def use(self, font: str, size: float, leading: float, colour: Color) -> None:
         """Make the next text this font, size, leading and colour."""
-        if self.font != (font, size, leading):
-            self.font = (font, size, leading)
-            self.text.setFont(font, size, leading)
+        self._set_font((font, size, leading))
         if self.colour is not colour:
             self.colour = colour
             self.text.setFillColor(colour)
 
+    def write(self, text: str, *, end_line: bool) -> None:
+        """Text in the font and colour last used, any characters that font lacks in the fallback font.
+
+        ``end_line`` moves to the next line after it (T*); the text cursor needs no widths.
+        """
+        font, size, leading = current = self.font
+        runs = font_runs(text, font) if font else ()
+        if len(runs) < 2:  # the text is all in the font (or no font was set): the common case
+            (self.text.textLine if end_line else self.text.textOut)(text)
+            return
+        for number, (name, part) in enumerate(runs, start=1):
+            self._set_font((name, size, leading))
+            (self.text.textLine if end_line and number == len(runs) else self.text.textOut)(part)
+        self._set_font(current)
+
+    def _set_font(self, font: tuple[str, float, float]) -> None:
+        if self.font != font:
+            self.font = font
+            self.text.setFont(*font)
+
     def line(self, x: float, y: float, text: str) -> None:
         """One line of text with its baseline starting at x, y (in the font and colour last used)."""
         self.text.setTextOrigin(x, y)
-        self.text.textLine(text)
+        self.write(text, end_line=True)
         self.written = True
 
     def flush(self) -> None:
