@@ -6,6 +6,7 @@ import io
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
+from PIL import Image, ImageChops
 from pypdf import PdfReader
 
 from charting.domain import marking
@@ -124,3 +125,33 @@ def pages_text(pdf: bytes) -> list[str]:
 def flat(value: str) -> str:
     """Text with runs of whitespace made single spaces (extraction breaks lines where the layout does)."""
     return " ".join(value.split())
+
+
+def raster(pdf: bytes, dpi: float = 150) -> Image.Image:
+    """The first page drawn by Qt's PDF module (a runtime dependency, so no system tool is needed), as RGB.
+
+    Needs a QGuiApplication: tests that call it take pytest-qt's ``qapp`` fixture.
+    """
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize
+    from PySide6.QtPdf import QPdfDocument
+
+    source = QBuffer()
+    source.setData(QByteArray(pdf))
+    source.open(QIODevice.OpenModeFlag.ReadOnly)
+    document = QPdfDocument()
+    document.load(source)
+    points = document.pagePointSize(0)
+    image = document.render(0, QSize(round(points.width() * dpi / 72), round(points.height() * dpi / 72)))
+    png = QBuffer()
+    png.open(QIODevice.OpenModeFlag.WriteOnly)
+    image.save(png, "PNG")
+    with Image.open(io.BytesIO(bytes(png.data().data()))) as picture:
+        return picture.convert("RGB")
+
+
+def differing_pixels(first: Image.Image, second: Image.Image, box: tuple[int, int, int, int] | None = None) -> int:
+    """How many pixels of two same-sized pictures differ by more than anti-aliasing does (in grey)."""
+    a, b = first.convert("L"), second.convert("L")
+    if box is not None:
+        a, b = a.crop(box), b.crop(box)
+    return ImageChops.difference(a, b).point(lambda v: 255 if v > 40 else 0).histogram()[255]

@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 import zlib
 from pathlib import Path
 
 import pytest
-from PIL import Image, ImageChops
 from pypdf import PdfReader
+from PySide6.QtWidgets import QApplication
 from reportlab.graphics import renderPDF
 from reportlab.graphics.shapes import Drawing, Group
 from reportlab.pdfbase.pdfmetrics import stringWidth
@@ -29,6 +27,7 @@ from charting.report.diagram import (
 )
 from charting.report.svg import load_svg, parse_svg
 from charting.resources import diagram_path
+from tests.report.notes import differing_pixels, raster
 
 
 def svg(body: str) -> str:
@@ -48,14 +47,6 @@ def draw_view(view: ViewDiagram) -> bytes:
     canvas.showPage()
     canvas.save()
     return buffer.getvalue()
-
-
-def raster(pdf: bytes, folder: Path, name: str) -> Image.Image:
-    source = folder / f"{name}.pdf"
-    source.write_bytes(pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "150", "-singlefile", str(source), str(folder / name)], check=True)
-    with Image.open(folder / f"{name}.png") as image:
-        return image.convert("L")
 
 
 def test_shapes_become_one_form_and_text_stays_text() -> None:
@@ -98,9 +89,8 @@ def test_missing_art_is_none_and_compiled_art_is_reused(tmp_path: Path) -> None:
     assert load_art(file) is first
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
 @pytest.mark.parametrize("view", ["front", "left", "right", "back"])
-def test_the_shipped_art_looks_as_reportlab_draws_it(protocol: Protocol, view: str, tmp_path: Path) -> None:
+def test_the_shipped_art_looks_as_reportlab_draws_it(protocol: Protocol, view: str, qapp: QApplication) -> None:
     """The compiled forms against reportlab's own renderer of the same shapes: the same picture."""
     path = diagram_path(protocol.view(view).diagram)
     shapes, compiled = load_svg(path), load_art(path)
@@ -116,14 +106,13 @@ def test_the_shipped_art_looks_as_reportlab_draws_it(protocol: Protocol, view: s
     canvas.showPage()
     canvas.save()
     ours = ViewDiagram(compiled, [], label="", width=0, height=0, points_wide=200)
-    reference = raster(buffer.getvalue(), tmp_path, "reportlab")
-    drawn = raster(draw_view(ours), tmp_path, "ours")
+    reference = raster(buffer.getvalue())
+    drawn = raster(draw_view(ours))
     assert reference.size == drawn.size
     # Ours adds the light grey frame round the view; apart from it and anti-aliasing, the pixels agree.
     inside = (4, 4, reference.size[0] - 4, reference.size[1] - 4)
-    difference = ImageChops.difference(reference.crop(inside), drawn.crop(inside)).point(lambda v: 255 if v > 40 else 0)
-    changed = difference.histogram()[255]
-    assert changed < 0.002 * difference.size[0] * difference.size[1]
+    changed = differing_pixels(reference, drawn, inside)
+    assert changed < 0.002 * reference.size[0] * reference.size[1]
 
 
 def test_view_pdf_is_vector_with_markers_and_their_units(protocol: Protocol) -> None:

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
+from PySide6.QtWidgets import QApplication
 
 from charting.domain import marking
 from charting.domain.people import Addendum
@@ -25,6 +24,7 @@ from tests.report.notes import (
     flat,
     note_of,
     pages_text,
+    raster,
     session,
     signed,
     with_ftp,
@@ -206,19 +206,12 @@ def test_reused_fonts_and_art_give_the_bytes_of_a_fresh_process(protocol: Protoc
     assert render_note(note) == warm
 
 
-@pytest.mark.skipif(shutil.which("pdftoppm") is None, reason="pdftoppm (poppler-utils) is not installed")
-def test_page_renders_with_coloured_markers(full_pdf: bytes, tmp_path: Path) -> None:
+def test_page_renders_with_coloured_markers(full_pdf: bytes, qapp: QApplication) -> None:
     """Render to PNG (kept in test-artifacts/report/ to look at) and check the markers' colours are there."""
-    from PIL import Image
-
-    pdf = tmp_path / "note.pdf"
-    pdf.write_bytes(full_pdf)
-    subprocess.run(["pdftoppm", "-png", "-r", "100", "-singlefile", str(pdf), str(tmp_path / "note")], check=True)
+    picture = raster(full_pdf, dpi=100)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    png = ARTIFACTS / "note-39-sites.png"
-    shutil.copyfile(tmp_path / "note.png", png)
-    with Image.open(png) as image:
-        colours = {colour for _, colour in image.convert("RGB").getcolors(maxcolors=1 << 20) or []}
+    picture.save(ARTIFACTS / "note-39-sites.png")
+    colours = {colour for _, colour in picture.getcolors(maxcolors=1 << 20) or []}
     near = lambda target: any(sum(abs(a - b) for a, b in zip(c, target, strict=True)) < 30 for c in colours)  # noqa: E731
     assert near((0x00, 0x72, 0xB2)), "injected markers (blue) are drawn"
     assert near((0xD5, 0x5E, 0x00)), "follow-the-pain diamonds (vermillion) are drawn"
