@@ -15,7 +15,6 @@ from pathlib import Path
 from charting.domain.clock import local_now
 from charting.domain.session import Session
 from charting.report.note import ProcedureNote, build_note
-from charting.report.render import render_note
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
 
@@ -59,6 +58,9 @@ def procedure_note_pdf(
     repository: Repository, session: Session, *, paper: str | None = None, now: datetime | None = None
 ) -> bytes:
     """The note as PDF bytes, on the clinic's paper size unless one is given."""
+    # reportlab loads with the first note, not when the window or a command that prints nothing starts.
+    from charting.report.render import render_note
+
     return render_note(procedure_note(repository, session, now=now), paper=paper or repository.settings.paper_size)
 
 

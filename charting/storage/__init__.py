@@ -1,4 +1,4 @@
-"""The records layer: the clinic's SQLite database through sqlite-utils (no Qt)."""
+"""The records layer: the clinic's SQLite database through a plain sqlite3 connection (no Qt); sqlite-utils migrates."""
 
 from __future__ import annotations
 

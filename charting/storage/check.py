@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from charting.domain.session import content_hash
 from charting.storage.database import translate_error
 from charting.storage.repository import Repository
-from charting.storage.schema import SCHEMA_VERSION
+from charting.storage.versions import SCHEMA_VERSION
 
 HASH_BATCH = 500
 """Signed sessions loaded at a time while their hashes are recomputed."""

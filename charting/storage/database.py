@@ -2,6 +2,8 @@
 
 A file is inspected (header bytes, then a read-only connection) before anything may write to it, so a file
 that is not a database, a damaged one, an empty one or one from a newer version is left byte-for-byte as it was.
+The records are used through a plain ``sqlite3`` connection in autocommit mode (explicit transactions only, see
+``immediate``); sqlite-utils is imported only when a migration is pending, to keep it off the window's start-up.
 """
 
 from __future__ import annotations
@@ -13,10 +15,8 @@ import stat
 from collections.abc import Iterator
 from pathlib import Path
 
-import sqlite_utils
-
 from charting.storage.errors import StorageError
-from charting.storage.schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
+from charting.storage.versions import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 5000
 """How long a write waits for another window or command holding the file before giving up."""
@@ -25,14 +25,17 @@ OWNER_ONLY_DIR = 0o700
 HEADER_SIZE = 100
 SQLITE_MAGIC = b"SQLite format 3\x00"
 SIDE_FILE_SUFFIXES = ("-wal", "-shm", "-journal")
+NESTED_SAVEPOINT = "charting_nested"
+"""The savepoint of a nested ``immediate``; SQLite resolves a name to its innermost savepoint, so any depth works."""
 
 
-def open_database(path: Path, *, create: bool = True) -> sqlite_utils.Database:
+def open_database(path: Path, *, create: bool = True) -> sqlite3.Connection:
     """Open (or, with ``create``, make) the clinic's database, ready for the repository.
 
-    PRAGMAs: foreign keys on, WAL, ``synchronous=FULL``, a busy timeout; owner-only file mode; pending migrations
-    applied. Refuses with a StorageError, leaving the file untouched: a non-database, a damaged file, a 0-byte
-    file, a database from a newer version, a read-only file.
+    PRAGMAs: foreign keys on, recursive triggers on, WAL, ``synchronous=FULL``, a busy timeout; owner-only file
+    mode; pending migrations applied. The connection autocommits each statement outside ``immediate``. Refuses
+    with a StorageError, leaving the file untouched: a non-database, a damaged file, a 0-byte file, a database
+    from a newer version, a read-only file.
     """
     path = Path(path)
     if not path.exists():
@@ -55,7 +58,7 @@ def inspect_file(path: Path) -> int:
     return _check_contents(path)
 
 
-def _create(path: Path) -> sqlite_utils.Database:
+def _create(path: Path) -> sqlite3.Connection:
     try:
         path.parent.mkdir(parents=True, exist_ok=True, mode=OWNER_ONLY_DIR)
         descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY)
@@ -129,20 +132,25 @@ def _read_only(path: Path) -> Iterator[sqlite3.Connection]:
         connection.close()
 
 
+def _schema_state(connection: sqlite3.Connection) -> tuple[int, list[str], set[str]]:
+    """The schema version, the names of the applied migrations and the tables of the database behind ``connection``."""
+    version = int(connection.execute("PRAGMA user_version").fetchone()[0])
+    tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    applied: list[str] = []
+    if MIGRATIONS_TABLE in tables:
+        applied = [
+            row[0]
+            for row in connection.execute(
+                f"SELECT name FROM {MIGRATIONS_TABLE} WHERE migration_set = ?", [MIGRATION_SET]
+            )
+        ]
+    return version, applied, tables
+
+
 def _check_contents(path: Path) -> int:
     try:
         with _read_only(path) as connection:
-            version = int(connection.execute("PRAGMA user_version").fetchone()[0])
-            tables = {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-            applied: list[str] = []
-            if MIGRATIONS.migrations_table in tables:
-                applied = [
-                    row[0]
-                    for row in connection.execute(
-                        f"SELECT name FROM {MIGRATIONS.migrations_table} WHERE migration_set = ?",
-                        [MIGRATION_SET],
-                    )
-                ]
+            version, applied, tables = _schema_state(connection)
     except sqlite3.DatabaseError as error:
         if "not a database" in str(error):
             raise _damaged(path, "its header is not readable") from error
@@ -172,10 +180,9 @@ def _require_writable(path: Path) -> None:
         )
 
 
-def _connect_ready(path: Path) -> sqlite_utils.Database:
+def _connect_ready(path: Path) -> sqlite3.Connection:
     """A connection with the PRAGMAs set and the pending migrations applied; closed again when either fails."""
-    connection = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000)
-    db = sqlite_utils.Database(connection, execute_plugins=False)
+    db = sqlite3.connect(str(path), timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None)
     try:
         _configure(db, path)
         _migrate(db, path)
@@ -185,10 +192,12 @@ def _connect_ready(path: Path) -> sqlite_utils.Database:
     return db
 
 
-def _configure(db: sqlite_utils.Database, path: Path) -> None:
+def _configure(db: sqlite3.Connection, path: Path) -> None:
+    """The connection's PRAGMAs; recursive triggers make a REPLACE fire the DELETE guards of the row it replaces."""
     try:
         db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
         db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA recursive_triggers = ON")
         mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         db.execute("PRAGMA synchronous = FULL")
     except sqlite3.DatabaseError as error:
@@ -199,38 +208,60 @@ def _configure(db: sqlite_utils.Database, path: Path) -> None:
         )
 
 
-def _migrate(db: sqlite_utils.Database, path: Path) -> None:
-    current = int(db.execute("PRAGMA user_version").fetchone()[0])
-    if current == SCHEMA_VERSION and not MIGRATIONS.pending(db):
-        return
+def _migrate(db: sqlite3.Connection, path: Path) -> None:
+    """Apply the pending migrations (sqlite-utils is imported only then) and record the schema version."""
     try:
+        version, applied, _tables = _schema_state(db)
+        if version >= SCHEMA_VERSION and set(MIGRATION_NAMES) <= set(applied):
+            return
+        import sqlite_utils
+
+        from charting.storage.schema import MIGRATIONS
+
         with immediate(db):
-            MIGRATIONS.apply(db)
+            MIGRATIONS.apply(sqlite_utils.Database(db, execute_plugins=False))
             db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     except sqlite3.DatabaseError as error:
         raise translate_error(error, path) from error
 
 
 @contextlib.contextmanager
-def immediate(db: sqlite_utils.Database) -> Iterator[sqlite_utils.Database]:
-    """One write transaction that takes the write lock up front (BEGIN IMMEDIATE); nested calls join it."""
-    if db.conn.in_transaction:
-        with db.atomic():
+def immediate(db: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """One write transaction that takes the write lock up front (BEGIN IMMEDIATE); nested calls join it.
+
+    A nested call is a SAVEPOINT inside the open transaction: its failure undoes its own changes only.
+    """
+    if db.in_transaction:
+        with _savepoint(db):
             yield db
         return
-    db.conn.execute("BEGIN IMMEDIATE")
+    db.execute("BEGIN IMMEDIATE")
     try:
         yield db
     except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
+        if db.in_transaction:
+            db.execute("ROLLBACK")
         raise
     try:
-        db.conn.execute("COMMIT")
+        db.execute("COMMIT")
     except BaseException:
-        if db.conn.in_transaction:
-            db.conn.execute("ROLLBACK")
+        if db.in_transaction:
+            db.execute("ROLLBACK")
         raise
+
+
+@contextlib.contextmanager
+def _savepoint(db: sqlite3.Connection) -> Iterator[None]:
+    """A nested part of the open transaction, undone alone when it fails (unless the failure ended the transaction)."""
+    db.execute(f"SAVEPOINT {NESTED_SAVEPOINT}")
+    try:
+        yield
+    except BaseException:
+        if db.in_transaction:
+            db.execute(f"ROLLBACK TO SAVEPOINT {NESTED_SAVEPOINT}")
+            db.execute(f"RELEASE SAVEPOINT {NESTED_SAVEPOINT}")
+        raise
+    db.execute(f"RELEASE SAVEPOINT {NESTED_SAVEPOINT}")
 
 
 def translate_error(error: sqlite3.Error, path: Path | str = "the database") -> StorageError:
@@ -253,7 +284,7 @@ def translate_error(error: sqlite3.Error, path: Path | str = "the database") -> 
     )
 
 
-def database_path(db: sqlite_utils.Database) -> Path | None:
+def database_path(db: sqlite3.Connection) -> Path | None:
     """The file behind an open database (None for an in-memory one)."""
     for row in db.execute("PRAGMA database_list").fetchall():
         if row[1] == "main" and row[2]:

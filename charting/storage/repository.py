@@ -13,8 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import sqlite_utils
-
 from charting.domain.clock import aware
 from charting.domain.eligibility import Baseline
 from charting.domain.people import Addendum, Clinic, Injector
@@ -292,7 +290,7 @@ class Repository:
 
     def __init__(
         self,
-        db: sqlite_utils.Database,
+        db: sqlite3.Connection,
         *,
         actor: str = "system",
         protocol: Protocol | None = None,
@@ -597,7 +595,7 @@ class Repository:
     def _insert_children(self, session_id: int, session: Session) -> None:
         injections = _injection_rows(session_id, session.injections)
         if injections:
-            self.db.conn.executemany(
+            self.db.executemany(
                 "INSERT INTO injections (session_id, position, site_id, muscle, side, view, x, y, units, kind, "
                 "skipped_reason) VALUES (:session_id, :position, :site_id, :muscle, :side, :view, :x, :y, :units, "
                 ":kind, :skipped_reason)",
@@ -605,7 +603,7 @@ class Repository:
             )
         events = _adverse_rows(session_id, session.adverse_events)
         if events:
-            self.db.conn.executemany(
+            self.db.executemany(
                 "INSERT INTO adverse_events (session_id, position, event, onset, severity, action, detail) "
                 "VALUES (:session_id, :position, :event, :onset, :severity, :action, :detail)",
                 events,

@@ -1,28 +1,42 @@
 """The database schema as append-only migrations: never edit a shipped one, add the next.
 
+Each migration's name is listed first in ``versions.MIGRATION_NAMES`` (which opening a database reads without
+importing sqlite-utils); this module refuses to import unless it registers exactly those names, in that order.
 ``SCHEMA_VERSION`` (the number of migrations) is also written to ``PRAGMA user_version`` so that a file from a
 newer version of the app is recognised and refused before anything is written to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 import sqlite_utils
 from sqlite_utils import Migrations
 
-MIGRATION_SET = "charting"
+from charting.storage.versions import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE, SCHEMA_VERSION
+
+__all__ = ["MIGRATIONS", "MIGRATION_NAMES", "MIGRATION_SET", "SCHEMA_VERSION", "require_registered"]
+
 MIGRATIONS = Migrations(MIGRATION_SET)
-MIGRATION_NAMES: list[str] = []
-"""The names of this version's migrations, in order."""
+_REGISTERED: list[str] = []
+"""The names registered below, in order (checked against ``MIGRATION_NAMES`` at the end of this module)."""
 
 _Migration = Callable[[sqlite_utils.Database], None]
 
 
 def migration(name: str) -> Callable[[_Migration], _Migration]:
     """Register a migration under ``name`` (``0001_initial``, ``0002_...``)."""
-    MIGRATION_NAMES.append(name)
+    _REGISTERED.append(name)
     return MIGRATIONS(name=name)
+
+
+def require_registered(registered: Sequence[str], migrations_table: str) -> None:
+    """Refuse migrations that differ from ``versions`` (names, order, or the table sqlite-utils records them in)."""
+    if tuple(registered) != MIGRATION_NAMES or migrations_table != MIGRATIONS_TABLE:
+        raise RuntimeError(
+            f"The registered migrations {list(registered)} in {migrations_table} differ from versions.py's "
+            f"{list(MIGRATION_NAMES)} in {MIGRATIONS_TABLE}; list each new migration in versions.py, in order."
+        )
 
 
 def _signed_guard(table: str, verb: str, row: str) -> str:
@@ -282,5 +296,25 @@ def m0003_signed_context(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE sessions ADD COLUMN signed_context TEXT NOT NULL DEFAULT ''")
 
 
-SCHEMA_VERSION = len(MIGRATION_NAMES)
-"""This version's schema; stored in ``PRAGMA user_version``."""
+@migration("0004_id_guards")
+def m0004_id_guards(db: sqlite_utils.Database) -> None:
+    """Row ids never change: ``UPDATE OR REPLACE ... SET id`` onto a signed row would delete it unguarded.
+
+    A connection with ``recursive_triggers`` off (the sqlite3 shell, Python's sqlite3) deletes the row a REPLACE
+    displaces without its DELETE guard, and no INSERT guard fires on an UPDATE.
+    """
+    db.executescript(
+        "".join(
+            f"""
+CREATE TRIGGER {table}_no_id_change BEFORE UPDATE OF id ON {table}
+WHEN NEW.id IS NOT OLD.id
+BEGIN
+    SELECT RAISE(ABORT, 'row ids: {table} ids cannot be changed');
+END;
+"""
+            for table in ("sessions", "injections", "adverse_events")
+        )
+    )
+
+
+require_registered(_REGISTERED, MIGRATIONS.migrations_table)

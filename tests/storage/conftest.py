@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from charting.domain.people import Injector
 from charting.domain.protocol import Protocol
@@ -23,15 +23,15 @@ def db_path(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def db(db_path: Path) -> Iterator[sqlite_utils.Database]:
-    """A freshly created database."""
+def db(db_path: Path) -> Iterator[sqlite3.Connection]:
+    """A freshly created database: the connection ``open_database`` returns."""
     database = open_database(db_path)
     yield database
     database.close()
 
 
 @pytest.fixture
-def repo(db: sqlite_utils.Database, protocol: Protocol) -> Repository:
+def repo(db: sqlite3.Connection, protocol: Protocol) -> Repository:
     """A repository on the fresh database with a fixed clock."""
     return Repository(db, actor="tester", protocol=protocol, clock=lambda: NOW)
 

@@ -30,12 +30,12 @@ def test_backup_is_a_consistent_owner_only_copy_of_a_live_database(
     repo: Repository, patient: Patient, db_path: Path, tmp_path: Path
 ) -> None:
     writer = open_database(db_path)
-    writer.conn.execute("BEGIN IMMEDIATE")
+    writer.execute("BEGIN IMMEDIATE")
     writer.execute("INSERT INTO settings (key, value) VALUES ('uncommitted', 'x')")  # another window mid-transaction
     try:
         target = backup_database(db_path, tmp_path / "out" / "copy.db")
     finally:
-        writer.conn.execute("ROLLBACK")
+        writer.execute("ROLLBACK")
         writer.close()
     assert stat.S_IMODE(target.stat().st_mode) == 0o600
     assert not list(target.parent.glob("*.partial"))

@@ -8,11 +8,10 @@ import stat
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from charting.domain.session import Patient
 from charting.storage import Repository, StorageError, open_database
-from charting.storage.schema import MIGRATIONS, SCHEMA_VERSION
+from charting.storage.versions import MIGRATIONS_TABLE, SCHEMA_VERSION
 from tests.sessions import SERVICE_DATE
 
 
@@ -44,14 +43,30 @@ def make_clinic_file(path: Path) -> None:
     db.close()
 
 
-def test_new_database_has_the_pragmas(db: sqlite_utils.Database) -> None:
+def assert_pragmas(db: sqlite3.Connection) -> None:
+    assert isinstance(db, sqlite3.Connection)
     assert db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
     assert db.execute("PRAGMA synchronous").fetchone()[0] == 2  # FULL
     assert db.execute("PRAGMA busy_timeout").fetchone()[0] >= 1000
+    assert db.execute("PRAGMA recursive_triggers").fetchone()[0] == 1
 
 
-def test_database_and_its_wal_are_owner_only(db: sqlite_utils.Database, db_path: Path) -> None:
+def test_new_database_has_the_pragmas(db: sqlite3.Connection) -> None:
+    assert_pragmas(db)
+
+
+def test_an_up_to_date_database_reopened_has_the_pragmas(db_path: Path) -> None:
+    """No migration runs on reopening, so nothing but ``open_database`` itself sets them."""
+    make_clinic_file(db_path)
+    db = open_database(db_path, create=False)
+    try:
+        assert_pragmas(db)
+    finally:
+        db.close()
+
+
+def test_database_and_its_wal_are_owner_only(db: sqlite3.Connection, db_path: Path) -> None:
     Repository(db).add_patient(Patient(mrn="M1", family_name="A", given_name="B", dob=SERVICE_DATE))
     for path in (db_path, db_path.with_name(db_path.name + "-wal"), db_path.with_name(db_path.name + "-shm")):
         assert path.exists(), path
@@ -145,7 +160,7 @@ def test_an_unknown_migration_is_refused(db_path: Path) -> None:
     make_clinic_file(db_path)
     connection = sqlite3.connect(db_path)
     connection.execute(
-        f"INSERT INTO {MIGRATIONS.migrations_table} (migration_set, name, applied_at) VALUES ('charting', '9999_future', 'x')"
+        f"INSERT INTO {MIGRATIONS_TABLE} (migration_set, name, applied_at) VALUES ('charting', '9999_future', 'x')"
     )
     connection.commit()
     connection.close()

@@ -8,7 +8,6 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import sqlite_utils
 
 from charting.domain import marking
 from charting.domain.eligibility import Baseline
@@ -53,7 +52,7 @@ def test_settings_are_key_values(repo: Repository) -> None:
     assert repo.setting("theme") == "light"
 
 
-def test_clinical_settings_are_stored_and_used(repo: Repository, db: sqlite_utils.Database) -> None:
+def test_clinical_settings_are_stored_and_used(repo: Repository, db: sqlite3.Connection) -> None:
     settings = replace(repo.settings, interval_days=90)
     repo.save_clinical_settings(settings)
     assert Repository(db).settings.interval_days == 90
@@ -190,17 +189,17 @@ def test_save_session_writes_all_parts_in_one_call(repo: Repository, patient: Pa
 
 
 def test_saving_against_the_stored_version_reads_nothing(
-    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db: sqlite_utils.Database
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db: sqlite3.Connection
 ) -> None:
     assert patient.id is not None
     draft = repo.create_session(ready_session(protocol, patient.id))
     assert draft.id is not None
     statements: list[str] = []
-    db.conn.set_trace_callback(statements.append)
+    db.set_trace_callback(statements.append)
     try:
         marked = repo.save_session(marking.unmark(draft, "PRO_M_1"), stored=draft)
     finally:
-        db.conn.set_trace_callback(None)
+        db.set_trace_callback(None)
     assert statements and not [sql for sql in statements if sql.lstrip().upper().startswith("SELECT")]
     assert repo.load_session(draft.id) == marked
     assert repo.audit_entries("session", draft.id)[-1]["detail"] == "unmarked: PRO_M_1"
@@ -218,7 +217,7 @@ def test_saving_an_unchanged_draft_writes_nothing(repo: Repository, patient: Pat
 
 
 def test_units_totals_are_stored_for_other_tools(
-    repo: Repository, patient: Patient, protocol: Protocol, db: sqlite_utils.Database
+    repo: Repository, patient: Patient, protocol: Protocol, db: sqlite3.Connection
 ) -> None:
     assert patient.id is not None
     draft = repo.create_session(ready_session(protocol, patient.id))
@@ -266,7 +265,7 @@ def signed_session(
 
 
 def test_signing_stores_signer_time_and_hash(
-    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db: sqlite_utils.Database
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db: sqlite3.Connection
 ) -> None:
     signed = signed_session(repo, protocol, patient, signer)
     assert signed.status is Status.SIGNED
@@ -340,7 +339,7 @@ def test_a_signed_session_cannot_be_saved_or_signed_again(
     ],
 )
 def test_triggers_refuse_any_change_to_a_signed_session(
-    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, *, db: sqlite_utils.Database, sql: str
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, *, db: sqlite3.Connection, sql: str
 ) -> None:
     assert patient.id is not None
     signed = signed_session(
@@ -354,7 +353,7 @@ def test_triggers_refuse_any_change_to_a_signed_session(
 
 
 def test_a_session_cannot_be_inserted_already_signed(
-    repo: Repository, patient: Patient, db: sqlite_utils.Database
+    repo: Repository, patient: Patient, db: sqlite3.Connection
 ) -> None:
     with pytest.raises(sqlite3.IntegrityError):
         db.execute(
@@ -365,7 +364,7 @@ def test_a_session_cannot_be_inserted_already_signed(
 
 
 def test_signing_requires_a_full_signature_in_the_row(
-    repo: Repository, patient: Patient, protocol: Protocol, db: sqlite_utils.Database
+    repo: Repository, patient: Patient, protocol: Protocol, db: sqlite3.Connection
 ) -> None:
     assert patient.id is not None
     draft = repo.create_session(ready_session(protocol, patient.id))
@@ -403,7 +402,7 @@ def test_addenda_are_added_to_signed_sessions_only(
     ],
 )
 def test_addenda_and_audit_are_insert_only(
-    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, *, db: sqlite_utils.Database, sql: str
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, *, db: sqlite3.Connection, sql: str
 ) -> None:
     signed = signed_session(repo, protocol, patient, signer)
     repo.add_addendum(int(signed.id or 0), "Note.", signer.display_name, SIGNED_AT)
@@ -531,13 +530,13 @@ def test_a_locked_database_is_a_clear_error(db_path: object, repo: Repository, p
 
     other = open_database(Path(str(db_path)))
     other.execute("PRAGMA busy_timeout = 0")
-    other.conn.execute("BEGIN IMMEDIATE")
+    other.execute("BEGIN IMMEDIATE")
     try:
         repo.db.execute("PRAGMA busy_timeout = 0")
         with pytest.raises(StorageError, match="in use"):
             repo.update_patient(replace(patient, allergies="Latex"))
     finally:
-        other.conn.execute("ROLLBACK")
+        other.execute("ROLLBACK")
         other.close()
     assert repo.update_patient(replace(patient, allergies="Latex")).allergies == "Latex"
 
@@ -556,25 +555,64 @@ REPLACING_SQL = [
 ]
 
 
-@pytest.mark.parametrize("sql", REPLACING_SQL)
-def test_another_tool_cannot_replace_signed_rows(
-    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db_path: Path, *, sql: str
-) -> None:
-    """The sqlite3 shell and Python's sqlite3 leave recursive_triggers off: REPLACE must still be refused."""
+UPDATE_REPLACING_SQL = [
+    "UPDATE OR REPLACE sessions SET id = :id WHERE id = :draft",
+    "UPDATE OR REPLACE injections SET id = (SELECT min(id) FROM injections WHERE session_id = :id) "
+    "WHERE id = (SELECT min(id) FROM injections WHERE session_id = :draft)",
+    "UPDATE OR REPLACE adverse_events SET id = (SELECT min(id) FROM adverse_events WHERE session_id = :id) "
+    "WHERE id = (SELECT min(id) FROM adverse_events WHERE session_id = :draft)",
+]
+"""Moving a draft's row onto a signed row's id would delete the signed row: ids never change (0004_id_guards)."""
+
+
+def signed_with_addendum_and_draft(
+    repo: Repository, protocol: Protocol, patient: Patient, signer: Injector
+) -> tuple[int, int]:
+    """A signed session with an adverse event and an addendum, and a draft with one; their ids."""
     assert patient.id is not None
     signed = signed_session(repo, protocol, patient, signer, adverse_events=(AdverseEvent("Neck pain"),))
     assert signed.id is not None
     repo.add_addendum(signed.id, "Checked on day 2.", "Anna Meyer, MD", datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
-    draft = repo.create_session(ready_session(protocol, patient.id))
-    before = (repo.load_session(signed.id), repo.addenda(signed.id), repo.audit_entries())
+    draft = repo.create_session(ready_session(protocol, patient.id, adverse_events=(AdverseEvent("Bruising"),)))
+    assert draft.id is not None
+    return signed.id, draft.id
+
+
+@pytest.mark.parametrize("sql", REPLACING_SQL + UPDATE_REPLACING_SQL)
+def test_another_tool_cannot_replace_signed_rows(
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db_path: Path, *, sql: str
+) -> None:
+    """The sqlite3 shell and Python's sqlite3 leave recursive_triggers off: REPLACE must still be refused."""
+    signed_id, draft_id = signed_with_addendum_and_draft(repo, protocol, patient, signer)
+    before = (repo.load_session(signed_id), repo.addenda(signed_id), repo.audit_entries())
     other_tool = sqlite3.connect(db_path)
     try:
         assert other_tool.execute("PRAGMA recursive_triggers").fetchone()[0] == 0
         with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
-            other_tool.execute(sql, {"id": signed.id, "draft": draft.id})
+            other_tool.execute(sql, {"id": signed_id, "draft": draft_id})
     finally:
         other_tool.close()
-    assert (repo.load_session(signed.id), repo.addenda(signed.id), repo.audit_entries()) == before
+    assert (repo.load_session(signed_id), repo.addenda(signed_id), repo.audit_entries()) == before
+
+
+@pytest.mark.parametrize("sql", REPLACING_SQL + UPDATE_REPLACING_SQL)
+def test_the_repository_connection_cannot_replace_signed_rows(
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db_path: Path, *, sql: str
+) -> None:
+    """The app's own connection turns recursive triggers on, so a REPLACE fires the replaced row's DELETE guard.
+
+    The file is reopened up to date (no migration runs), as the window opens it every day.
+    """
+    signed_id, draft_id = signed_with_addendum_and_draft(repo, protocol, patient, signer)
+    before = (repo.load_session(signed_id), repo.addenda(signed_id), repo.audit_entries())
+    reopened = Repository(open_database(db_path, create=False), protocol=protocol)
+    try:
+        with pytest.raises(sqlite3.IntegrityError, match="cannot be changed"):
+            reopened.db.execute(sql, {"id": signed_id, "draft": draft_id})
+        assert not reopened.db.in_transaction
+    finally:
+        reopened.db.close()
+    assert (repo.load_session(signed_id), repo.addenda(signed_id), repo.audit_entries()) == before
 
 
 def test_signing_freezes_what_the_note_prints_beside_the_session(
@@ -600,7 +638,7 @@ def test_signing_freezes_what_the_note_prints_beside_the_session(
 
 
 def test_the_signature_covers_the_frozen_context(
-    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db: sqlite_utils.Database
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db: sqlite3.Connection
 ) -> None:
     signed = signed_session(repo, protocol, patient, signer)
     db.execute("DROP TRIGGER sessions_signed_no_update")
@@ -612,7 +650,7 @@ def test_the_signature_covers_the_frozen_context(
 
 
 def test_a_session_signed_before_the_context_was_kept_still_verifies(
-    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db: sqlite_utils.Database
+    repo: Repository, patient: Patient, signer: Injector, protocol: Protocol, db: sqlite3.Connection
 ) -> None:
     signed = signed_session(repo, protocol, patient, signer)
     legacy = replace(signed, signed_context=None)

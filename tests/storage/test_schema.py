@@ -9,9 +9,10 @@ import pytest
 import sqlite_utils
 
 from charting.storage import open_database
-from charting.storage.schema import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS, SCHEMA_VERSION
+from charting.storage.schema import MIGRATIONS, require_registered
+from charting.storage.versions import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE, SCHEMA_VERSION
 
-SHIPPED_MIGRATIONS = ["0001_initial", "0002_replace_guards", "0003_signed_context"]
+SHIPPED_MIGRATIONS = ["0001_initial", "0002_replace_guards", "0003_signed_context", "0004_id_guards"]
 """Migrations released so far, in order: append-only, never renamed or removed."""
 
 
@@ -189,22 +190,47 @@ TRIGGERS = {
     "sessions_no_insert_signed": "sessions",
     "sessions_signed_no_delete": "sessions",
     "sessions_signed_no_update": "sessions",
+    "sessions_no_id_change": "sessions",
+    "injections_no_id_change": "injections",
+    "adverse_events_no_id_change": "adverse_events",
 }
 
 
-def test_migrations_are_append_only_and_recorded(db: sqlite_utils.Database) -> None:
-    assert MIGRATION_NAMES[: len(SHIPPED_MIGRATIONS)] == SHIPPED_MIGRATIONS
-    assert [m.name for m in MIGRATIONS.applied(db)] == MIGRATION_NAMES
-    assert MIGRATIONS.pending(db) == []
+def test_migrations_are_append_only_and_recorded(db: sqlite3.Connection) -> None:
+    assert list(MIGRATION_NAMES[: len(SHIPPED_MIGRATIONS)]) == SHIPPED_MIGRATIONS
+    assert [m.name for m in MIGRATIONS.applied(sqlite_utils.Database(db))] == list(MIGRATION_NAMES)
+    assert MIGRATIONS.pending(sqlite_utils.Database(db)) == []
     assert MIGRATION_SET == "charting"
 
 
-def test_schema_version_is_stored_in_user_version(db: sqlite_utils.Database) -> None:
+def test_the_registered_migrations_are_those_listed_in_versions() -> None:
+    fresh = sqlite_utils.Database(memory=True)
+    assert [m.name for m in MIGRATIONS.pending(fresh)] == list(MIGRATION_NAMES)
+    assert MIGRATIONS.name == MIGRATION_SET
+    assert MIGRATIONS.migrations_table == MIGRATIONS_TABLE
+
+
+@pytest.mark.parametrize(
+    ("registered", "table"),
+    [
+        (MIGRATION_NAMES[:-1], MIGRATIONS_TABLE),
+        ((*MIGRATION_NAMES, "9999_unlisted"), MIGRATIONS_TABLE),
+        (tuple(reversed(MIGRATION_NAMES)), MIGRATIONS_TABLE),
+        (MIGRATION_NAMES, "_other_migrations"),
+    ],
+)
+def test_the_schema_refuses_migrations_that_differ_from_versions(registered: tuple[str, ...], table: str) -> None:
+    require_registered(MIGRATION_NAMES, MIGRATIONS_TABLE)
+    with pytest.raises(RuntimeError, match=r"versions\.py"):
+        require_registered(registered, table)
+
+
+def test_schema_version_is_stored_in_user_version(db: sqlite3.Connection) -> None:
     assert len(MIGRATION_NAMES) == SCHEMA_VERSION
     assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
-def test_tables_have_exactly_the_contract_columns(db: sqlite_utils.Database) -> None:
+def test_tables_have_exactly_the_contract_columns(db: sqlite3.Connection) -> None:
     tables = [row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY rowid")]
     assert tables == list(COLUMNS)
     for table, expected in COLUMNS.items():
@@ -215,7 +241,7 @@ def test_tables_have_exactly_the_contract_columns(db: sqlite_utils.Database) -> 
         assert actual == expected, table
 
 
-def test_indexes_match_the_contract(db: sqlite_utils.Database) -> None:
+def test_indexes_match_the_contract(db: sqlite3.Connection) -> None:
     actual = {}
     for name, table in db.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'index'"):
         columns = tuple(row[2] for row in db.execute(f"PRAGMA index_info('{name}')"))
@@ -224,7 +250,7 @@ def test_indexes_match_the_contract(db: sqlite_utils.Database) -> None:
     assert actual == INDEXES
 
 
-def test_foreign_keys_match_the_contract(db: sqlite_utils.Database) -> None:
+def test_foreign_keys_match_the_contract(db: sqlite3.Connection) -> None:
     actual = {}
     for table in COLUMNS:
         keys = sorted((row[3], row[2], row[4]) for row in db.execute(f"PRAGMA foreign_key_list({table})"))
@@ -233,7 +259,7 @@ def test_foreign_keys_match_the_contract(db: sqlite_utils.Database) -> None:
     assert actual == FOREIGN_KEYS
 
 
-def test_triggers_match_the_contract(db: sqlite_utils.Database) -> None:
+def test_triggers_match_the_contract(db: sqlite3.Connection) -> None:
     actual = dict(db.execute("SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'").fetchall())
     assert actual == TRIGGERS
 
@@ -251,7 +277,7 @@ def test_triggers_match_the_contract(db: sqlite_utils.Database) -> None:
         ("SELECT * FROM injections WHERE session_id = 1", "injections"),
     ],
 )
-def test_lookups_use_an_index(db: sqlite_utils.Database, sql: str, index: str) -> None:
+def test_lookups_use_an_index(db: sqlite3.Connection, sql: str, index: str) -> None:
     plan = " ".join(str(row[-1]) for row in db.execute(f"EXPLAIN QUERY PLAN {sql}"))
     assert "USING" in plan and index in plan and "SCAN" not in plan, plan
 
@@ -271,7 +297,19 @@ def test_a_database_of_the_first_schema_is_upgraded_on_open(tmp_path: Path) -> N
     old.execute("PRAGMA user_version = 1")
     old.close()
     upgraded = open_database(path)
-    assert [m.name for m in MIGRATIONS.applied(upgraded)] == MIGRATION_NAMES
+    assert [m.name for m in MIGRATIONS.applied(sqlite_utils.Database(upgraded))] == list(MIGRATION_NAMES)
     assert upgraded.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     triggers = {row[0] for row in upgraded.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
     assert set(TRIGGERS) <= triggers
+
+
+def test_a_lost_schema_version_is_restored_on_open(db_path: Path) -> None:
+    open_database(db_path).close()
+    connection = sqlite3.connect(db_path)
+    connection.execute("PRAGMA user_version = 0")
+    connection.close()
+    reopened = open_database(db_path)
+    try:
+        assert reopened.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    finally:
+        reopened.close()

@@ -525,7 +525,7 @@ def test_a_click_saves_without_reading_the_database(charting: MainWindow, protoc
     session_id = charting.model.session.id
     changes_before = len(charting.repo.audit_entries("session", session_id))
     statements: list[str] = []
-    connection = charting.repo.db.conn
+    connection = charting.repo.db
     connection.set_trace_callback(statements.append)
     try:
         for site in protocol.sites[:3]:

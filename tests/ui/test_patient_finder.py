@@ -252,7 +252,7 @@ def test_due_sentence_against_today(days_ago: int, words: str) -> None:
 
 def test_a_database_failure_while_searching_is_a_sentence(qtbot, repo, clinic) -> None:
     finder = open_finder(qtbot, repo)
-    repo.db.conn.close()
+    repo.db.close()
     finder.search.setText("doe")
     assert result_names(finder) == []
     assert "try again" in finder.error.text()

@@ -230,7 +230,7 @@ def test_eligibility_follows_the_baseline_as_it_is_entered(qtbot: QtBot, repo: R
 def test_a_database_failure_is_a_sentence_on_the_form_not_a_traceback(qtbot: QtBot, repo: Repository) -> None:
     dialog = open_form(qtbot, repo)
     fill(dialog)
-    repo.db.conn.close()
+    repo.db.close()
     click_save(qtbot, dialog)
     assert dialog.isVisible()
     assert dialog.saved_patient is None
