@@ -244,6 +244,12 @@ def cmd_check(ctx: Context) -> int:
     w(f"Signed sessions: {report.signed_sessions}, hash mismatches: {len(report.hash_mismatches)}\n")
     for session_id in report.hash_mismatches:
         w(f"  session {session_id}: its content no longer matches the hash stored when it was signed\n")
+    protocol_problems = len(report.protocols_missing) + len(report.protocols_altered)
+    w(f"Protocols signed under: {'ok' if not protocol_problems else f'{protocol_problems} session(s) affected'}\n")
+    for session_id in report.protocols_missing:
+        w(f"  session {session_id}: the protocol it was signed under is missing\n")
+    for session_id in report.protocols_altered:
+        w(f"  session {session_id}: the protocol it was signed under no longer matches its hash\n")
     if report.ok:
         w("The database is sound.\n")
         return EXIT_OK

@@ -33,15 +33,15 @@ def file_stem(text: str) -> str:
 def procedure_note(repository: Repository, session: Session, *, now: datetime | None = None) -> ProcedureNote:
     """The note of a session with everything it needs from the records.
 
-    A signed session prints the patient, clinic, injector, baseline and thresholds frozen when it was signed, so a
-    reprint matches the original whatever has changed since; only its addenda are read as they stand.
+    A signed session prints the patient, clinic, injector, baseline, thresholds and protocol frozen when it was
+    signed, so a reprint matches the original whatever has changed since; only its addenda are read as they stand.
     """
     try:
         context = repository.note_context(session)
         return build_note(
             session,
             context.patient,
-            repository.protocol,
+            repository.note_protocol(session),
             context.clinic,
             context.injector,
             repository.addenda(session.id) if session.signed and session.id is not None else [],

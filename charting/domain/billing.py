@@ -34,11 +34,11 @@ def units_wasted(vial_units: float, vials_opened: int, administered: float) -> f
 
 @dataclass(frozen=True)
 class BillingLine:
-    """One claim line: code, modifier, billing units and what it is."""
+    """One claim line: code, modifier, whole billing units and what it is."""
 
     code: str
     modifier: str
-    units: float
+    units: int
     description: str
 
     @property
@@ -47,30 +47,50 @@ class BillingLine:
         return f"{self.code}-{self.modifier}" if self.modifier else self.code
 
 
+ROUNDING_TOLERANCE = 1e-9
+"""Relative distance at which a float sum counts as the whole unit it misses by rounding (155.00000000000003)."""
+
+
+def _whole(value: float) -> int | None:
+    """The whole number a float sum means, when it is one up to rounding; else None."""
+    nearest = round(value)
+    return int(nearest) if math.isclose(value, nearest, rel_tol=ROUNDING_TOLERANCE) else None
+
+
+def billed_units(units: float, per_unit: float) -> int:
+    """Whole billing units for a clinical amount, rounded up: 152.5 U of a one-unit-per-U drug bills 153."""
+    amount = units / per_unit
+    whole = _whole(amount)
+    return max(0, whole if whole is not None else math.ceil(amount))
+
+
 def billing_lines(codes: BillingCodes, administered: float, wasted: float) -> tuple[BillingLine, ...]:
-    """CPT once per session; the drug code for units administered; waste on a JW line, or JZ when none."""
+    """CPT once per session; the drug code for units administered; waste on a JW line, or JZ when none.
+
+    Claim units are whole numbers while doses go in half units: the administered line bills the units given
+    rounded up to a whole billing unit, and the JW line the rest of the units opened (``administered + wasted``),
+    so the two lines add up to the vials opened. When nothing whole is left to discard (199.5 U from a 200 U
+    vial bills 200), the administered line carries JZ. The clinical figures stay exact elsewhere on the note.
+    """
     per_unit = codes.units_per_billing_unit
     lines = [BillingLine(codes.procedure_code, "", 1, codes.procedure_description)]
     if administered <= 0:
         return tuple(lines)
-    if wasted > 0:
+    billed = billed_units(administered, per_unit)
+    opened = (administered + wasted) / per_unit
+    whole_opened = _whole(opened)
+    discarded = max(0, (whole_opened if whole_opened is not None else math.floor(opened)) - billed)
+    if discarded > 0:
+        lines.append(BillingLine(codes.drug_code, "", billed, f"{codes.drug_description}, administered"))
         lines.append(
-            BillingLine(codes.drug_code, "", administered / per_unit, f"{codes.drug_description}, administered")
-        )
-        lines.append(
-            BillingLine(
-                codes.drug_code,
-                codes.waste_modifier,
-                wasted / per_unit,
-                f"{codes.drug_description}, discarded",
-            )
+            BillingLine(codes.drug_code, codes.waste_modifier, discarded, f"{codes.drug_description}, discarded")
         )
     else:
         lines.append(
             BillingLine(
                 codes.drug_code,
                 codes.no_waste_modifier,
-                administered / per_unit,
+                billed,
                 f"{codes.drug_description}, administered, no waste",
             )
         )

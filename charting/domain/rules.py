@@ -31,6 +31,11 @@ class Finding:
     message: str
     site_id: str = ""
 
+    @property
+    def statement(self) -> str:
+        """The fact alone, for a printed note: messages read "fact; what to do." and this drops what to do."""
+        return self.message.split(";", 1)[0].rstrip(".") + "."
+
 
 CAP_CODES = frozenset({"ftp_not_allowed", "ftp_extra_sites", "muscle_cap", "max_units", "max_sites"})
 """Refusals that an off-protocol deviation reason turns into warnings."""
@@ -160,12 +165,22 @@ def _as_deviation(finding: Finding, reason: str) -> Finding:
     )
 
 
+BEYOND_CAP = "record a deviation reason to go beyond it"
+"""How a follow-the-pain refusal at a cap tells the injector the way past it (reference section 2)."""
+
+
 def ftp_addition_refusal(session: Session, protocol: Protocol, muscle: str) -> Finding | None:
-    """Why one more follow-the-pain site in this muscle would break a cap, or None when it fits."""
+    """Why one more follow-the-pain site in this muscle may not be added (the cap it would break), or None.
+
+    With a deviation reason recorded a cap no longer refuses the site: ``cap_findings`` then reports the cap as a
+    warning naming the deviation. A muscle without follow-the-pain is always refused.
+    """
     cap = protocol.ftp_cap(muscle)
     label = protocol.muscle(muscle).label
     if cap is None:
         return Finding(Level.REFUSAL, "ftp_not_allowed", f"Follow-the-pain is not allowed in the {label.lower()}.")
+    if session.deviation_reason.strip():
+        return None
     mine = [inj for inj in session.injections if inj.muscle == muscle and not inj.skipped]
     ftp_count = sum(1 for inj in mine if inj.kind is Kind.FTP)
     dose = protocol.units_per_site
@@ -173,26 +188,29 @@ def ftp_addition_refusal(session: Session, protocol: Protocol, muscle: str) -> F
         return Finding(
             Level.REFUSAL,
             "ftp_extra_sites",
-            f"{label} already has {ftp_count} follow-the-pain sites, its cap; no more can be added.",
+            f"{label} is at its cap of {cap.extra_sites} follow-the-pain sites; {BEYOND_CAP}.",
         )
     muscle_units = sum(inj.units for inj in mine)
     if muscle_units + dose > cap.max_units + 1e-9:
         return Finding(
             Level.REFUSAL,
             "muscle_cap",
-            f"{label} would reach {_fmt(muscle_units + dose)} U, above its cap of {_fmt(cap.max_units)} U.",
+            f"{label} would reach {_fmt(muscle_units + dose)} U, above its cap of {_fmt(cap.max_units)} U; "
+            f"{BEYOND_CAP}.",
         )
     if session.sites_injected + 1 > protocol.max_sites:
         return Finding(
             Level.REFUSAL,
             "max_sites",
-            f"The session already has {session.sites_injected} sites, the maximum of {protocol.max_sites}.",
+            f"The session already has {session.sites_injected} sites, the maximum of {protocol.max_sites}; "
+            f"{BEYOND_CAP}.",
         )
     if session.units_administered + dose > protocol.max_units + 1e-9:
         return Finding(
             Level.REFUSAL,
             "max_units",
-            f"The total would reach {_fmt(session.units_administered + dose)} U, above the maximum of {_fmt(protocol.max_units)} U.",
+            f"The total would reach {_fmt(session.units_administered + dose)} U, above the maximum of "
+            f"{_fmt(protocol.max_units)} U; {BEYOND_CAP}.",
         )
     return None
 

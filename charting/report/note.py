@@ -6,30 +6,29 @@ renderer only lays it out, so every figure on the page is tested here, field by 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 
 from charting.domain.billing import BillingLine, billing_lines, units_opened
+from charting.domain.clock import aware
 from charting.domain.eligibility import Baseline, age_on, medication_overuse
 from charting.domain.interval import earliest_eligible, interval_findings, interval_status
 from charting.domain.marking import adverse_event_text
 from charting.domain.outcomes import cycle_response, hit6_impact, midas_grade
 from charting.domain.people import Addendum, Clinic, Injector
 from charting.domain.protocol import BillingCodes, Protocol, View
-from charting.domain.rules import Finding, evaluate
+from charting.domain.rules import CAP_CODES, Finding, Level, evaluate
 from charting.domain.session import Kind, Patient, Session
 from charting.domain.settings import ClinicalSettings
 from charting.domain.totals import compute_totals
 
 DRAFT_MARK = "DRAFT - not signed"
 NOT_RECORDED = "not recorded"
-DEVIATION_CODES = frozenset(
+DEVIATION_CODES = CAP_CODES
+"""Findings the note lists as deviations from the protocol: caps exceeded, with the reason recorded (if any)."""
+NOTICE_CODES = frozenset(
     {
-        "ftp_not_allowed",
-        "ftp_extra_sites",
-        "muscle_cap",
-        "max_units",
-        "max_sites",
         "above_label_dose",
         "units_non_default",
         "units_step",
@@ -39,7 +38,7 @@ DEVIATION_CODES = frozenset(
         "interval_early",
     }
 )
-"""Findings the note lists as deviations from the protocol (with the reason recorded, if any)."""
+"""Findings the note lists as notices: within the protocol's range or beside it, but worth a reader's attention."""
 
 
 def units_text(units: float) -> str:
@@ -156,6 +155,8 @@ class ProcedureNote:
     skipped_sites: tuple[str, ...]
     deviations: tuple[str, ...]
     deviation_reason: str
+    notices: tuple[str, ...]
+    """Findings within or beside the protocol (above the label dose, a non-standard dilution...), worded as facts."""
     units_administered: str
     units_wasted: str
     units_opened: str
@@ -234,7 +235,7 @@ def _product(session: Session, protocol: Protocol, concentration: float | None) 
     else:
         per_site = concentration * protocol.volume_per_site_ml
         dilution = (
-            f"{session.saline_ml:g} mL preservative-free 0.9% saline: {concentration:g} U/mL "
+            f"{session.saline_ml:g} mL per vial of preservative-free 0.9% saline: {concentration:g} U/mL "
             f"({per_site:g} U per {protocol.volume_per_site_ml:g} mL)"
         )
     return (
@@ -279,8 +280,52 @@ def _marks(session: Session, protocol: Protocol) -> tuple[NoteMark, ...]:
     return tuple(marks)
 
 
-def _deviations(findings: tuple[Finding, ...] | list[Finding]) -> tuple[str, ...]:
-    return tuple(finding.message for finding in findings if finding.code in DEVIATION_CODES)
+def _deviations(findings: Sequence[Finding]) -> tuple[str, ...]:
+    """Caps exceeded: with a deviation reason the rules already word it as recorded; without one, as a fact."""
+    return tuple(
+        f"{finding.statement[:-1]}: no deviation reason recorded."
+        if finding.level is Level.REFUSAL
+        else finding.message
+        for finding in findings
+        if finding.code in DEVIATION_CODES
+    )
+
+
+def _notices(
+    findings: Sequence[Finding],
+    session: Session,
+    protocol: Protocol,
+    *,
+    settings: ClinicalSettings,
+    previous_session_date: date | None,
+    now: datetime | None,
+) -> tuple[str, ...]:
+    """The notices, each a fact about the session: never an instruction to the person charting it."""
+    notices = []
+    for finding in findings:
+        if finding.code not in NOTICE_CODES:
+            continue
+        if finding.code == "product_cosmetic":
+            product = protocol.product(session.product_id)
+            notices.append(f"{product.name} is a cosmetic product; insurers do not pay for it for migraine.")
+        elif finding.code == "reconstitution_old" and now is not None and session.reconstituted_at is not None:
+            hours = (aware(now) - aware(session.reconstituted_at)).total_seconds() / 3600
+            when = "signing" if session.signed else "printing"
+            notices.append(
+                f"Reconstituted {hours:.0f} hours before {when}, more than the {settings.reconstitution_hours} "
+                "hours allowed."
+            )
+        elif finding.code == "interval_early" and previous_session_date is not None:
+            status = interval_status(previous_session_date, session.performed_on, settings)
+            reason = session.interval_reason.strip()
+            notices.append(
+                f"Only {status.days_since} days since the previous session on {previous_session_date.isoformat()}, "
+                f"before the {settings.interval_days}-day interval payers generally require; "
+                + (f"reason recorded: {reason}." if reason else "no reason recorded.")
+            )
+        else:
+            notices.append(finding.statement)
+    return tuple(notices)
 
 
 def _outcomes(session: Session) -> tuple[tuple[str, str], ...]:
@@ -453,6 +498,9 @@ def build_note(  # noqa: PLR0917 - the positional signature is the report contra
         skipped_sites=skipped,
         deviations=_deviations(findings),
         deviation_reason=reason,
+        notices=_notices(
+            findings, session, protocol, settings=settings, previous_session_date=previous_session_date, now=now
+        ),
         units_administered=units_text(totals.total_units),
         units_wasted=units_text(totals.units_wasted),
         units_opened=units_text(opened),

@@ -414,13 +414,22 @@ class _Builder:
         n = self.note
         out: list[Flowable] = [self.section("Follow-the-pain, skipped sites and deviations")]
         ftp = "; ".join(n.ftp_sites) if n.ftp_sites else "none"
-        out.append(self.labelled("Follow-the-pain sites:", ftp))
         skipped = "; ".join(n.skipped_sites) if n.skipped_sites else "none"
-        out.append(self.labelled("Skipped sites:", skipped))
+        # one paragraph, so that the notices take no extra line: the 39-site note stays on one page
+        out.append(
+            self.p(
+                Run("Follow-the-pain sites: ", self.bold, BLACK),
+                f"{ftp}. ",
+                Run("Skipped sites: ", self.bold, BLACK),
+                skipped,
+            )
+        )
         deviations = " ".join(n.deviations) if n.deviations else "none"
         out.append(self.labelled("Deviations from the protocol:", deviations))
         if n.deviation_reason:
             out.append(self.labelled("Deviation reason recorded:", n.deviation_reason))
+        if n.notices:
+            out.append(self.labelled("Notices:", " ".join(n.notices)))
         return out
 
     def outcomes(self) -> list[Flowable]:

@@ -1,10 +1,12 @@
-"""``charting check``: SQLite's integrity and foreign-key checks, the schema version, and every signed session's hash."""
+"""``charting check``: SQLite's integrity and foreign-key checks, the schema version, every signed session's hash,
+and the protocol each session was signed under (present, and still matching its hash)."""
 
 from __future__ import annotations
 
 import sqlite3
 from dataclasses import dataclass
 
+from charting.domain.frozen_protocol import SignedContextWithProtocol, protocol_sha256
 from charting.domain.session import content_hash
 from charting.storage.database import translate_error
 from charting.storage.repository import Repository
@@ -26,6 +28,10 @@ class CheckReport:
     signed_sessions: int
     hash_mismatches: tuple[int, ...]
     """Ids of signed sessions whose content no longer matches the SHA-256 stored when they were signed."""
+    protocols_missing: tuple[int, ...] = ()
+    """Ids of signed sessions whose protocol (named by its SHA-256 when they were signed) is not in the database."""
+    protocols_altered: tuple[int, ...] = ()
+    """Ids of signed sessions whose protocol's stored text no longer matches the SHA-256 that names it."""
 
     @property
     def ok(self) -> bool:
@@ -35,6 +41,8 @@ class CheckReport:
             and not self.foreign_key_problems
             and self.schema_version == self.expected_schema_version
             and not self.hash_mismatches
+            and not self.protocols_missing
+            and not self.protocols_altered
         )
 
 
@@ -52,10 +60,22 @@ def check_database(repository: Repository) -> CheckReport:
     except sqlite3.Error as error:
         raise translate_error(error) from error
     mismatches = []
+    signed_under: dict[str, list[int]] = {}
     for start in range(0, len(signed_ids), HASH_BATCH):
         for session in repository.sessions_by_id(signed_ids[start : start + HASH_BATCH]):
+            session_id = int(session.id or 0)
             if content_hash(session) != session.content_sha256:
-                mismatches.append(int(session.id or 0))
+                mismatches.append(session_id)
+            if isinstance(session.signed_context, SignedContextWithProtocol):
+                signed_under.setdefault(session.signed_context.protocol_sha256, []).append(session_id)
+    missing: list[int] = []
+    altered: list[int] = []
+    for digest, session_ids in signed_under.items():  # each distinct protocol is read and hashed once
+        text = repository.signed_protocol_text(digest)
+        if text is None:
+            missing += session_ids
+        elif protocol_sha256(text) != digest:
+            altered += session_ids
     return CheckReport(
         integrity=integrity,
         foreign_key_problems=foreign,
@@ -63,4 +83,6 @@ def check_database(repository: Repository) -> CheckReport:
         expected_schema_version=SCHEMA_VERSION,
         signed_sessions=len(signed_ids),
         hash_mismatches=tuple(mismatches),
+        protocols_missing=tuple(sorted(missing)),
+        protocols_altered=tuple(sorted(altered)),
     )

@@ -52,6 +52,8 @@ LOT_EXPIRY_STEP_DAYS = 91
 LOT_SHELF_DAYS = 540
 SESSION_GAP_DAYS = (84, 90)
 DRAFTS = 2
+GUARANTEED_ADDENDUM_AFTER_DAYS = 3
+"""When no session drew an addendum by chance, the latest signed one gets one this many days after it."""
 
 
 @dataclass(frozen=True)
@@ -127,6 +129,8 @@ def fill_demo(
     product_200 = next(p for p in protocol.products if p.vial_units == 200 and not p.cosmetic)
     product_100 = next(p for p in protocol.products if p.vial_units == 100 and not p.cosmetic)
     signed = drafts = addenda = 0
+    latest: tuple[int, date, Injector] | None = None
+    """The latest signed session (id, date, signer): it takes the addendum the demo always shows."""
     with repository.batch():
         if repository.clinic() is None:
             repository.save_clinic(DEMO_CLINIC)
@@ -199,6 +203,8 @@ def fill_demo(
                 at = datetime.combine(performed_on, time(10 + rng.randint(0, 6), rng.randint(0, 59)), UTC)
                 repository.sign_session(int(stored.id or 0), signer, at)
                 signed += 1
+                if latest is None or performed_on >= latest[1]:
+                    latest = (int(stored.id or 0), performed_on, signer)
                 written = performed_on + timedelta(days=rng.randint(2, 20))
                 if rng.random() < 0.08 and written <= today:
                     text = rng.choice(ADDENDA).format(days=session.outcomes.headache_days)
@@ -210,4 +216,11 @@ def fill_demo(
                 draft = repository.copy_last_session(patient_id, today)
                 repository.save_session(replace(draft, injector=signer.display_name, consent=True))
                 drafts += 1
+        if addenda == 0 and latest is not None:  # a newcomer always sees what an addendum looks like
+            session_id, performed_on, signer = latest
+            written = min(performed_on + timedelta(days=GUARANTEED_ADDENDUM_AFTER_DAYS), today)
+            repository.add_addendum(
+                session_id, ADDENDA[0], signer.display_name, datetime.combine(written, time(17, 5), UTC)
+            )
+            addenda += 1
     return DemoResult(patients=patients, signed=signed, drafts=drafts, addenda=addenda)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import re
 import sqlite3
 import unicodedata
@@ -15,8 +16,15 @@ from typing import Any
 
 from charting.domain.clock import aware
 from charting.domain.eligibility import Baseline
+from charting.domain.frozen_protocol import (
+    SignedContextWithProtocol,
+    protocol_from_json,
+    protocol_json,
+    protocol_sha256,
+    with_protocol,
+)
 from charting.domain.people import Addendum, Clinic, Injector
-from charting.domain.protocol import Protocol, load_protocol
+from charting.domain.protocol import Protocol, ProtocolError, load_protocol
 from charting.domain.rules import evaluate, signing_blockers
 from charting.domain.session import (
     HEADER_FIELDS,
@@ -36,6 +44,8 @@ from charting.resources import protocol_path
 from charting.storage.database import database_path, immediate, translate_error
 from charting.storage.errors import DuplicatePatientError, SignedSessionError, StorageError
 
+log = logging.getLogger(__name__)
+
 Row = dict[str, Any]
 Clock = Callable[[], datetime]
 
@@ -49,6 +59,45 @@ PREFIX_END = "\U0010ffff"
 IDS_PER_QUERY = 500
 """Ids bound in one ``IN (...)`` list: well under SQLite's limit on bound values."""
 SIGNED_CANNOT_CHANGE = "This session is signed and cannot change; add an addendum to correct it."
+
+
+REFUSALS: tuple[tuple[str, str], ...] = (
+    ("signed session", SIGNED_CANNOT_CHANGE),
+    ("addendum: only", "Only a signed session takes addenda; edit the draft itself instead."),
+    ("addendum", "Addenda cannot be changed or removed; add another addendum instead."),
+    (
+        "signed protocol",
+        "A protocol that sessions were signed under cannot be changed; edit the protocol file, which sessions "
+        "signed from then on use.",
+    ),
+    ("audit log", "The audit log is never changed, only added to; record the change itself instead."),
+    ("row ids", "Record ids never change; edit the record's details instead."),
+    (
+        "UNIQUE constraint failed: patients.mrn",
+        "That record number is already used by another patient; check the number or open that patient.",
+    ),
+    (
+        "UNIQUE constraint failed: injections.session_id, injections.site_id",
+        "A site is marked twice in this session; reopen the session and mark the site once.",
+    ),
+    (
+        "FOREIGN KEY constraint failed",
+        "The patient, session or injector this refers to no longer exists; refresh the list and try again.",
+    ),
+    ("NOT NULL constraint failed", "A required value is missing; fill in every required field and save again."),
+    ("CHECK constraint failed", "A value entered is not allowed here; correct it and save again."),
+)
+"""What a refusal by the database (a trigger's or a constraint's message, by its start) means for the user."""
+UNSAVED = "The change could not be saved; try again, and run 'charting check' if it keeps failing."
+
+
+def refusal_error(message: str) -> StorageError:
+    """A refusal by the database as a sentence in the user's terms (never SQLite's own text)."""
+    sentence = next((words for start, words in REFUSALS if message.startswith(start)), None)
+    if sentence is None:
+        log.warning("The database refused a change: %s", message)  # constraint names only, never values
+        sentence = UNSAVED
+    return SignedSessionError(sentence) if sentence == SIGNED_CANNOT_CHANGE else StorageError(sentence)
 
 
 def utc_now() -> datetime:
@@ -227,14 +276,18 @@ def _jsonable(value: Any) -> Any:
 
 
 def parse_context(text: str) -> SignedContext | None:
-    """The signed context stored with a session, or None (a draft, or a session signed before it was kept)."""
+    """The signed context stored with a session, or None (a draft, or a session signed before it was kept).
+
+    A session signed since migration ``0005_signed_protocols`` also names its protocol's SHA-256
+    (``SignedContextWithProtocol``); one signed before keeps the plain context its hash was made over.
+    """
     if not text:
         return None
     data = json.loads(text)
     patient = dict(data["patient"], dob=date.fromisoformat(data["patient"]["dob"]))
     baseline = data["baseline"]
     previous = data["previous_session_date"]
-    return SignedContext(
+    context = SignedContext(
         patient=Patient(**patient),
         clinic=Clinic(**data["clinic"]) if data["clinic"] is not None else None,
         injector=Injector(**data["injector"]) if data["injector"] is not None else None,
@@ -246,6 +299,7 @@ def parse_context(text: str) -> SignedContext | None:
         previous_session_date=date.fromisoformat(previous) if previous else None,
         settings=ClinicalSettings.from_dict(data["settings"]) if data.get("settings") is not None else None,
     )
+    return with_protocol(context, data["protocol_sha256"]) if "protocol_sha256" in data else context
 
 
 @dataclass(frozen=True)
@@ -303,6 +357,8 @@ class Repository:
         self._settings = settings
         self.clock = clock
         self._path = database_path(db) or Path("the database")
+        self._protocol_text: str | None = None
+        self._signed_protocols: dict[str, Protocol] = {}
 
     # -- plumbing ---------------------------------------------------------------------------------------------------
 
@@ -328,14 +384,7 @@ class Repository:
             with immediate(self.db):
                 yield
         except sqlite3.IntegrityError as error:
-            text = str(error)
-            if text.startswith("signed session"):
-                raise SignedSessionError(SIGNED_CANNOT_CHANGE) from error
-            if text.startswith("addendum: only"):
-                raise StorageError("Only a signed session takes addenda; edit the draft itself instead.") from error
-            if text.startswith("addendum"):
-                raise StorageError("Addenda cannot be changed or removed; add another addendum instead.") from error
-            raise StorageError(f"The change was refused by the database ({text}); check the values entered.") from error
+            raise refusal_error(str(error)) from error
         except sqlite3.Error as error:
             raise translate_error(error, self._path) from error
 
@@ -809,7 +858,7 @@ class Repository:
             blockers = signing_blockers(evaluate(draft, self.protocol, self.settings, now=at))
             if blockers:
                 raise StorageError(f"The session cannot be signed yet: {blockers[0].message}")
-            context = self._context_of(draft)
+            context = with_protocol(self._context_of(draft), self._store_protocol())
             signed = replace(
                 draft, status=Status.SIGNED, signed_at=at, signed_by=signer.display_name, signed_context=context
             )
@@ -834,6 +883,50 @@ class Repository:
                 )
             self._audit("sign", "session", session_id, f"sha256 {digest}")
         return stored
+
+    def _store_protocol(self) -> str:
+        """Keep the repository's protocol as it is now (once per distinct text); returns its SHA-256."""
+        if self._protocol_text is None:
+            self._protocol_text = protocol_json(self.protocol)
+        digest = protocol_sha256(self._protocol_text)
+        self.db.execute(
+            "INSERT INTO signed_protocols (sha256, protocol_json, stored_at) SELECT ?, ?, ? "
+            "WHERE NOT EXISTS (SELECT 1 FROM signed_protocols WHERE sha256 = ?)",
+            [digest, self._protocol_text, self.clock().isoformat(), digest],
+        )
+        self._signed_protocols[digest] = self.protocol
+        return digest
+
+    def signed_protocol_text(self, digest: str) -> str | None:
+        """The stored text of a protocol sessions were signed under, or None when there is none with that hash."""
+        row = self._row("SELECT protocol_json FROM signed_protocols WHERE sha256 = ?", [digest])
+        return None if row is None else str(row["protocol_json"])
+
+    def note_protocol(self, session: Session) -> Protocol:
+        """The protocol a session's note prints with: the one it was signed under, else the current one.
+
+        Sessions signed before protocols were kept (migration ``0005_signed_protocols``) and drafts print with the
+        current protocol. StorageError when the kept protocol is missing or no longer matches its hash.
+        """
+        context = session.signed_context
+        if not isinstance(context, SignedContextWithProtocol):
+            return self.protocol
+        digest = context.protocol_sha256
+        if digest not in self._signed_protocols:
+            text = self.signed_protocol_text(digest)
+            damaged = (
+                f"The protocol session {session.id} was signed under is {{}} in the database, so its note cannot be "
+                "printed as signed; run 'charting check' and restore the database from a backup."
+            )
+            if text is None:
+                raise StorageError(damaged.format("missing"))
+            if protocol_sha256(text) != digest:
+                raise StorageError(damaged.format("altered"))
+            try:
+                self._signed_protocols[digest] = protocol_from_json(text)
+            except ProtocolError as error:
+                raise StorageError(damaged.format("unreadable")) from error
+        return self._signed_protocols[digest]
 
     def injector_named(self, name: str) -> Injector | None:
         """The injector profile a session names (by name, or by name with credentials), if there is one."""

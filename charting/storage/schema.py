@@ -317,4 +317,34 @@ END;
     )
 
 
+@migration("0005_signed_protocols")
+def m0005_signed_protocols(db: sqlite_utils.Database) -> None:
+    """Each distinct protocol a session was signed under, once, keyed by its SHA-256; never changed or removed.
+
+    ``WITHOUT ROWID``: the hash is the only key, so no ``INSERT OR REPLACE`` by a hidden rowid can displace a row.
+    """
+    db.executescript(
+        """
+CREATE TABLE signed_protocols (
+    sha256 TEXT PRIMARY KEY NOT NULL CHECK (length(sha256) = 64),
+    protocol_json TEXT NOT NULL,
+    stored_at TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TRIGGER signed_protocols_no_update BEFORE UPDATE ON signed_protocols
+BEGIN
+    SELECT RAISE(ABORT, 'signed protocol: protocols cannot be changed');
+END;
+CREATE TRIGGER signed_protocols_no_delete BEFORE DELETE ON signed_protocols
+BEGIN
+    SELECT RAISE(ABORT, 'signed protocol: protocols cannot be changed');
+END;
+"""
+        + _replace_guard(
+            "signed_protocols",
+            "EXISTS (SELECT 1 FROM signed_protocols WHERE sha256 = NEW.sha256)",
+            "signed protocol: protocols cannot be changed",
+        )
+    )
+
+
 require_registered(_REGISTERED, MIGRATIONS.migrations_table)

@@ -10,7 +10,13 @@ MIGRATION_SET = "charting"
 """The name of this app's migration set in the migrations table."""
 MIGRATIONS_TABLE = "_sqlite_migrations"
 """The table where sqlite-utils' ``Migrations`` records each applied migration."""
-MIGRATION_NAMES: tuple[str, ...] = ("0001_initial", "0002_replace_guards", "0003_signed_context", "0004_id_guards")
+MIGRATION_NAMES: tuple[str, ...] = (
+    "0001_initial",
+    "0002_replace_guards",
+    "0003_signed_context",
+    "0004_id_guards",
+    "0005_signed_protocols",
+)
 """The names of this version's migrations, in order: append-only, never renamed or removed."""
 SCHEMA_VERSION = len(MIGRATION_NAMES)
 """This version's schema; stored in ``PRAGMA user_version``."""

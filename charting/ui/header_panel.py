@@ -27,9 +27,12 @@ from PySide6.QtWidgets import (
 from charting.domain.billing import concentration_units_per_ml
 from charting.domain.clock import aware, local_now
 from charting.domain.protocol import Protocol
+from charting.ui import style
 from charting.ui.session_model import SessionModel
 
 NOT_SET = "not set"
+CHOOSE_DIAGNOSIS = "Choose the diagnosis"
+"""The diagnosis combo's first item: shown while no code is recorded (signing asks for one)."""
 FIRST_DATE = QDate(2000, 1, 1)
 """The bottom of the date fields, shown as "not set"."""
 
@@ -52,13 +55,39 @@ def from_qdate(value: QDate) -> date | None:
     return date(value.year(), value.month(), value.day())
 
 
-def concentration_text(vial_units: int, saline_ml: float | None, protocol: Protocol) -> str:
-    """What the saline gives: "50 U/mL: 5 U per 0.1 mL", or what is missing."""
+def concentration_text(vial_units: int, saline_ml: float | None, vials_opened: int, protocol: Protocol) -> str:
+    """What the saline in each vial gives: "200 U in 4 mL = 50 U/mL, 5 U per 0.1 mL", or what is missing."""
+    if vial_units <= 0:
+        return "Choose the product to see the concentration."
     concentration = concentration_units_per_ml(vial_units, saline_ml)
-    if concentration is None:
-        return "Enter the saline to see the concentration."
+    if concentration is None or saline_ml is None:
+        return "Enter the saline per vial to see the concentration."
     per_site = concentration * protocol.volume_per_site_ml
-    return f"{concentration:g} U/mL: {per_site:g} U per {protocol.volume_per_site_ml:g} mL"
+    each = "Each vial: " if vials_opened > 1 else ""
+    return (
+        f"{each}{vial_units} U in {saline_ml:g} mL = {concentration:g} U/mL, "
+        f"{per_site:g} U per {protocol.volume_per_site_ml:g} mL"
+    )
+
+
+def saline_tooltip(protocol: Protocol) -> str:
+    """What the saline field means, with the protocol's standard dilution of each vial size."""
+    sizes = sorted({product.vial_units for product in protocol.products})
+    standard = ", ".join(
+        f"{size * protocol.volume_per_site_ml / protocol.units_per_site:g} mL for a {size} U vial" for size in sizes
+    )
+    return (
+        "The saline used to reconstitute one vial, not the total for all the vials opened. "
+        f"For {protocol.units_per_site:g} U per {protocol.volume_per_site_ml:g} mL: {standard}."
+    )
+
+
+def diagnosis_text(code: str, protocol: Protocol) -> str:
+    """A diagnosis code as the header shows it: with its words, or marked as a code the protocol does not list."""
+    diagnosis = protocol.diagnosis(code)
+    if diagnosis is None:
+        return f"{code} (not in the protocol's list)"
+    return f"{diagnosis.code} {diagnosis.text}"
 
 
 class HeaderPanel(QWidget):
@@ -77,14 +106,14 @@ class HeaderPanel(QWidget):
         self.injector = QComboBox()
         self._injector_names = injector_names
         self.injector.activated.connect(lambda _: self._set(injector=self.injector.currentText()))
-        form.addRow("Injector", self.injector)
+        _add_wide_row(form, "Injector", self.injector)
 
         self.product = QComboBox()
         self.product.addItem("Choose the product", "")
         for product in protocol.products:
             self.product.addItem(product.name, product.id)
         self.product.activated.connect(self._on_product)
-        form.addRow("Product", self.product)
+        _add_wide_row(form, "Product", self.product)
 
         self.vials = QSpinBox()
         self.vials.setRange(1, 20)
@@ -112,7 +141,10 @@ class HeaderPanel(QWidget):
         self.saline.setSuffix(" mL")
         self.saline.setSpecialValueText(NOT_SET)
         self.saline.valueChanged.connect(lambda value: self._set(saline_ml=value or None))
-        form.addRow("Saline", self.saline)
+        self.saline.setToolTip(saline_tooltip(protocol))
+        self.saline_label = QLabel("Saline per vial")
+        self.saline_label.setToolTip(self.saline.toolTip())
+        form.addRow(self.saline_label, self.saline)
         self.concentration = QLabel()
         self.concentration.setWordWrap(True)
         form.addRow("", self.concentration)
@@ -127,24 +159,34 @@ class HeaderPanel(QWidget):
         now.setToolTip("Record the reconstitution as now")
         now.clicked.connect(lambda: self._set(reconstituted_at=local_now().replace(second=0)))
         self.now_button = now
-        row = QHBoxLayout()
+        mixed = QWidget()
+        row = QHBoxLayout(mixed)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.reconstituted, 1)
         row.addWidget(now)
-        form.addRow("Mixed at", row)
+        _add_wide_row(form, "Mixed at", mixed, buddy=self.reconstituted)
 
         self.needle = QLineEdit()
         self.needle.editingFinished.connect(lambda: self._set(needle=self.needle.text().strip()))
-        form.addRow("Needle", self.needle)
+        _add_wide_row(form, "Needle", self.needle)
 
         self.diagnosis = QComboBox()
         for combo in (self.injector, self.product, self.diagnosis):
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
             combo.setMinimumContentsLength(10)
+        self.diagnosis.addItem(CHOOSE_DIAGNOSIS, "")
         for diagnosis in protocol.diagnoses:
-            self.diagnosis.addItem(f"{diagnosis.code} {diagnosis.text}", diagnosis.code)
-            self.diagnosis.setItemData(self.diagnosis.count() - 1, diagnosis.text, Qt.ItemDataRole.ToolTipRole)
+            self.diagnosis.addItem(diagnosis_text(diagnosis.code, protocol), diagnosis.code)
+        self._listed_diagnoses = self.diagnosis.count()
+        """The placeholder and the protocol's codes; an unlisted code recorded on the session comes after them."""
         self.diagnosis.activated.connect(lambda _: self._set(diagnosis_code=self.diagnosis.currentData()))
-        form.addRow("Diagnosis", self.diagnosis)
+        _add_wide_row(form, "Diagnosis", self.diagnosis)
+        self.diagnosis_words = QLabel()
+        """The recorded diagnosis in full (the combo is narrower than its words)."""
+        self.diagnosis_words.setWordWrap(True)
+        self.diagnosis_words.setTextFormat(Qt.TextFormat.PlainText)
+        self.diagnosis_words.setStyleSheet(f"color: {style.MUTED.name()}")
+        form.addRow(self.diagnosis_words)
 
         self.consent = QCheckBox("Consent given")
         self.consent.toggled.connect(lambda on: self._set(consent=on))
@@ -227,27 +269,53 @@ class HeaderPanel(QWidget):
                 self.injector.addItems(names)
             self.injector.setCurrentText(session.injector)
             self.product.setCurrentIndex(max(0, self.product.findData(session.product_id)))
+            self._show_diagnosis(session.diagnosis_code)
             self.vials.setValue(max(1, session.vials_opened))
             _set_text(self.lot, session.lot_number)
             self.expiry.setDate(to_qdate(session.lot_expiry))
             self.saline.setValue(session.saline_ml or 0.0)
-            self.concentration.setText(concentration_text(session.vial_units, session.saline_ml, self.model.protocol))
+            self.concentration.setText(
+                concentration_text(session.vial_units, session.saline_ml, session.vials_opened, self.model.protocol)
+            )
             if session.reconstituted_at is None:
                 self.reconstituted.setDateTime(self.reconstituted.minimumDateTime())
             else:
                 self.reconstituted.setDateTime(to_qdatetime(session.reconstituted_at))
             _set_text(self.needle, session.needle)
-            self.diagnosis.setCurrentIndex(max(0, self.diagnosis.findData(session.diagnosis_code)))
             self.consent.setChecked(session.consent)
             self.time_out.setChecked(session.time_out)
             self.contraindications.setChecked(session.contraindications_checked)
             _set_text(self.deviation, session.deviation_reason)
             _set_text(self.comments, session.comments)
+            for combo in (self.injector, self.product, self.diagnosis):
+                combo.setToolTip(combo.currentText())
+            for edit in (self.needle, self.deviation, self.comments):
+                edit.setToolTip(edit.text())
             for editor in self.editors:
                 editor.setEnabled(not self.model.read_only)
             del blockers
         finally:
             self._following = False
+
+    def _show_diagnosis(self, code: str) -> None:
+        """Show the recorded code itself: the placeholder when none, an unlisted code as an item of its own."""
+        while self.diagnosis.count() > self._listed_diagnoses:
+            self.diagnosis.removeItem(self.diagnosis.count() - 1)
+        index = self.diagnosis.findData(code)
+        if index < 0:
+            self.diagnosis.addItem(diagnosis_text(code, self.model.protocol), code)
+            index = self.diagnosis.count() - 1
+        self.diagnosis.setCurrentIndex(index)
+        self.diagnosis_words.setText(self.diagnosis.currentText() if code else "")
+        self.diagnosis_words.setVisible(bool(code))
+
+
+def _add_wide_row(form: QFormLayout, label: str, field: QWidget, buddy: QWidget | None = None) -> None:
+    """A wide field (names, the needle, the diagnosis): its label above it, the field the panel's full width."""
+    title = QLabel(label)
+    title.setBuddy(buddy or field)
+    form.addRow(title)
+    form.addRow(field)
 
 
 def _set_text(edit: QLineEdit, text: str) -> None:

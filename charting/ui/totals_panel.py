@@ -67,6 +67,11 @@ class TotalsPanel(QFrame):
                 cell.setAlignment(Qt.AlignmentFlag.AlignRight)
                 grid.addWidget(cell, row, column)
             cells[2].setStyleSheet(f"color: {style.MUTED.name()}")
+            if model.protocol.ftp_cap(muscle.id) is not None:
+                cells[2].setToolTip(
+                    f"{muscle.label} with follow-the-pain: at most {model.protocol.muscle_cap_units(muscle.id):g} U "
+                    f"in {model.protocol.muscle_cap_sites(muscle.id)} sites"
+                )
             self.muscle_labels[muscle.id] = cells
         layout.addLayout(grid)
         self.sides = QLabel()

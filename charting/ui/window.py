@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
         self.model.saved.connect(self.on_saved)
         self.model.save_failed.connect(self.on_save_failed)
         self.model.change_refused.connect(self.on_change_refused)
+        self.model.undo_stack.indexChanged.connect(self.on_change_made)
         self.model.ftp_mode_changed.connect(self.act_ftp.setChecked)
         self.view.context_menu_requested.connect(self.on_site_menu_requested)
         self.show_start_page()
@@ -298,12 +299,12 @@ class MainWindow(QMainWindow):
         middle = QHBoxLayout()
         middle.setSpacing(6)
         left = QVBoxLayout()
-        header_scroll = QScrollArea()
-        header_scroll.setWidget(self.header_panel)
-        header_scroll.setWidgetResizable(True)
-        header_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        header_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        left.addWidget(header_scroll, 3)
+        self.header_scroll = QScrollArea()
+        self.header_scroll.setWidget(self.header_panel)
+        self.header_scroll.setWidgetResizable(True)
+        self.header_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.header_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        left.addWidget(self.header_scroll, 3)
         self.addenda_label = QLabel()
         self.addenda_label.setWordWrap(True)
         self.addenda_label.setTextFormat(Qt.TextFormat.RichText)
@@ -463,6 +464,15 @@ class MainWindow(QMainWindow):
     def on_change_refused(self, message: str) -> None:
         """A refused change: the sentence says why."""
         self.show_notice(message)
+
+    def on_change_made(self) -> None:
+        """A change went through or was undone: a refusal shown before it is out of date (a failed save stays)."""
+        text = self.notice.text()
+        if not text or self.model.unsaved:
+            return
+        if self.statusBar().currentMessage() == text:
+            self.statusBar().clearMessage()
+        self.show_notice("")
 
     def on_site_menu_requested(self, site_id: str, global_pos: QPoint) -> None:
         """The right-click menu of a site."""

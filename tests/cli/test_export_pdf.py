@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import json
+import sqlite3
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from charting.domain.protocol import Protocol
 from charting.domain.session import Patient
 from charting.storage import Repository, open_database
 from tests.sessions import ready_session
+from tests.storage.helpers import EDITED_DRUG_CODE, edited_protocol_data
 
 SIGNED_AT = datetime(2026, 1, 12, 10, 30, tzinfo=UTC)
 
@@ -150,3 +153,39 @@ def test_session_and_patient_are_exclusive(capsys: pytest.CaptureFixture[str]) -
         cli.parse(["export-pdf", "--session", "1", "--patient", "M"])
     assert exited.value.code == cli.EXIT_USAGE
     assert "not allowed with argument" in capsys.readouterr().err
+
+
+def test_a_signed_note_prints_the_protocol_it_was_signed_under(
+    clinic_db: tuple[Path, dict[str, int]], tmp_path: Path
+) -> None:
+    """The review's reproduction: export again with ``--protocol`` naming an edited copy of the protocol file."""
+    db, ids = clinic_db
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(edited_protocol_data()), encoding="utf-8")
+    original, reprint, draft = tmp_path / "original.pdf", tmp_path / "reprint.pdf", tmp_path / "draft.pdf"
+    run(["--db", str(db), "export-pdf", "--session", str(ids["second"]), "-o", str(original)])
+    code, _, err = run(
+        ["--db", str(db), "--protocol", str(edited), "export-pdf", "--session", str(ids["second"]), "-o", str(reprint)]
+    )
+    assert (code, err) == (0, "")
+    assert reprint.read_bytes() == original.read_bytes()
+    run(["--db", str(db), "--protocol", str(edited), "export-pdf", "--session", str(ids["draft"]), "-o", str(draft)])
+    assert EDITED_DRUG_CODE in text_of(draft), "a draft prints with the protocol given"
+    code, out, _ = run(["--db", str(db), "--protocol", str(edited), "check"])
+    assert code == 0 and "Protocols signed under: ok" in out
+
+
+def test_check_reports_a_tampered_protocol(clinic_db: tuple[Path, dict[str, int]]) -> None:
+    db, ids = clinic_db
+    connection = sqlite3.connect(db)
+    connection.execute("DROP TRIGGER signed_protocols_no_update")
+    connection.execute("UPDATE signed_protocols SET protocol_json = replace(protocol_json, 'J0585', 'J9999')")
+    connection.commit()
+    connection.close()
+    code, out, err = run(["--db", str(db), "check"])
+    assert code == cli.EXIT_FAILURE
+    assert "Protocols signed under: 2 session(s) affected" in out
+    assert f"session {ids['second']}: the protocol it was signed under no longer matches its hash" in out
+    assert "restore from a backup" in err
+    code, _, err = run(["--db", str(db), "export-pdf", "--session", str(ids["second"]), "-o", "x.pdf"])
+    assert code == cli.EXIT_FAILURE and "charting check" in err and "Traceback" not in err

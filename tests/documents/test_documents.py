@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import stat
 from dataclasses import replace
 from datetime import date
@@ -15,6 +16,7 @@ from charting.domain.people import Clinic
 from charting.domain.session import Baseline
 from charting.storage import Repository, open_database
 from charting.storage.demo import fill_demo
+from tests.storage.helpers import EDITED_DRUG_CODE, EDITED_INSTRUCTION, EDITED_NDC, edited_protocol
 
 
 @pytest.fixture
@@ -78,3 +80,28 @@ def test_a_reprint_matches_the_original_whatever_changed_since(repository: Repos
     repository.save_clinical_settings(replace(repository.settings, responder_threshold_pct=50, interval_days=90))
     reopened = Repository(repository.db, actor="test")
     assert procedure_note_pdf(reopened, reopened.load_session(int(session.id or 0))) == original
+
+
+def note_text(pdf: bytes) -> str:
+    return " ".join(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf)).pages).split())
+
+
+def test_a_reprint_prints_the_protocol_it_was_signed_under(repository: Repository) -> None:
+    session = repository.load_session(signed_session(repository))
+    original = procedure_note_pdf(repository, session)
+    edited = Repository(repository.db, actor="test", protocol=edited_protocol())
+    assert procedure_note_pdf(edited, edited.load_session(int(session.id or 0))) == original
+    text = note_text(original)
+    assert "J0585" in text and EDITED_DRUG_CODE not in text and EDITED_NDC not in text
+    draft = edited.copy_last_session(int(session.patient_id or 0), date(2026, 11, 25))
+    draft_text = note_text(procedure_note_pdf(edited, draft))
+    assert EDITED_DRUG_CODE in draft_text and EDITED_INSTRUCTION in draft_text and EDITED_NDC in draft_text
+
+
+def test_a_signed_note_whose_protocol_was_altered_is_not_printed(repository: Repository) -> None:
+    session = repository.load_session(signed_session(repository))
+    repository.db.execute("DROP TRIGGER signed_protocols_no_update")
+    repository.db.execute("UPDATE signed_protocols SET protocol_json = replace(protocol_json, 'J0585', 'J9999')")
+    reopened = Repository(repository.db, actor="test")
+    with pytest.raises(DocumentError, match=r"was signed under is altered.*charting check"):
+        procedure_note_pdf(reopened, reopened.load_session(int(session.id or 0)))

@@ -68,9 +68,8 @@ def test_195_units_with_eight_follow_the_pain_sites(protocol: Protocol) -> None:
     assert rows["Trapezius"].ftp_sites == 4
     assert rows["Trapezius"].total == "50 U (10)"
     assert note.total_row.total == "195 U (39)"
-    assert note.deviations == (
-        "Total 195 U exceeds the US label dose of 155 U (within the 195 U follow-the-pain range).",
-    )
+    assert note.deviations == (), "155-195 U is within PREEMPT: a notice, not a deviation"
+    assert note.notices == ("Total 195 U exceeds the US label dose of 155 U (within the 195 U follow-the-pain range).",)
     ftp_marks = [mark for mark in note.marks if mark.state == "ftp"]
     assert [(m.site_id, m.view, m.x, m.y, m.label) for m in ftp_marks][:1] == [("OCC_L_FTP1", "back", 128.0, 60.0, "5")]
     assert len(ftp_marks) == 8
@@ -86,7 +85,8 @@ def test_200_units_from_two_100_unit_vials_bills_jz_and_prints_the_deviation(pro
     assert note.units_wasted == "0 U"
     assert note.deviation_reason == "Severe glabellar pain, discussed with the patient"
     assert any("above the maximum of 195 U" in line and "Severe glabellar pain" in line for line in note.deviations)
-    assert "PRO_M_1: 10 U instead of the protocol's 5 U." in note.deviations
+    assert "PRO_M_1: 10 U instead of the protocol's 5 U." in note.notices
+    assert len(note.deviations) == 2, "the procerus cap and the 195 U maximum"
     assert ("Vials opened", "2 x 100 U vials") in note.product
     assert ("NDC", "00023-1145-01") in note.product
 
@@ -153,7 +153,7 @@ def test_indication_checks_and_product(protocol: Protocol) -> None:
         ("NDC", "00023-3921-02"),
         ("Vials opened", "1 x 200 U vial"),
         ("Lot / expiry", "C1234A / 2027-03-31"),
-        ("Reconstitution", "4 mL preservative-free 0.9% saline: 50 U/mL (5 U per 0.1 mL)"),
+        ("Reconstitution", "4 mL per vial of preservative-free 0.9% saline: 50 U/mL (5 U per 0.1 mL)"),
         ("Reconstituted at", "2026-01-12 09:05 +00:00"),
         ("Needle", "30 G 0.5 inch"),
     )
@@ -202,7 +202,13 @@ def test_early_session_prints_its_reason(protocol: Protocol) -> None:
     assert (
         note.interval == "72 days since the previous session on 2025-11-01. Early: Travelling abroad for three months."
     )
-    assert any(line.startswith("Only 72 days") and "Travelling abroad" in line for line in note.deviations)
+    assert note.deviations == ()
+    assert note.notices == (
+        "Only 72 days since the previous session on 2025-11-01, before the 84-day interval payers generally require; "
+        "reason recorded: Travelling abroad for three months.",
+    )
+    silent = note_of(protocol, signed(session(protocol)), previous=date(2025, 11, 1))
+    assert silent.notices[0].endswith("; no reason recorded.")
 
 
 def test_adverse_events_instructions_and_comments(protocol: Protocol) -> None:
@@ -264,7 +270,14 @@ def test_the_note_is_frozen_and_holds_tuples(protocol: Protocol) -> None:
 def test_reconstitution_age_is_judged_at_signing(protocol: Protocol) -> None:
     old = session(protocol, reconstituted_at=datetime(2026, 1, 10, 8, 0, tzinfo=UTC))
     note = note_of(protocol, signed(old))
-    assert any("reconstituted 51 hours ago" in line for line in note.deviations)
+    assert note.notices == ("Reconstituted 51 hours before signing, more than the 24 hours allowed.",)
     # A reconstitution time without a time zone is compared on the wall clock, never a crash.
     naive = session(protocol, reconstituted_at=datetime(2026, 1, 10, 8, 0))
-    assert any("reconstituted 51 hours ago" in line for line in note_of(protocol, signed(naive)).deviations)
+    assert note_of(protocol, signed(naive)).notices == note.notices
+
+
+def test_half_unit_doses_bill_whole_units_and_print_the_exact_figures(protocol: Protocol) -> None:
+    chart = marking.set_units(session(protocol), "PRO_M_1", 2.5)
+    note = note_of(protocol, signed(chart))
+    assert billing(note) == [("64615", "1"), ("J0585", "153"), ("J0585-JW", "47")]
+    assert (note.units_administered, note.units_wasted) == ("152.5 U", "47.5 U")

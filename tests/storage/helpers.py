@@ -1,8 +1,32 @@
-"""Times shared by the records tests (their sessions come from ``tests.sessions``)."""
+"""Times and an edited protocol shared by the records tests (their sessions come from ``tests.sessions``)."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
+from typing import Any
+
+from charting.domain.protocol import Protocol, parse_protocol
+from charting.resources import protocol_path
 
 SIGNED_AT = datetime(2026, 11, 25, 10, 30, tzinfo=UTC)
 NOW = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+
+EDITED_INSTRUCTION = "Edited instruction: ice the sites."
+EDITED_NDC = "99999-9999-99"
+EDITED_DRUG_CODE = "J9999"
+
+
+def edited_protocol_data() -> dict[str, Any]:
+    """The shipped protocol file with other instructions, NDCs and drug code: a clinic's later edit."""
+    data: dict[str, Any] = json.loads(protocol_path().read_text(encoding="utf-8"))
+    data["post_procedure_instructions"] = [EDITED_INSTRUCTION]
+    for product in data["products"]:
+        product["ndc"] = EDITED_NDC
+    data["billing"]["drug"]["code"] = EDITED_DRUG_CODE
+    return data
+
+
+def edited_protocol() -> Protocol:
+    """The edited protocol, validated as loading its file would."""
+    return parse_protocol(edited_protocol_data(), "edited.json")

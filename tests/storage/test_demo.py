@@ -12,7 +12,7 @@ from charting.domain.protocol import Protocol
 from charting.domain.session import Kind
 from charting.storage import Repository, StorageError, open_database
 from charting.storage.check import check_database
-from charting.storage.demo import fill_demo
+from charting.storage.demo import DEMO_SEED, fill_demo
 
 TODAY = date(2026, 11, 25)
 
@@ -84,3 +84,19 @@ def test_demo_refuses_a_database_with_patients(tmp_path: Path, protocol: Protoco
     with pytest.raises(StorageError, match="already holds patients"):
         fill_demo(repo, patients=2, today=TODAY)
     assert len(repo.session_summaries()) == before
+
+
+@pytest.mark.parametrize("patients", [1, 2, 5])
+def test_a_small_demo_always_shows_an_addendum(tmp_path: Path, protocol: Protocol, patients: int) -> None:
+    """``demo --patients 5`` used to show none: each of the 5-8 % chances missed."""
+    repo = Repository(open_database(tmp_path / "demo.db"), protocol=protocol)
+    result = fill_demo(repo, patients=patients, seed=DEMO_SEED, today=TODAY)
+    summaries = repo.session_summaries()
+    written = [a for s in summaries for a in repo.addenda(s.id)]
+    assert result.signed > 0 and result.addenda == len(written) >= 1
+    assert all(a.created_at.date() <= TODAY for a in written)
+    again = Repository(open_database(tmp_path / "again.db"), protocol=protocol)
+    fill_demo(again, patients=patients, seed=DEMO_SEED, today=TODAY)
+    assert [(a.session_id, a.text, a.created_at) for a in written] == [
+        (a.session_id, a.text, a.created_at) for s in again.session_summaries() for a in again.addenda(s.id)
+    ]

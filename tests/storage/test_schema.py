@@ -12,7 +12,13 @@ from charting.storage import open_database
 from charting.storage.schema import MIGRATIONS, require_registered
 from charting.storage.versions import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE, SCHEMA_VERSION
 
-SHIPPED_MIGRATIONS = ["0001_initial", "0002_replace_guards", "0003_signed_context", "0004_id_guards"]
+SHIPPED_MIGRATIONS = [
+    "0001_initial",
+    "0002_replace_guards",
+    "0003_signed_context",
+    "0004_id_guards",
+    "0005_signed_protocols",
+]
 """Migrations released so far, in order: append-only, never renamed or removed."""
 
 
@@ -142,6 +148,11 @@ COLUMNS = {
         ("key", "TEXT", False, None, 1),
         ("value", "TEXT", True, None, 0),
     ],
+    "signed_protocols": [
+        ("sha256", "TEXT", True, None, 1),
+        ("protocol_json", "TEXT", True, None, 0),
+        ("stored_at", "TEXT", True, None, 0),
+    ],
 }
 """Each table's columns: name, type, NOT NULL, default, primary-key position."""
 INDEXES = {
@@ -193,6 +204,9 @@ TRIGGERS = {
     "sessions_no_id_change": "sessions",
     "injections_no_id_change": "injections",
     "adverse_events_no_id_change": "adverse_events",
+    "signed_protocols_no_update": "signed_protocols",
+    "signed_protocols_no_delete": "signed_protocols",
+    "signed_protocols_no_replace": "signed_protocols",
 }
 
 
@@ -257,6 +271,16 @@ def test_foreign_keys_match_the_contract(db: sqlite3.Connection) -> None:
         if keys:
             actual[table] = keys
     assert actual == FOREIGN_KEYS
+
+
+def test_signed_protocols_are_keyed_by_their_hash_alone(db: sqlite3.Connection) -> None:
+    """WITHOUT ROWID: no hidden rowid that an ``INSERT OR REPLACE`` could displace a kept protocol by."""
+    (without_rowid,) = db.execute("SELECT wr FROM pragma_table_list WHERE name = 'signed_protocols'").fetchone()
+    assert without_rowid == 1
+    plan = " ".join(
+        str(row[-1]) for row in db.execute("EXPLAIN QUERY PLAN SELECT * FROM signed_protocols WHERE sha256 = 'x'")
+    )
+    assert "PRIMARY KEY" in plan and "SCAN" not in plan, plan
 
 
 def test_triggers_match_the_contract(db: sqlite3.Connection) -> None:

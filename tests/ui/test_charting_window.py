@@ -396,7 +396,7 @@ def test_totals_panel_follows_the_marks(charting: MainWindow, protocol: Protocol
     assert "ready to sign" in panel.findings.text()
     charting.model.set_units("TEM_L_1", 10)
     assert "TEM_L_1: 10 U instead of the protocol" in panel.findings.text()
-    assert charting.header_panel.concentration.text() == "50 U/mL: 5 U per 0.1 mL"
+    assert charting.header_panel.concentration.text() == "200 U in 4 mL = 50 U/mL, 5 U per 0.1 mL"
 
 
 def test_new_session_copy_last_and_drafts_reopened(
