@@ -279,9 +279,19 @@ def add_export_pdf_command(commands: argparse._SubParsersAction[argparse.Argumen
     target = export.add_mutually_exclusive_group(required=True)
     target.add_argument("--session", metavar="ID", type=int, help="the session to export (a draft prints as DRAFT)")
     target.add_argument("--patient", metavar="MRN", help="export every signed session of this patient")
-    export.add_argument("-o", "--output", metavar="FILE", help="the PDF file to write (with --session)")
-    export.add_argument("--out-dir", metavar="DIR", help="the folder to write the PDFs into (with --patient)")
+    export.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="the PDF file to write (with --session; must not exist unless --overwrite)",
+    )
+    export.add_argument(
+        "--out-dir",
+        metavar="DIR",
+        help="the folder to write the PDFs into (with --patient; its notes must not exist unless --overwrite)",
+    )
     export.add_argument("--paper", choices=("letter", "a4"), help="paper size (default: the clinic's setting)")
+    export.add_argument("--overwrite", action="store_true", help="replace a PDF file that already exists")
     export.set_defaults(handler=cmd_export_pdf)
 
 
@@ -297,6 +307,8 @@ def cmd_export_pdf(ctx: Context) -> int:
     if args.session is not None:
         session = repository.load_session(args.session)
         output = Path(args.output)
+        if not args.overwrite:
+            refuse_existing([output], "choose another file name, or add --overwrite to replace it")
         write_private_file(output, procedure_note_pdf(repository, session, paper=paper))
         draft = "" if session.signed else " (a draft, marked DRAFT - not signed)"
         ctx.out.write(f"Wrote the note of session {session.id}{draft} to {output}.\n")
@@ -308,19 +320,31 @@ def cmd_export_pdf(ctx: Context) -> int:
     if not signed:
         raise CommandError(f"Patient {args.patient} has no signed session to export; sign a session first.")
     folder = Path(args.out_dir)
+    stem = file_stem(patient.mrn)
+    paths = [folder / f"{stem}_{session.performed_on.isoformat()}_session{session.id}.pdf" for session in signed]
+    if not args.overwrite:
+        refuse_existing(paths, "choose another folder, or add --overwrite to replace the notes in it")
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except OSError as error:
         raise CommandError(
             f"Could not make the folder {folder} ({error.strerror or error}); choose another folder."
         ) from error
-    stem = file_stem(patient.mrn)
-    for session in signed:
-        path = folder / f"{stem}_{session.performed_on.isoformat()}_session{session.id}.pdf"
+    for session, path in zip(signed, paths, strict=True):
         write_private_file(path, procedure_note_pdf(repository, session, paper=paper))
         ctx.out.write(f"{path}\n")
     ctx.out.write(f"Wrote {len(signed)} signed note(s) of patient {args.patient} to {folder}.\n")
     return EXIT_OK
+
+
+def refuse_existing(paths: Sequence[Path], what_to_do: str) -> None:
+    """CommandError naming the first of the files that already exist (a note is never replaced by a slip)."""
+    existing = [path for path in paths if path.exists() or path.is_symlink()]
+    if not existing:
+        return
+    others = len(existing) - 1
+    also = f" (and {others} other note{'s' if others > 1 else ''})" if others else ""
+    raise CommandError(f"{existing[0]} already exists{also}; {what_to_do}.")
 
 
 def run_command(args: argparse.Namespace, db_path: Path, out: TextIO | None = None, err: TextIO | None = None) -> int:

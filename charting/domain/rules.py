@@ -10,7 +10,7 @@ from enum import StrEnum
 from charting.domain.billing import concentration_units_per_ml, units_opened
 from charting.domain.clock import aware
 from charting.domain.protocol import Protocol
-from charting.domain.session import Kind, Session
+from charting.domain.session import Kind, Patient, Session
 from charting.domain.settings import ClinicalSettings
 
 
@@ -321,6 +321,20 @@ def service_date_findings(session: Session, now: datetime | None) -> list[Findin
     ]
 
 
+def birth_date_findings(session: Session, patient: Patient | None) -> list[Finding]:
+    """A session cannot be dated before the patient was born (a slip in one of the two dates)."""
+    if patient is None or session.performed_on >= patient.dob:
+        return []
+    return [
+        Finding(
+            Level.REFUSAL,
+            "service_date_before_birth",
+            f"The date of service {session.performed_on.isoformat()} is before the patient's date of birth "
+            f"{patient.dob.isoformat()}; correct the date of service or the patient's date of birth.",
+        )
+    ]
+
+
 def diagnosis_findings(session: Session, protocol: Protocol) -> list[Finding]:
     """A diagnosis code is recorded, and is one the protocol lists (claims with other codes are denied)."""
     code = session.diagnosis_code.strip()
@@ -344,19 +358,27 @@ def evaluate(
     protocol: Protocol,
     settings: ClinicalSettings | None = None,
     now: datetime | None = None,
+    patient: Patient | None = None,
 ) -> tuple[Finding, ...]:
-    """Every rule's findings for a session, refusals first."""
+    """Every rule's findings for a session, refusals first; the patient's own rules only when the patient is given."""
     settings = settings or ClinicalSettings()
-    findings = [
+    return by_level(
         *units_findings(session, protocol),
         *cap_findings(session, protocol),
         *product_findings(session, protocol, now, settings),
         *procedure_findings(session),
         *diagnosis_findings(session, protocol),
         *service_date_findings(session, now),
-    ]
-    order = {Level.REFUSAL: 0, Level.WARNING: 1, Level.INFO: 2}
-    return tuple(sorted(findings, key=lambda f: order[f.level]))
+        *birth_date_findings(session, patient),
+    )
+
+
+LEVEL_ORDER = {Level.REFUSAL: 0, Level.WARNING: 1, Level.INFO: 2}
+
+
+def by_level(*findings: Finding) -> tuple[Finding, ...]:
+    """The findings refusals first, then warnings, then notes (in their order within a level)."""
+    return tuple(sorted(findings, key=lambda f: LEVEL_ORDER[f.level]))
 
 
 def signing_blockers(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:

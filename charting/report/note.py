@@ -400,7 +400,7 @@ def build_note(  # noqa: PLR0917 - the positional signature is the report contra
     reason = session.deviation_reason.strip()
     now = _comparable(session.signed_at if session.signed else printed_at, session.reconstituted_at)
     findings = [
-        *evaluate(session, protocol, settings, now),
+        *evaluate(session, protocol, settings, now, patient),
         *interval_findings(previous_session_date, session.performed_on, settings, session.interval_reason),
     ]
     rows = tuple(

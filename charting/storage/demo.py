@@ -1,16 +1,18 @@
 """A lived-in made-up clinic for newcomers and benchmarks: patients, baselines, signed sessions, lots, addenda, drafts.
 
 Everything goes through the domain functions and the Repository, so the demo data passes the same rules as real
-charting. Dates are relative to ``today``; the same seed gives the same clinic.
+charting. Dates are relative to ``today``; times are a clinic's wall-clock times in the machine's local time zone
+(or the one given), timezone-aware like everything the window records; the same seed and zone give the same clinic.
 """
 
 from __future__ import annotations
 
 import random
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 
 from charting.domain import marking
+from charting.domain.clock import aware
 from charting.domain.eligibility import Baseline
 from charting.domain.people import Clinic, Injector
 from charting.domain.protocol import Protocol
@@ -52,6 +54,8 @@ LOT_EXPIRY_STEP_DAYS = 91
 LOT_SHELF_DAYS = 540
 SESSION_GAP_DAYS = (84, 90)
 DRAFTS = 2
+ADDENDUM_TIME = time(17, 5)
+"""When the demo's addenda are written: at the end of the clinic day."""
 GUARANTEED_ADDENDUM_AFTER_DAYS = 3
 """When no session drew an addendum by chance, the latest signed one gets one this many days after it."""
 
@@ -100,6 +104,12 @@ def _add_follow_the_pain(session: Session, protocol: Protocol, rng: random.Rando
     return session
 
 
+def clinic_time(day: date, wall_clock: time, zone: tzinfo | None = None) -> datetime:
+    """A wall-clock time on a day, timezone-aware: in ``zone``, else in the local time zone (its offset that day)."""
+    naive = datetime.combine(day, wall_clock)
+    return aware(naive) if zone is None else naive.replace(tzinfo=zone)
+
+
 def _outcomes(rng: random.Random, baseline_days: int, cycle: int, responder: bool) -> Outcomes:
     """Figures reported at a visit: improving cycle by cycle for a responder."""
     fraction = max(0.35, 1 - cycle * rng.uniform(0.12, 0.2)) if responder else rng.uniform(0.85, 1.0)
@@ -116,9 +126,17 @@ def _outcomes(rng: random.Random, baseline_days: int, cycle: int, responder: boo
 
 
 def fill_demo(
-    repository: Repository, *, patients: int = DEMO_PATIENTS, seed: int = DEMO_SEED, today: date | None = None
+    repository: Repository,
+    *,
+    patients: int = DEMO_PATIENTS,
+    seed: int = DEMO_SEED,
+    today: date | None = None,
+    zone: tzinfo | None = None,
 ) -> DemoResult:
-    """Fill an empty database with the demo clinic; refuses a database that already holds patients."""
+    """Fill an empty database with the demo clinic; refuses a database that already holds patients.
+
+    Reconstitution, signing and addenda happen at clinic hours in ``zone`` (default: the local time zone).
+    """
     if repository.search_patients("", limit=1):
         raise StorageError("This database already holds patients; run the demo on a new file (--db demo.db).")
     rng = random.Random(seed)
@@ -183,7 +201,7 @@ def fill_demo(
                     lot_number=lot_number,
                     lot_expiry=lot_expiry,
                     saline_ml=product.vial_units / (protocol.units_per_site / protocol.volume_per_site_ml),
-                    reconstituted_at=datetime.combine(performed_on, time(9, rng.randint(0, 59)), UTC),
+                    reconstituted_at=clinic_time(performed_on, time(9, rng.randint(0, 59)), zone),
                     needle=protocol.needle,
                     diagnosis_code=settings.default_diagnosis,
                     consent=True,
@@ -200,7 +218,7 @@ def fill_demo(
                         session, adverse_events=(AdverseEvent(event, onset="day 2", severity="mild", action="advice"),)
                     )
                 stored = repository.create_session(session)
-                at = datetime.combine(performed_on, time(10 + rng.randint(0, 6), rng.randint(0, 59)), UTC)
+                at = clinic_time(performed_on, time(10 + rng.randint(0, 6), rng.randint(0, 59)), zone)
                 repository.sign_session(int(stored.id or 0), signer, at)
                 signed += 1
                 if latest is None or performed_on >= latest[1]:
@@ -209,7 +227,7 @@ def fill_demo(
                 if rng.random() < 0.08 and written <= today:
                     text = rng.choice(ADDENDA).format(days=session.outcomes.headache_days)
                     repository.add_addendum(
-                        int(stored.id or 0), text, signer.display_name, datetime.combine(written, time(17, 5), UTC)
+                        int(stored.id or 0), text, signer.display_name, clinic_time(written, ADDENDUM_TIME, zone)
                     )
                     addenda += 1
             if drafts < DRAFTS and days_since_last >= settings.interval_days:
@@ -220,7 +238,7 @@ def fill_demo(
             session_id, performed_on, signer = latest
             written = min(performed_on + timedelta(days=GUARANTEED_ADDENDUM_AFTER_DAYS), today)
             repository.add_addendum(
-                session_id, ADDENDA[0], signer.display_name, datetime.combine(written, time(17, 5), UTC)
+                session_id, ADDENDA[0], signer.display_name, clinic_time(written, ADDENDUM_TIME, zone)
             )
             addenda += 1
     return DemoResult(patients=patients, signed=signed, drafts=drafts, addenda=addenda)

@@ -855,10 +855,12 @@ class Repository:
             draft = self.load_session(session_id)
             if draft.signed:
                 raise SignedSessionError("This session is already signed; add an addendum to correct it.")
-            blockers = signing_blockers(evaluate(draft, self.protocol, self.settings, now=at))
+            as_it_stands = self._context_of(draft)
+            findings = evaluate(draft, self.protocol, self.settings, now=at, patient=as_it_stands.patient)
+            blockers = signing_blockers(findings)
             if blockers:
                 raise StorageError(f"The session cannot be signed yet: {blockers[0].message}")
-            context = with_protocol(self._context_of(draft), self._store_protocol())
+            context = with_protocol(as_it_stands, self._store_protocol())
             signed = replace(
                 draft, status=Status.SIGNED, signed_at=at, signed_by=signer.display_name, signed_context=context
             )

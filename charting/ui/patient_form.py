@@ -14,9 +14,12 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QDoubleSpinBox,
     QFormLayout,
+    QFrame,
     QGroupBox,
     QHBoxLayout,
+    QLabel,
     QLineEdit,
+    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -27,7 +30,7 @@ from charting.domain.session import Patient
 from charting.domain.settings import ClinicalSettings
 from charting.storage.errors import DuplicatePatientError, StorageError
 from charting.storage.repository import Repository
-from charting.ui.forms import ErrorLabel, field_with_error, fit_height, plain_label
+from charting.ui.forms import ErrorLabel, field_with_error, plain_label
 
 SEX_CHOICES = (("", "Not recorded"), ("F", "Female"), ("M", "Male"), ("X", "Other"))
 """Stored value and label of each choice."""
@@ -40,7 +43,7 @@ PREFERRED_WIDTH = 900
 
 
 ELIGIBILITY_LINES = 5
-"""Lines kept free for the eligibility findings."""
+"""Lines of eligibility findings shown at once: more scroll, so the Save button never moves as they change."""
 
 
 def parse_iso_date(text: str) -> date | None:
@@ -106,6 +109,17 @@ def spin_value(box: QSpinBox) -> int | None:
 def set_spin_value(box: QSpinBox, value: int | None) -> None:
     """Show a number, or "Not recorded" for None."""
     box.setValue(box.minimum() if value is None else value)
+
+
+def eligibility_area(label: QLabel) -> QScrollArea:
+    """The findings in a place of fixed height (``ELIGIBILITY_LINES`` lines): longer findings scroll inside it."""
+    area = QScrollArea()
+    area.setWidget(label)
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setFixedHeight(label.fontMetrics().lineSpacing() * ELIGIBILITY_LINES)
+    return area
 
 
 class PatientFormDialog(QDialog):
@@ -178,8 +192,7 @@ class PatientFormDialog(QDialog):
         self.eligibility = plain_label()
         self.eligibility.setWordWrap(True)
         self.eligibility.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        # room for the usual findings, so the Save button does not move while the form is filled in
-        self.eligibility.setMinimumHeight(self.eligibility.fontMetrics().lineSpacing() * ELIGIBILITY_LINES)
+        self.eligibility_area = eligibility_area(self.eligibility)
 
         baseline_box = QGroupBox("Baseline before the first treatment (last month)")
         baseline_form = QFormLayout(baseline_box)
@@ -190,7 +203,7 @@ class PatientFormDialog(QDialog):
         baseline_form.addRow("Simple analgesic days", self.simple_analgesic_days)
         baseline_form.addRow(self.overuse_managed)
         eligibility_box = QGroupBox("Eligibility today")
-        QVBoxLayout(eligibility_box).addWidget(self.eligibility)
+        QVBoxLayout(eligibility_box).addWidget(self.eligibility_area)
 
         columns = QHBoxLayout()
         columns.addWidget(identity, 1)
@@ -269,7 +282,6 @@ class PatientFormDialog(QDialog):
             findings = eligibility_findings(dob, self.today, self.baseline(), self.settings)
             text = "\n".join(f"\N{BULLET} {finding.message}" for finding in findings)
         self.eligibility.setText(text or "Meets the criteria for chronic migraine treatment.")
-        fit_height(self)
 
     def _identity_changed(self) -> None:
         """A new name or birth date needs a new duplicate check."""

@@ -19,7 +19,7 @@ from charting.domain.clock import local_now
 from charting.domain.marking import SIGNED_READ_ONLY, ChangeRefusedError
 from charting.domain.protocol import Protocol
 from charting.domain.rules import Finding, evaluate, ftp_addition_refusal
-from charting.domain.session import HEADER_FIELDS, AdverseEvent, Kind, Session
+from charting.domain.session import HEADER_FIELDS, AdverseEvent, Kind, Patient, Session
 from charting.domain.settings import ClinicalSettings
 from charting.domain.totals import SessionTotals, compute_totals
 from charting.storage.errors import StorageError
@@ -99,6 +99,8 @@ class SessionModel(QObject):
         self.ftp_mode = False
         self.unsaved = False
         self.last_saved_at: datetime | None = None
+        self.patient: Patient | None = None
+        """The patient of the session (set before it is loaded), so that their rules join the findings."""
         self._move_focus_to_next_unmarked(after="")
 
     # ----- reading
@@ -121,9 +123,9 @@ class SessionModel(QObject):
 
     @property
     def findings(self) -> tuple[Finding, ...]:
-        """The rule findings of the current session, refusals first (computed once per change)."""
+        """The rule findings of the session and its patient, refusals first (computed once per change)."""
         if self._findings is None:
-            self._findings = evaluate(self._session, self.protocol, self.settings, local_now())
+            self._findings = evaluate(self._session, self.protocol, self.settings, local_now(), self.patient)
         return self._findings
 
     def site_order(self) -> tuple[str, ...]:

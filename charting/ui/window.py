@@ -398,6 +398,7 @@ class MainWindow(QMainWindow):
         self.addenda = addenda
         self.has_session = True
         self._stored = session
+        self.model.patient = patient
         self.model.load(session)
         self.saved_label.setText("Signed, read-only" if session.signed else "All changes saved")
         self.saved_label.setStyleSheet("")

@@ -189,3 +189,60 @@ def test_check_reports_a_tampered_protocol(clinic_db: tuple[Path, dict[str, int]
     assert "restore from a backup" in err
     code, _, err = run(["--db", str(db), "export-pdf", "--session", str(ids["second"]), "-o", "x.pdf"])
     assert code == cli.EXIT_FAILURE and "charting check" in err and "Traceback" not in err
+
+
+def test_export_refuses_to_replace_an_existing_file(clinic_db: tuple[Path, dict[str, int]], tmp_path: Path) -> None:
+    """A slip of the keyboard must not write one patient's note over another's: the file stays as it was."""
+    db, ids = clinic_db
+    output = tmp_path / "note.pdf"
+    assert run(["--db", str(db), "export-pdf", "--session", str(ids["first"]), "-o", str(output)])[0] == 0
+    before = output.read_bytes()
+    code, out, err = run(["--db", str(db), "export-pdf", "--session", str(ids["second"]), "-o", str(output)])
+    assert (code, out) == (cli.EXIT_FAILURE, "")
+    assert err == (f"charting: {output} already exists; choose another file name, or add --overwrite to replace it.\n")
+    assert output.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if "note" in p.name] == ["note.pdf"], "no file is left half-made"
+
+
+def test_overwrite_replaces_the_file_owner_only(clinic_db: tuple[Path, dict[str, int]], tmp_path: Path) -> None:
+    db, ids = clinic_db
+    output = tmp_path / "note.pdf"
+    output.write_bytes(b"another patient's note")
+    output.chmod(0o644)
+    argv = ["--db", str(db), "export-pdf", "--session", str(ids["second"]), "-o", str(output), "--overwrite"]
+    code, out, err = run(argv)
+    assert (code, err) == (0, "")
+    assert f"to {output}." in out
+    assert "Date of service 2026-01-12" in text_of(output)
+    assert output.stat().st_mode & 0o777 == 0o600
+
+
+def test_export_to_a_folder_refuses_to_replace_any_note(clinic_db: tuple[Path, dict[str, int]], tmp_path: Path) -> None:
+    """One note already in the folder: nothing is written, not even the notes that are new."""
+    db, ids = clinic_db
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    existing = folder / f"MRN_001_2026-01-12_session{ids['second']}.pdf"
+    existing.write_bytes(b"kept as it was")
+    argv = ["--db", str(db), "export-pdf", "--patient", "MRN/001", "--out-dir", str(folder)]
+    code, out, err = run(argv)
+    assert (code, out) == (cli.EXIT_FAILURE, "")
+    assert err == (
+        f"charting: {existing} already exists; choose another folder, or add --overwrite to replace the notes in it.\n"
+    )
+    assert existing.read_bytes() == b"kept as it was"
+    assert [p.name for p in folder.iterdir()] == [existing.name]
+
+    code, out, err = run([*argv, "--overwrite"])
+    assert (code, err) == (0, "")
+    assert "Wrote 2 signed note(s)" in out
+    assert "Date of service 2026-01-12" in text_of(existing)
+    assert len(list(folder.iterdir())) == 2
+
+
+def test_overwrite_is_in_the_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.parse(["export-pdf", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--overwrite replace a PDF file that already exists" in help_text
+    assert "must not exist unless --overwrite" in help_text

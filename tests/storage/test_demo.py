@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+import time as clock
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
 from itertools import pairwise
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 
@@ -100,3 +103,48 @@ def test_a_small_demo_always_shows_an_addendum(tmp_path: Path, protocol: Protoco
     assert [(a.session_id, a.text, a.created_at) for a in written] == [
         (a.session_id, a.text, a.created_at) for s in again.session_summaries() for a in again.addenda(s.id)
     ]
+
+
+def recorded_times(repo: Repository) -> list[datetime]:
+    """Every time the demo recorded: reconstitution and signing of each session, and each addendum."""
+    times: list[datetime] = []
+    for summary in repo.session_summaries():
+        session = repo.load_session(summary.id)
+        times += [t for t in (session.reconstituted_at, session.signed_at) if t is not None]
+        times += [addendum.created_at for addendum in repo.addenda(summary.id)]
+    return times
+
+
+def test_demo_times_are_the_clinics_wall_clock_in_its_time_zone(tmp_path: Path, protocol: Protocol) -> None:
+    """Not UTC: a note prints the time the clinic saw, with its offset, summer and winter alike."""
+    zone = ZoneInfo("America/Chicago")
+    repo = Repository(open_database(tmp_path / "demo.db"), protocol=protocol)
+    fill_demo(repo, patients=12, seed=DEMO_SEED, today=TODAY, zone=zone)
+    times = recorded_times(repo)
+    assert times
+    assert all(t.utcoffset() == t.replace(tzinfo=zone).utcoffset() for t in times)
+    assert {t.utcoffset() for t in times} == {timedelta(hours=-6), timedelta(hours=-5)}, "standard and daylight time"
+    assert all(time(9) <= t.time() <= time(17, 5) for t in times), "clinic hours"
+    again = Repository(open_database(tmp_path / "again.db"), protocol=protocol)
+    fill_demo(again, patients=12, seed=DEMO_SEED, today=TODAY, zone=zone)
+    assert recorded_times(again) == times
+
+
+@pytest.fixture
+def kolkata_local_time(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The machine's local time zone is Asia/Kolkata (+05:30) for the test."""
+    monkeypatch.setenv("TZ", "Asia/Kolkata")
+    clock.tzset()
+    yield
+    monkeypatch.undo()
+    clock.tzset()
+
+
+@pytest.mark.usefixtures("kolkata_local_time")
+def test_demo_times_default_to_the_local_time_zone(tmp_path: Path, protocol: Protocol) -> None:
+    repo = Repository(open_database(tmp_path / "demo.db"), protocol=protocol)
+    fill_demo(repo, patients=3, seed=DEMO_SEED, today=TODAY)
+    times = recorded_times(repo)
+    assert times
+    assert {t.utcoffset() for t in times} == {timedelta(hours=5, minutes=30)}
+    assert all(t.utcoffset() == t.astimezone().utcoffset() for t in times), "the local offset of that day"

@@ -6,13 +6,14 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from charting.domain.eligibility import Baseline
 from charting.storage.database import open_database
 from charting.storage.repository import Repository
-from charting.ui.patient_form import PatientFormDialog, check_patient_fields, parse_preventives
+from charting.ui.patient_form import PREFERRED_WIDTH, PatientFormDialog, check_patient_fields, parse_preventives
 from tests.ui.patients_fixtures import add_patient, make_repository, save_screenshot
 
 TODAY = date.today()
@@ -236,3 +237,39 @@ def test_a_database_failure_is_a_sentence_on_the_form_not_a_traceback(qtbot: QtB
     assert dialog.saved_patient is None
     assert dialog.form_error.isVisible()
     assert "try again" in dialog.form_error.text()
+
+
+def save_button_position(dialog: PatientFormDialog) -> tuple[int, int, int, int]:
+    """Where the Save button is on the screen, and its size, once pending layout changes have been applied."""
+    QApplication.processEvents()
+    corner = dialog.save_button.mapToGlobal(QPoint(0, 0))
+    return corner.x(), corner.y(), dialog.save_button.width(), dialog.save_button.height()
+
+
+@pytest.mark.parametrize("width", [PREFERRED_WIDTH, 0], ids=["preferred-width", "narrowest"])
+def test_the_save_button_stays_put_while_the_eligibility_findings_change(
+    qtbot: QtBot, repo: Repository, width: int
+) -> None:
+    """The findings grow from one line to every finding the checklist gives, wrapped at the dialog's width."""
+    dialog = open_form(qtbot, repo)
+    qtbot.waitExposed(dialog)
+    dialog.resize(max(width, dialog.minimumSizeHint().width()), dialog.height())
+    start = save_button_position(dialog)
+    dialog.dob.setText("1980-04-02")
+    dialog.headache_days.setValue(20)
+    dialog.headache_hours.setValue(8)
+    dialog.preventives.setText("topiramate, propranolol")
+    assert dialog.eligibility.text() == "Meets the criteria for chronic migraine treatment."
+    assert save_button_position(dialog) == start
+    dialog.dob.setText((TODAY - timedelta(days=365 * 16)).isoformat())  # a minor
+    dialog.headache_days.setValue(10)  # episodic
+    dialog.headache_hours.setValue(2)  # too short
+    dialog.preventives.setText("")  # none tried
+    dialog.specific_acute_days.setValue(14)  # medication overuse, not managed
+    assert dialog.eligibility.text().count("\N{BULLET}") == 5
+    assert save_button_position(dialog) == start
+    if width == 0:
+        assert dialog.eligibility_area.verticalScrollBar().isVisible(), "what does not fit scrolls"
+    save_screenshot(dialog, f"patient_form_every_finding_{width}")
+    dialog.preventives.setText("topiramate, propranolol")
+    assert save_button_position(dialog) == start
