@@ -309,7 +309,7 @@ def cmd_export_pdf(ctx: Context) -> int:
         output = Path(args.output)
         if not args.overwrite:
             refuse_existing([output], "choose another file name, or add --overwrite to replace it")
-        write_private_file(output, procedure_note_pdf(repository, session, paper=paper))
+        write_private_file(output, procedure_note_pdf(repository, session, paper=paper), replace=args.overwrite)
         draft = "" if session.signed else " (a draft, marked DRAFT - not signed)"
         ctx.out.write(f"Wrote the note of session {session.id}{draft} to {output}.\n")
         return EXIT_OK
@@ -331,7 +331,7 @@ def cmd_export_pdf(ctx: Context) -> int:
             f"Could not make the folder {folder} ({error.strerror or error}); choose another folder."
         ) from error
     for session, path in zip(signed, paths, strict=True):
-        write_private_file(path, procedure_note_pdf(repository, session, paper=paper))
+        write_private_file(path, procedure_note_pdf(repository, session, paper=paper), replace=args.overwrite)
         ctx.out.write(f"{path}\n")
     ctx.out.write(f"Wrote {len(signed)} signed note(s) of patient {args.patient} to {folder}.\n")
     return EXIT_OK

@@ -64,8 +64,11 @@ def procedure_note_pdf(
     return render_note(procedure_note(repository, session, now=now), paper=paper or repository.settings.paper_size)
 
 
-def write_private_file(path: Path, data: bytes) -> None:
-    """Write a file readable by its owner only, atomically: a reader never sees half a note."""
+def write_private_file(path: Path, data: bytes, *, replace: bool = True) -> None:
+    """Write a file readable by its owner only, atomically: a reader never sees half a note.
+
+    With ``replace=False`` an existing file is never replaced, even one made while this one was being written.
+    """
     try:
         handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     except OSError as error:
@@ -78,7 +81,15 @@ def write_private_file(path: Path, data: bytes) -> None:
             stream.flush()
             os.fsync(stream.fileno())
         os.chmod(temporary, OWNER_ONLY)
-        os.replace(temporary, path)
+        if replace:
+            os.replace(temporary, path)
+        else:
+            os.link(temporary, path)  # fails if the name is taken, unlike a rename
+            os.unlink(temporary)
+    except FileExistsError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise DocumentError(f"{path} already exists; choose another file name.") from error
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)

@@ -62,6 +62,20 @@ def test_written_note_is_owner_only(tmp_path: Path, repository: Repository) -> N
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
+def test_a_file_that_must_not_be_replaced_is_left_as_it_was(tmp_path: Path) -> None:
+    """Without ``replace`` a file already there (even one made a moment ago by another program) is never replaced."""
+    target = tmp_path / "note.pdf"
+    target.write_bytes(b"another patient's note")
+    with pytest.raises(DocumentError, match=r"note.pdf already exists; choose another file name"):
+        write_private_file(target, b"%PDF", replace=False)
+    assert target.read_bytes() == b"another patient's note"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+    fresh = tmp_path / "fresh.pdf"
+    write_private_file(fresh, b"%PDF", replace=False)
+    assert fresh.read_bytes() == b"%PDF"
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o600
+
+
 def test_unwritable_folder_is_a_sentence(tmp_path: Path) -> None:
     with pytest.raises(DocumentError, match=r"Could not write .*check that the folder exists"):
         write_private_file(tmp_path / "missing" / "note.pdf", b"%PDF")
