@@ -23,12 +23,16 @@ READY_HEADER: dict[str, object] = {
 }
 """The header fields that make a charted session signable: one 200 U vial in 4 mL, lot, consent, time-out."""
 
+READY_INJECTOR = "Dr. Amara Okafor, MD"
+"""The injector a ready session names (the records tests' signer)."""
+
 
 def ready_session(protocol: Protocol, patient_id: int | None = None, **header: object) -> Session:
     """A complete PREEMPT 155 U session from one 200 U vial, ready to sign unless a header field says otherwise."""
     session = Session(
         performed_on=SERVICE_DATE,
         patient_id=patient_id,
+        injector=READY_INJECTOR,
         vials_opened=1,
         needle="30G 0.5 in",
         diagnosis_code="G43.709",

@@ -150,6 +150,29 @@ def add_ftp(
     return _replace_injection(session, site_id, injection), site_id
 
 
+MARKER_CLEARANCE_UNITS = 35.0
+"""Diagram units between two markers' centres at which their hit targets do not overlap in a 1366x768 window
+(the window's tests hold it to the drawn scale); the demo keeps follow-the-pain sites this far from every marker."""
+
+
+def crowding_site(
+    session: Session, protocol: Protocol, view: str, x: float, y: float, *, clearance: float, ignore: str = ""
+) -> str:
+    """The marker nearest to a point of a view closer than ``clearance`` diagram units, or "" when there is none.
+
+    Every fixed site counts (its marker shows whether marked or not), and every follow-the-pain site but ``ignore``.
+    """
+    points = [(site.id, site.x, site.y) for site in protocol.sites if site.view == view]
+    points += [
+        (inj.site_id, inj.x, inj.y)
+        for inj in session.injections
+        if inj.kind is Kind.FTP and inj.view == view and inj.site_id != ignore
+    ]
+    near = [(math.dist((x, y), (px, py)), site_id) for site_id, px, py in points]
+    distance, site_id = min(near, default=(math.inf, ""))
+    return site_id if distance < clearance else ""
+
+
 def move_ftp(session: Session, site_id: str, x: float, y: float) -> Session:
     """Move a follow-the-pain site within its view."""
     _require_draft(session)

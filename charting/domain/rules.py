@@ -165,6 +165,11 @@ def _as_deviation(finding: Finding, reason: str) -> Finding:
     )
 
 
+CLOCK_SKEW = timedelta(minutes=5)
+"""How far ahead of ``now`` a reconstitution time may be before it is refused as in the future: a clock in the
+clinic (a phone, the wall) may run a few minutes ahead of the computer's."""
+
+
 BEYOND_CAP = "record a deviation reason to go beyond it"
 """How a follow-the-pain refusal at a cap tells the injector the way past it (reference section 2)."""
 
@@ -262,7 +267,17 @@ def product_findings(
             )
     if now is not None and session.reconstituted_at is not None:
         age = aware(now) - aware(session.reconstituted_at)
-        if age > timedelta(hours=settings.reconstitution_hours):
+        if age < -CLOCK_SKEW:
+            mixed = aware(session.reconstituted_at).astimezone()
+            findings.append(
+                Finding(
+                    Level.REFUSAL,
+                    "reconstitution_future",
+                    f"The vial is recorded as mixed at {mixed:%Y-%m-%d %H:%M}, later than now; correct the "
+                    "reconstitution time (Now records the present time).",
+                )
+            )
+        elif age > timedelta(hours=settings.reconstitution_hours):
             findings.append(
                 Finding(
                     Level.WARNING,
@@ -283,8 +298,16 @@ def product_findings(
 
 
 def procedure_findings(session: Session) -> list[Finding]:
-    """Consent, time-out, contraindications asked, and at least one injection."""
+    """The injector named, consent, time-out, contraindications asked, and at least one injection."""
     findings = []
+    if not session.injector.strip():
+        findings.append(
+            Finding(
+                Level.REFUSAL,
+                "injector_missing",
+                "Choose the injector who performs the procedure; the note names them.",
+            )
+        )
     if not session.consent:
         findings.append(Finding(Level.REFUSAL, "consent_missing", "Record the patient's consent before signing."))
     if not session.time_out:

@@ -7,7 +7,7 @@ renderer only lays it out, so every figure on the page is tested here, field by 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from charting.domain.billing import BillingLine, billing_lines, units_opened
@@ -18,7 +18,7 @@ from charting.domain.marking import adverse_event_text
 from charting.domain.outcomes import cycle_response, hit6_impact, midas_grade
 from charting.domain.people import Addendum, Clinic, Injector
 from charting.domain.protocol import BillingCodes, Protocol, View
-from charting.domain.rules import CAP_CODES, Finding, Level, evaluate
+from charting.domain.rules import CAP_CODES, Finding, cap_findings, evaluate
 from charting.domain.session import Kind, Patient, Session
 from charting.domain.settings import ClinicalSettings
 from charting.domain.totals import compute_totals
@@ -280,13 +280,14 @@ def _marks(session: Session, protocol: Protocol) -> tuple[NoteMark, ...]:
     return tuple(marks)
 
 
-def _deviations(findings: Sequence[Finding]) -> tuple[str, ...]:
-    """Caps exceeded: with a deviation reason the rules already word it as recorded; without one, as a fact."""
+def _deviations(session: Session, protocol: Protocol) -> tuple[str, ...]:
+    """Caps exceeded, each as a fact; the recorded reason prints once beside them, so a line names it only when
+    there is none."""
+    unexcused = cap_findings(replace(session, deviation_reason=""), protocol)
+    recorded = bool(session.deviation_reason.strip())
     return tuple(
-        f"{finding.statement[:-1]}: no deviation reason recorded."
-        if finding.level is Level.REFUSAL
-        else finding.message
-        for finding in findings
+        finding.statement if recorded else f"{finding.statement[:-1]}: no deviation reason recorded."
+        for finding in unexcused
         if finding.code in DEVIATION_CODES
     )
 
@@ -446,9 +447,8 @@ def build_note(  # noqa: PLR0917 - the positional signature is the report contra
         interval = "First session recorded (no previous session)."
     else:
         status = interval_status(previous_session_date, session.performed_on, settings)
+        # An early session's reason prints once, in its notice.
         interval = f"{status.days_since} days since the previous session on {previous_session_date.isoformat()}."
-        if status.early and session.interval_reason.strip():
-            interval += f" Early: {session.interval_reason.strip()}."
     due = earliest_eligible(session.performed_on, settings)
     window = interval_status(session.performed_on, session.performed_on, settings)
     next_due = (
@@ -496,7 +496,7 @@ def build_note(  # noqa: PLR0917 - the positional signature is the report contra
         total_row=total_row,
         ftp_sites=ftp,
         skipped_sites=skipped,
-        deviations=_deviations(findings),
+        deviations=_deviations(session, protocol),
         deviation_reason=reason,
         notices=_notices(
             findings, session, protocol, settings=settings, previous_session_date=previous_session_date, now=now

@@ -33,6 +33,8 @@ class KeyLook:
     font: str
     size: float
     colour: Color
+    top: float = KEY_TOP
+    """Space above the key; the renderer sets it so that the key stands on its value's first baseline."""
 
 
 class KeyValueColumns(Flowable):  # type: ignore[misc]  # reportlab ships no type hints
@@ -56,7 +58,7 @@ class KeyValueColumns(Flowable):  # type: ignore[misc]  # reportlab ships no typ
         if available_width != self.width:
             self.width = available_width
             value_width = available_width / len(self.columns) - self.key_width - GUTTER
-            key_height = KEY_TOP + self.key.size * KEY_LEADING + PAD
+            key_height = self.key.top + self.key.size * KEY_LEADING + PAD
             self.heights = [
                 [max(key_height, value.wrap(value_width, available_height)[1] + 2 * PAD) for _, value in column]
                 for column in self.columns
@@ -74,7 +76,7 @@ class KeyValueColumns(Flowable):  # type: ignore[misc]  # reportlab ships no typ
             top = self.height - PAD
             for (label, value), height in zip(column, heights, strict=True):
                 writer.use(key.font, key.size, key.size * KEY_LEADING, key.colour)
-                writer.line(left, top - KEY_TOP - key.size, label)
+                writer.line(left, top - key.top - key.size, label)
                 value.write(writer, left + self.key_width, top - PAD)
                 top -= height
         writer.flush()

@@ -3,6 +3,11 @@
 Text is laid out by ``text.TextBlock``, which has no markup: what a user typed always prints as itself. The output
 is deterministic: invariant mode (fixed document id) and the note's own creation date, so a reprint of a signed
 note is identical.
+
+The session itself always fits one page: the note is set in the largest of a few ``DENSITIES`` (type sizes and
+spacing) that puts everything up to the signature on page 1. Nothing is ever cut: only addenda written after signing
+may flow to a continuation page, under the same header with "page x of y" (and a session so long that even the
+densest setting cannot hold it, which no realistic session is, flows the same way).
 """
 
 from __future__ import annotations
@@ -41,6 +46,7 @@ from charting.report.diagram import (
 from charting.report.fonts import register_fonts
 from charting.report.grid import Cell, Grid
 from charting.report.note import DRAFT_MARK, NoteMark, ProcedureNote
+from charting.report.pairs import PAD as PAIR_PAD
 from charting.report.pairs import KeyLook, KeyValueColumns
 from charting.report.svg import SvgError
 from charting.report.text import Run, TextBlock, TextStyle, TextWriter, text_width
@@ -50,8 +56,7 @@ log = logging.getLogger(__name__)
 
 PAPER_SIZES = {"letter": LETTER, "a4": A4}
 MARGIN = 0.5 * inch
-HEADER_HEIGHT = 44.0
-FOOTER_HEIGHT = 18.0
+FOOTER_HEIGHT = 12.0
 ACCENT = HexColor("#1F3A5F")
 MUTED = HexColor("#555555")
 RULE = HexColor("#9AA5B1")
@@ -69,6 +74,40 @@ TIGHT = [
     ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
 ]
 """Table padding for dense rows."""
+CELL_LEADING = 1.175
+"""The most leading (as a share of the size) a value or table cell gets: they sit in rows that separate them."""
+KEY_GAP = 8.0
+"""Space between the widest key and its value."""
+
+
+@dataclass(frozen=True)
+class Density:
+    """How tightly the note is set: type sizes (points), leading as a share of the size, and spacing."""
+
+    text: float
+    """The body: every paragraph, including the long free text (notices, adverse events, comments, addenda)."""
+    cell: float
+    """Values beside their keys and table cells."""
+    small: float
+    """Keys, muted table labels and the diagram's legend."""
+    leading: float
+    section: float
+    """Section headings, and the signature line."""
+    gap: float
+    """Space above a section heading."""
+    pad: float
+    """Padding above and below a table row."""
+
+
+DENSITIES = (
+    Density(text=8.5, cell=8, small=7.5, leading=1.22, section=9, gap=4, pad=1),
+    Density(text=8, cell=7.5, small=7, leading=1.2, section=8.5, gap=3, pad=0.75),
+    Density(text=7.5, cell=7.5, small=7, leading=1.18, section=8.5, gap=2.5, pad=0.5),
+    Density(text=7, cell=7, small=6.5, leading=1.16, section=8, gap=2, pad=0.5),
+    Density(text=6.5, cell=6.5, small=6.5, leading=1.13, section=7.5, gap=1.5, pad=0.25),
+)
+"""From the most open to the densest; the note takes the first that puts the whole session on one page. No text is
+ever set below 6.5 pt."""
 
 
 @dataclass(frozen=True)
@@ -80,18 +119,99 @@ class Look:
     style: TextStyle
 
 
-def note_looks() -> dict[str, Look]:
-    """The note's named text styles (8.5 pt body, dense but clean)."""
+def note_looks(density: Density = DENSITIES[0]) -> dict[str, Look]:
+    """The note's named text styles at a density (the first: 8.5 pt body, dense but clean)."""
     sans, bold, mono = register_fonts()
+    d = density
+
+    def style(size: float, leading: float = d.leading, space_before: float = 0.0) -> TextStyle:
+        return TextStyle(size, round(size * leading, 2), space_before=space_before)
+
     return {
-        "Body": Look(sans, BLACK, TextStyle(8.5, 10.4)),
-        "Small": Look(sans, BLACK, TextStyle(7.5, 9)),
-        "Cell": Look(sans, BLACK, TextStyle(8, 9.4)),
-        "Section": Look(bold, ACCENT, TextStyle(9, 11, space_before=4)),
-        "Mono": Look(mono, BLACK, TextStyle(7, 9)),
+        "Body": Look(sans, BLACK, style(d.text)),
+        "Small": Look(sans, BLACK, style(d.small)),
+        "Cell": Look(sans, BLACK, style(d.cell, min(d.leading, CELL_LEADING))),
+        "Section": Look(bold, ACCENT, style(d.section, space_before=d.gap)),
+        "Mono": Look(mono, BLACK, style(7)),
         "Draft": Look(bold, DRAFT_RED, TextStyle(10, 12)),
-        "Signature": Look(bold, BLACK, TextStyle(9, 11)),
+        "Signature": Look(bold, BLACK, style(d.section)),
     }
+
+
+TITLE = "Procedure note: onabotulinumtoxinA for chronic migraine"
+
+
+@dataclass(frozen=True)
+class _Header:
+    """The header of every page, wrapped (never cut) to the page: the clinic, its contact line and the patient."""
+
+    clinic: TextBlock
+    title_size: float
+    """The title's size: smaller beside a clinic name too long for one line."""
+    contact: TextBlock
+    patient: TextBlock
+    height: float
+    """From the top margin to the top of the body."""
+
+    CLINIC_TOP = 1.0
+    """The clinic's first line starts this far above the top margin."""
+    GAPS = (1.5, 2.0)
+    """Space between the clinic and the contact line, and between that and the patient line."""
+    RULE_BELOW = 5.0
+    """The rule's distance below the last baseline; the body starts ``BODY_BELOW`` under the rule."""
+    BODY_BELOW = 7.0
+
+    @staticmethod
+    def of(note: ProcedureNote, width: float) -> _Header:
+        """The header of a note on a page ``width`` points wide (between the margins)."""
+        sans, bold, _ = register_fonts()
+
+        def block(text: str, font: str, *, size: float, leading: float, colour: Color, wide: float) -> TextBlock:
+            made = TextBlock([Run(text, font, colour)], TextStyle(size, leading))
+            made.wrap(wide, PAGE_TEXT)
+            return made
+
+        name = note.clinic_name or "Procedure note"
+        long_name = text_width(name, bold, 11) > width - text_width(TITLE, bold, 9) - 12
+        title_size = 8.0 if long_name else 9.0
+        beside_title = width - text_width(TITLE, bold, title_size) - 12
+        size, leading = (9.5, 10.5) if long_name else (11.0, 12.0)
+        clinic = block(name, bold, size=size, leading=leading, colour=ACCENT, wide=beside_title)
+        address = ", ".join(line.strip().rstrip(",") for line in note.clinic_address.splitlines() if line.strip())
+        contact_text = " | ".join(part for part in (address, note.clinic_phone) if part)
+        contact = block(contact_text, sans, size=7.5, leading=9, colour=MUTED, wide=width)
+        # No-break spaces keep each label with its value and space the items apart (a line breaks between them).
+        who = (
+            f"{note.patient_name}\xa0\xa0 MRN\xa0{note.patient_mrn}\xa0\xa0 DOB\xa0{note.patient_dob}\xa0\xa0 "
+            f"Date\xa0of\xa0service\xa0{note.date_of_service}"
+        )
+        beside_mark = width - (text_width(DRAFT_MARK, bold, 10) + 8 if note.is_draft else 0)
+        patient = block(who, bold, size=8.5, leading=10, colour=BLACK, wide=beside_mark)
+        blocks = (clinic, contact, patient)
+        last_baseline = (
+            _Header.CLINIC_TOP
+            - sum(b.height for b in blocks[:-1])
+            - sum(_Header.GAPS)
+            - patient.style.size
+            - patient.height
+            + patient.style.leading
+        )
+        height = -last_baseline + _Header.RULE_BELOW + _Header.BODY_BELOW
+        return _Header(clinic, title_size, contact, patient, height)
+
+    def write(self, text: TextWriter, left: float, top: float) -> float:
+        """Write the clinic, contact and patient blocks from ``top`` (the top margin); the patient line's top."""
+        y = top + self.CLINIC_TOP
+        self.clinic.write(text, left, y)
+        y -= self.clinic.height + self.GAPS[0]
+        self.contact.write(text, left, y)
+        y -= self.contact.height + self.GAPS[1]
+        self.patient.write(text, left, y)
+        return y
+
+
+PAGE_TEXT = 72000.0
+"""A height no header or table cell reaches: text is measured for its width only."""
 
 
 @dataclass(frozen=True)
@@ -101,6 +221,7 @@ class _Page:
     note: ProcedureNote
     width: float
     height: float
+    header: _Header
 
 
 class _NoteCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
@@ -135,35 +256,18 @@ class _NoteCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hint
         self.drawRightString(self._page_info.width - MARGIN, MARGIN - 2, f"page {number} of {total}")
 
 
-def _fit(value: str, font: str, size: float, width: float) -> str:
-    """Cut a header text to fit a width (the body prints it in full)."""
-    if text_width(value, font, size) <= width:
-        return value
-    while value and text_width(value + "...", font, size) > width:
-        value = value[:-1]
-    return value + "..."
-
-
 def _draw_page_frame(canvas: Canvas, doc: BaseDocTemplate) -> None:
     page: _Page = doc.note_page
-    note = page.note
+    note, header = page.note, page.header
     sans, bold, _ = register_fonts()
     left, right = MARGIN, page.width - MARGIN
     top = page.height - MARGIN
-    half = (right - left) / 2
     canvas.saveState()
     text = TextWriter(canvas)
-    text.use(bold, 11, 11, ACCENT)
-    text.line(left, top - 10, _fit(note.clinic_name or "Procedure note", bold, 11, half - 6))
-    title = "Procedure note: onabotulinumtoxinA for chronic migraine"
-    text.use(bold, 9, 9, ACCENT)
-    text.line(right - text_width(title, bold, 9), top - 10, title)
-    contact = " | ".join(part for part in (note.clinic_address.replace("\n", ", "), note.clinic_phone) if part)
-    text.use(sans, 7.5, 7.5, MUTED)
-    text.line(left, top - 20, _fit(contact, sans, 7.5, right - left))
-    who = f"{note.patient_name}   MRN {note.patient_mrn}   DOB {note.patient_dob}   Date of service {note.date_of_service}"
-    text.use(bold, 8.5, 8.5, BLACK)
-    text.line(left, top - 32, _fit(who, bold, 8.5, (right - left) * (0.78 if note.is_draft else 1.0)))
+    patient_top = header.write(text, left, top)
+    size = header.title_size
+    text.use(bold, size, size, ACCENT)
+    text.line(right - text_width(TITLE, bold, size), top + header.CLINIC_TOP - header.clinic.style.size, TITLE)
     footer = note.document_id
     if note.printed_at:
         footer += f" | printed {note.printed_at}"
@@ -171,11 +275,12 @@ def _draw_page_frame(canvas: Canvas, doc: BaseDocTemplate) -> None:
     text.line(left, MARGIN - 2, footer)
     if note.is_draft:
         text.use(bold, 10, 10, DRAFT_RED)
-        text.line(right - text_width(DRAFT_MARK, bold, 10), top - 32, DRAFT_MARK)
+        text.line(right - text_width(DRAFT_MARK, bold, 10), patient_top - header.patient.style.size, DRAFT_MARK)
     text.flush()
     canvas.setStrokeColor(RULE)
     canvas.setLineWidth(0.8)
-    canvas.line(left, top - 37, right, top - 37)
+    rule = top - header.height + header.BODY_BELOW
+    canvas.line(left, rule, right, rule)
     if note.is_draft:
         canvas.setFillColor(WATERMARK)
         canvas.setFont(bold, 64)
@@ -194,7 +299,7 @@ class _NoteDocument(BaseDocTemplate):  # type: ignore[misc]  # reportlab ships n
             pagesize=(page.width, page.height),
             leftMargin=MARGIN,
             rightMargin=MARGIN,
-            topMargin=MARGIN + HEADER_HEIGHT,
+            topMargin=MARGIN + page.header.height,
             bottomMargin=MARGIN + FOOTER_HEIGHT,
             title=page.note.title,
             author=page.note.clinic_name,
@@ -215,16 +320,26 @@ class _NoteDocument(BaseDocTemplate):  # type: ignore[misc]  # reportlab ships n
             bottomPadding=0,
         )
         self.addPageTemplates([PageTemplate(id="note", frames=[frame], onPage=_draw_page_frame)])
+        self.session_end: Flowable | None = None
+        """The last flowable of the session itself (the signature box); ``session_pages`` is the page it is on."""
+        self.session_pages = 0
+
+    def afterFlowable(self, flowable: Flowable) -> None:  # noqa: N802 - reportlab's name
+        if flowable is self.session_end:
+            self.session_pages = self.page
 
 
 class _Builder:
     """Turns the note into flowables with the named styles."""
 
-    def __init__(self, note: ProcedureNote, width: float) -> None:
+    def __init__(self, note: ProcedureNote, width: float, density: Density = DENSITIES[0]) -> None:
         self.note = note
         self.width = width
-        self.looks = note_looks()
+        self.density = density
+        self.looks = note_looks(density)
         self.sans, self.bold, _ = register_fonts()
+        self.signature_box: Flowable | None = None
+        """The box with the signature (or the draft mark): the end of what must fit on page 1."""
 
     def p(self, *parts: str | Run, style: str = "Body") -> TextBlock:
         """A block of literal text in a named style; a ``Run`` part keeps its own font and colour."""
@@ -246,11 +361,15 @@ class _Builder:
         end: tuple[int, int],
         *,
         bold: bool = False,
-        size: float = 8,
+        size: float | None = None,
         colour: Color = BLACK,
     ) -> list[tuple[Any, ...]]:
-        """Table style commands for plain-text cells (drawn literally, no markup: nothing to escape)."""
+        """Table style commands for plain-text cells (drawn literally, no markup: nothing to escape).
+
+        The size is the density's cell size unless given.
+        """
         sans, bold_face, _ = register_fonts()
+        size = size or self.density.cell
         return [
             ("FONTNAME", start, end, bold_face if bold else sans),
             ("FONTSIZE", start, end, size),
@@ -261,9 +380,12 @@ class _Builder:
     def section(self, title: str) -> TextBlock:
         return self.p(title, style="Section")
 
-    def pairs(self, items: Sequence[tuple[str, str]], key_width: float) -> KeyValueColumns:
-        """Key/value pairs in two side-by-side columns, filled down then across, each column on its own."""
-        key = KeyLook(self.bold, 7.5, MUTED)
+    def pairs(self, items: Sequence[tuple[str, str]]) -> KeyValueColumns:
+        """Key/value pairs in two side-by-side columns, filled down then across, each column on its own; the keys
+        take the width of the widest, the values the rest."""
+        d = self.density
+        key = KeyLook(self.bold, d.small, MUTED, top=PAIR_PAD + d.cell - d.small)
+        key_width = max(text_width(label, key.font, key.size) for label, _ in items) + KEY_GAP
         return KeyValueColumns(
             [(label, self.p(value, style="Cell")) for label, value in items], columns=2, key_width=key_width, key=key
         )
@@ -280,17 +402,17 @@ class _Builder:
             ("Injector", injector),
             ("Diagnosis", n.diagnosis),
         ]
-        return [self.pairs(items, key_width=72)]
+        return [self.pairs(items)]
 
     def indication(self) -> list[Flowable]:
         n = self.note
         return [
             self.section("Indication and pre-procedure checks"),
-            self.pairs([*n.indication, *n.procedure_checks], key_width=90),
+            self.pairs([*n.indication, *n.procedure_checks]),
         ]
 
     def product(self) -> list[Flowable]:
-        return [self.section("Product and preparation"), self.pairs(self.note.product, key_width=80)]
+        return [self.section("Product and preparation"), self.pairs(self.note.product)]
 
     def diagram(self) -> list[Flowable]:
         n = self.note
@@ -323,7 +445,22 @@ class _Builder:
             " not given (L and R: the patient's left and right)",
             style="Small",
         )
-        return [self.section("Injection sites"), table, legend]
+        # The legend sits beside the heading, on its baseline, to spare a line.
+        heading = self.section("Injection sites")
+        heading_width = text_width("Injection sites", self.bold, heading.style.size) + 12
+        title = self.table([[heading, legend]], [heading_width, self.width - heading_width])
+        title.set_style(
+            [
+                ("VALIGN", (0, 0), (-1, -1), "BOTTOM"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 0),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 0),
+                ("TOPPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 0),
+                ("BOTTOMPADDING", (1, 0), (1, 0), heading.style.leading - legend.style.leading),
+            ]
+        )
+        title.spaceBefore = heading.style.space_before
+        return [title, table]
 
     def muscles(self) -> Grid:
         n = self.note
@@ -346,8 +483,8 @@ class _Builder:
                 ("ROWBACKGROUNDS", (0, 1), (-1, -2), [None, SHADE]),
                 ("LEFTPADDING", (0, 0), (-1, -1), 2),
                 ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-                ("TOPPADDING", (0, 0), (-1, -1), 1),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+                ("TOPPADDING", (0, 0), (-1, -1), self.density.pad),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), self.density.pad + 0.5),
             ]
         )
         return table
@@ -364,12 +501,12 @@ class _Builder:
         table.set_style(
             [
                 *TIGHT,
-                *self.font((0, 0), (0, -1), bold=True, size=7.5, colour=MUTED),
+                *self.font((0, 0), (0, -1), bold=True, size=self.density.small, colour=MUTED),
                 *self.font((1, 0), (1, -1)),
                 *self.font((1, 0), (1, 1), bold=True),
-                *self.font((2, 0), (2, -1), size=7.5, colour=MUTED),
+                *self.font((2, 0), (2, -1), size=self.density.small, colour=MUTED),
                 ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("TOPPADDING", (0, 0), (-1, -1), self.density.pad + 0.5),
             ]
         )
         return table
@@ -383,9 +520,9 @@ class _Builder:
                 *TIGHT,
                 *self.font((0, 0), (-1, 0), bold=True, colour=ACCENT),
                 *self.font((0, 1), (1, -1), bold=True),
-                *self.font((2, 1), (2, -1), size=7.5),
+                *self.font((2, 1), (2, -1), size=self.density.small),
                 ("ALIGN", (1, 0), (1, -1), "RIGHT"),
-                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("TOPPADDING", (0, 0), (-1, -1), self.density.pad + 0.5),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
             ]
         )
@@ -436,13 +573,16 @@ class _Builder:
         n = self.note
         head: list[Flowable | str] = [key for key, _ in n.outcomes]
         values: list[Flowable | str] = [self.p(value, style="Cell") for _, value in n.outcomes]
-        widths = [max(text_width(key, self.bold, 8), text_width(value, self.sans, 8)) + 12 for key, value in n.outcomes]
+        size = self.density.cell
+        widths = [
+            max(text_width(key, self.bold, size), text_width(value, self.sans, size)) + 12 for key, value in n.outcomes
+        ]
         table = self.table([head, values], [self.width * w / sum(widths) for w in widths])
         table.set_style(
             [
                 *TIGHT,
                 *self.font((0, 0), (-1, 0), bold=True, colour=ACCENT),
-                ("TOPPADDING", (0, 0), (-1, 0), 1.5),
+                ("TOPPADDING", (0, 0), (-1, 0), self.density.pad + 0.5),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.8, ACCENT),
             ]
         )
@@ -483,7 +623,8 @@ class _Builder:
                 ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
             ]
         )
-        out += [Spacer(1, 4), box]
+        self.signature_box = box
+        out += [Spacer(1, self.density.gap), box]
         addenda = [self.labelled(f"{addendum.written_at}, {addendum.author}:", addendum.text) for addendum in n.addenda]
         if addenda:
             out += [KeepTogether([self.section("Addenda after signing"), addenda[0]]), *addenda[1:]]
@@ -526,9 +667,21 @@ def render_note(note: ProcedureNote, *, paper: str = "letter") -> bytes:
     if paper not in PAPER_SIZES:
         raise ValueError(f"Paper size {paper!r} is not one of {', '.join(PAPER_SIZES)}.")
     width, height = PAPER_SIZES[paper]
-    page = _Page(note=note, width=width, height=height)
+    page = _Page(note=note, width=width, height=height, header=_Header.of(note, width - 2 * MARGIN))
+    pdf = b""
+    for density in DENSITIES:
+        pdf, session_pages = _render(page, density)
+        if session_pages == 1:
+            break
+    return pdf
+
+
+def _render(page: _Page, density: Density) -> tuple[bytes, int]:
+    """The note at one density, and how many pages the session itself (all but the addenda) takes."""
     buffer = io.BytesIO()
     document = _NoteDocument(buffer, page)
-    story = _Builder(note, document.width).story()
+    builder = _Builder(page.note, document.width, density)
+    story = builder.story()
+    document.session_end = builder.signature_box
     document.build(story, canvasmaker=lambda *args, **kwargs: _NoteCanvas(*args, page=page, **kwargs))
-    return buffer.getvalue()
+    return buffer.getvalue(), document.session_pages

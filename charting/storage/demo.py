@@ -87,7 +87,8 @@ def _lot_for(rng: random.Random, lots: list[tuple[str, date]], on: date) -> tupl
 
 
 def _add_follow_the_pain(session: Session, protocol: Protocol, rng: random.Random) -> Session:
-    """One to three follow-the-pain sites inside their muscle's outline, within the caps."""
+    """One to three follow-the-pain sites inside their muscle's outline, within the caps, each at a free spot: far
+    enough from every other marker that no marker hides another in the window (a region with no room gets none)."""
     for _ in range(rng.randint(1, 3)):
         region = rng.choice(protocol.regions)
         if ftp_addition_refusal(session, protocol, region.muscle) is not None:
@@ -95,10 +96,13 @@ def _add_follow_the_pain(session: Session, protocol: Protocol, rng: random.Rando
         xs = [x for x, _ in region.polygon]
         ys = [y for _, y in region.polygon]
         for _attempt in range(100):
-            x, y = rng.uniform(min(xs), max(xs)), rng.uniform(min(ys), max(ys))
-            if region.contains(x, y):
+            x, y = round(rng.uniform(min(xs), max(xs)), 1), round(rng.uniform(min(ys), max(ys)), 1)
+            crowded = marking.crowding_site(
+                session, protocol, region.view, x, y, clearance=marking.MARKER_CLEARANCE_UNITS
+            )
+            if region.contains(x, y) and not crowded:
                 session, _site = marking.add_ftp(
-                    session, protocol, region.muscle, side=region.side, view=region.view, x=round(x, 1), y=round(y, 1)
+                    session, protocol, region.muscle, side=region.side, view=region.view, x=x, y=y
                 )
                 break
     return session

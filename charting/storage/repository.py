@@ -796,41 +796,50 @@ class Repository:
         """Every unsigned session, oldest first (the window reopens them)."""
         return self._sessions("status = 'draft'", [])
 
-    def last_signed_session(self, patient_id: int, before: date | None = None) -> Session | None:
-        """The patient's latest signed session, or the latest performed before a date."""
+    def last_signed_session(
+        self, patient_id: int, before: date | None = None, excluding: int | None = None
+    ) -> Session | None:
+        """The patient's latest signed session, or the latest performed before a date; never the session ``excluding``."""
         where = "patient_id = ? AND status = 'signed'"
         params: list[Any] = [patient_id]
         if before is not None:
             where += " AND performed_on < ?"
             params.append(before.isoformat())
+        if excluding is not None:
+            where += " AND id != ?"
+            params.append(excluding)
         row = self._row(f"SELECT id FROM sessions WHERE {where} ORDER BY performed_on DESC, id DESC LIMIT 1", params)
         return None if row is None else self.load_session(row["id"])
 
     def copy_last_session(self, patient_id: int, performed_on: date) -> Session:
         """A new draft prefilled from the last signed session on or before the date.
 
-        Copied: injected sites with their units and follow-the-pain positions, product, vial size and count, lot and
-        expiry (only while unexpired on the new date), saline, needle and diagnosis. Not copied: consent, time-out,
-        contraindications, reasons, comments, outcomes, adverse events and sites skipped last time.
+        Copied: injected sites with their units and follow-the-pain positions, the injector (while their profile
+        exists, else the first who may sign, as a new session has), product, vial size and count, saline, needle and
+        diagnosis. Not copied: the lot and its expiry (the window offers the last lot for the user to confirm against
+        the vial in hand), consent, time-out, contraindications, reasons, comments, outcomes, adverse events and
+        sites skipped last time.
         """
         last = self.last_signed_session(patient_id, before=performed_on + timedelta(days=1))
         if last is None:
             raise StorageError("This patient has no signed session to copy; start a new session instead.")
-        lot_open = last.lot_expiry is not None and last.lot_expiry >= performed_on
         draft = Session(
             performed_on=performed_on,
             patient_id=patient_id,
+            injector=last.injector if self.injector_named(last.injector) is not None else self.default_injector(),
             product_id=last.product_id,
             vial_units=last.vial_units,
             vials_opened=last.vials_opened,
-            lot_number=last.lot_number if lot_open else "",
-            lot_expiry=last.lot_expiry if lot_open else None,
             saline_ml=last.saline_ml,
             needle=last.needle,
             diagnosis_code=last.diagnosis_code,
             injections=tuple(inj for inj in last.injections if not inj.skipped),
         )
         return self.create_session(draft)
+
+    def default_injector(self) -> str:
+        """The injector a new draft names: the first profile (by name) who may sign, or "" when there is none."""
+        return next((injector.display_name for injector in self.injectors() if injector.can_sign), "")
 
     def discard_draft(self, session_id: int) -> None:
         """Delete a draft and its injections; SignedSessionError for a signed session."""
@@ -943,7 +952,10 @@ class Repository:
     def _context_of(self, session: Session) -> SignedContext:
         if session.patient_id is None:
             raise StorageError(f"Session {session.id} belongs to no patient; open it in the window and choose one.")
-        previous = self.last_signed_session(session.patient_id, before=session.performed_on)
+        # The latest other signed session on or before the date of service, the same day included (as the window).
+        previous = self.last_signed_session(
+            session.patient_id, before=session.performed_on + timedelta(days=1), excluding=session.id
+        )
         return SignedContext(
             patient=self.get_patient(session.patient_id),
             clinic=self.clinic(),

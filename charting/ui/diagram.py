@@ -2,6 +2,8 @@
 
 Markers keep a fixed size on screen (``ItemIgnoresTransformations``) so their hit targets stay at least 28 px
 across at any zoom; their positions are protocol coordinates, so zoom and window size never change what is saved.
+Because markers do not scale, a follow-the-pain site is kept a hit target's width (in screen pixels, at the view's
+current scale) from every other marker, so that none hides another.
 """
 
 from __future__ import annotations
@@ -362,6 +364,11 @@ class DiagramView(QGraphicsView):
         super().resizeEvent(event)
         self.fitInView(self.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
 
+    def marker_clearance(self) -> float:
+        """Diagram units between two markers' centres for their hit targets not to overlap at the current scale."""
+        scale = self.transform().m11()
+        return style.HIT_DIAMETER_PX / scale if scale > 0 else math.inf
+
     def marker_at(self, pos: QPointF) -> SiteMarker | None:
         """The topmost site marker under a viewport point."""
         for item in self.items(pos.toPoint()):
@@ -387,7 +394,8 @@ class DiagramView(QGraphicsView):
             panel = self.diagram.panel_at(scene_pos)
             if panel is not None:
                 local = panel.mapFromScene(scene_pos)
-                self.model.add_ftp_at(panel.view_id, round(local.x(), 1), round(local.y(), 1))
+                x, y = round(local.x(), 1), round(local.y(), 1)
+                self.model.add_ftp_at(panel.view_id, x, y, self.marker_clearance())
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
@@ -409,7 +417,8 @@ class DiagramView(QGraphicsView):
             super().mouseReleaseEvent(event)
             return
         if self._dragged:
-            self.model.move_ftp(marker.site_id, round(marker.pos().x(), 1), round(marker.pos().y(), 1))
+            x, y = round(marker.pos().x(), 1), round(marker.pos().y(), 1)
+            self.model.move_ftp(marker.site_id, x, y, self.marker_clearance())
         else:
             self.model.set_focus(marker.site_id)
         event.accept()

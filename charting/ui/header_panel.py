@@ -5,15 +5,12 @@ Every edit goes to the model (so it autosaves and can be undone); the panel foll
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from typing import Any
+from typing import Any, cast
 
-from PySide6.QtCore import QDate, QDateTime, QSignalBlocker, Qt, QTime
+from PySide6.QtCore import QSignalBlocker, Qt
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
-    QDateEdit,
-    QDateTimeEdit,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -28,31 +25,13 @@ from charting.domain.billing import concentration_units_per_ml
 from charting.domain.clock import aware, local_now
 from charting.domain.protocol import Protocol
 from charting.ui import style
+from charting.ui.date_field import NOT_SET, DateField, DateTimeField
 from charting.ui.session_model import SessionModel
 
-NOT_SET = "not set"
 CHOOSE_DIAGNOSIS = "Choose the diagnosis"
 """The diagnosis combo's first item: shown while no code is recorded (signing asks for one)."""
-FIRST_DATE = QDate(2000, 1, 1)
-"""The bottom of the date fields, shown as "not set"."""
-
-
-def to_qdate(value: date | None) -> QDate:
-    """A date for a QDateEdit; None becomes the "not set" minimum."""
-    return FIRST_DATE if value is None else QDate(value.year, value.month, value.day)
-
-
-def to_qdatetime(value: datetime) -> QDateTime:
-    """A recorded time for a QDateTimeEdit, shown in local wall-clock time."""
-    local = aware(value).astimezone()
-    return QDateTime(QDate(local.year, local.month, local.day), QTime(local.hour, local.minute, local.second))
-
-
-def from_qdate(value: QDate) -> date | None:
-    """The date of a QDateEdit; the "not set" minimum becomes None."""
-    if value <= FIRST_DATE:
-        return None
-    return date(value.year(), value.month(), value.day())
+EXPIRY_PROBLEM = "Type the expiry as on the vial, e.g. 2027-01-31 (or 2027-01 for the month's end)."
+MIXED_PROBLEM = "Type when the vial was mixed, e.g. 2026-11-25 10:30 (or 10:30 for the session's day), or use Now."
 
 
 def concentration_text(vial_units: int, saline_ml: float | None, vials_opened: int, protocol: Protocol) -> str:
@@ -123,15 +102,13 @@ class HeaderPanel(QWidget):
 
         self.lot = QLineEdit()
         self.lot.setPlaceholderText("from the vial")
-        self.lot.editingFinished.connect(lambda: self._set(lot_number=self.lot.text().strip()))
+        self.lot.textEdited.connect(lambda _text: upper_case_as_typed(self.lot))
+        self.lot.editingFinished.connect(lambda: self._set(lot_number=self.lot.text().strip().upper()))
         form.addRow("Lot", self.lot)
 
-        self.expiry = QDateEdit()
-        self.expiry.setCalendarPopup(True)
-        self.expiry.setDisplayFormat("yyyy-MM-dd")
-        self.expiry.setMinimumDate(FIRST_DATE)
-        self.expiry.setSpecialValueText(NOT_SET)
-        self.expiry.dateChanged.connect(lambda value: self._set(lot_expiry=from_qdate(value)))
+        self.expiry = DateField(EXPIRY_PROBLEM)
+        self.expiry.edit.setToolTip("The expiry printed on the vial: 2027-01-31, or 2027-01 for the end of the month")
+        self.expiry.edited.connect(lambda value: self._set(lot_expiry=value))
         form.addRow("Expiry", self.expiry)
 
         self.saline = QDoubleSpinBox()
@@ -149,11 +126,11 @@ class HeaderPanel(QWidget):
         self.concentration.setWordWrap(True)
         form.addRow("", self.concentration)
 
-        self.reconstituted = QDateTimeEdit()
-        self.reconstituted.setDisplayFormat("yyyy-MM-dd HH:mm")
-        self.reconstituted.setMinimumDateTime(QDateTime(FIRST_DATE, QTime(0, 0)))
-        self.reconstituted.setSpecialValueText(NOT_SET)
-        self.reconstituted.dateTimeChanged.connect(self._on_reconstituted)
+        self.reconstituted = DateTimeField(MIXED_PROBLEM, day=lambda: self.model.session.performed_on)
+        self.reconstituted.edit.setToolTip("When the vial was reconstituted: 2026-11-25 10:30, or 10:30 for today")
+        self.reconstituted.edited.connect(
+            lambda value: self._set(reconstituted_at=None if value is None else aware(value))
+        )
         now = QPushButton("Now")
         now.setFixedWidth(now.fontMetrics().horizontalAdvance("Now") + 20)
         now.setToolTip("Record the reconstitution as now")
@@ -163,7 +140,7 @@ class HeaderPanel(QWidget):
         row = QHBoxLayout(mixed)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(self.reconstituted, 1)
-        row.addWidget(now)
+        row.addWidget(now, 0, Qt.AlignmentFlag.AlignTop)
         _add_wide_row(form, "Mixed at", mixed, buddy=self.reconstituted)
 
         self.needle = QLineEdit()
@@ -229,6 +206,13 @@ class HeaderPanel(QWidget):
         model.session_changed.connect(self.on_session_changed)
         self.on_session_changed()
 
+    def add_below_expiry(self, widget: QWidget) -> None:
+        """Show a widget of the window's under the lot and expiry fields (its offer of the last lot used)."""
+        form = self.layout()
+        assert isinstance(form, QFormLayout)
+        row, _role = cast("tuple[int, QFormLayout.ItemRole]", form.getWidgetPosition(self.expiry))
+        form.insertRow(row + 1, widget)
+
     def set_injector_names(self, names: list[str]) -> None:
         """The injectors offered (after the profiles change)."""
         self._injector_names = names
@@ -244,14 +228,6 @@ class HeaderPanel(QWidget):
             self._set(product_id="", vial_units=0)
             return
         self._set(product_id=product_id, vial_units=self.model.protocol.product(product_id).vial_units)
-
-    def _on_reconstituted(self, value: QDateTime) -> None:
-        if value <= self.reconstituted.minimumDateTime():
-            self._set(reconstituted_at=None)
-        else:
-            day, clock = value.date(), value.time()
-            local = datetime(day.year(), day.month(), day.day(), clock.hour(), clock.minute(), clock.second())
-            self._set(reconstituted_at=aware(local))
 
     def on_session_changed(self) -> None:
         """Show the session's header; a signed session's header cannot be edited."""
@@ -272,15 +248,13 @@ class HeaderPanel(QWidget):
             self._show_diagnosis(session.diagnosis_code)
             self.vials.setValue(max(1, session.vials_opened))
             _set_text(self.lot, session.lot_number)
-            self.expiry.setDate(to_qdate(session.lot_expiry))
+            self.expiry.set_value(session.lot_expiry)
             self.saline.setValue(session.saline_ml or 0.0)
             self.concentration.setText(
                 concentration_text(session.vial_units, session.saline_ml, session.vials_opened, self.model.protocol)
             )
-            if session.reconstituted_at is None:
-                self.reconstituted.setDateTime(self.reconstituted.minimumDateTime())
-            else:
-                self.reconstituted.setDateTime(to_qdatetime(session.reconstituted_at))
+            mixed = session.reconstituted_at
+            self.reconstituted.set_value(None if mixed is None else aware(mixed).astimezone())
             _set_text(self.needle, session.needle)
             self.consent.setChecked(session.consent)
             self.time_out.setChecked(session.time_out)
@@ -316,6 +290,15 @@ def _add_wide_row(form: QFormLayout, label: str, field: QWidget, buddy: QWidget 
     title.setBuddy(buddy or field)
     form.addRow(title)
     form.addRow(field)
+
+
+def upper_case_as_typed(edit: QLineEdit) -> None:
+    """Lot numbers are printed in capitals on the vial: a lowercase letter typed becomes one, the cursor stays."""
+    text = edit.text()
+    if text != text.upper():
+        cursor = edit.cursorPosition()
+        edit.setText(text.upper())
+        edit.setCursorPosition(cursor)
 
 
 def _set_text(edit: QLineEdit, text: str) -> None:

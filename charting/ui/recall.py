@@ -96,6 +96,8 @@ class LotRecallDialog(QDialog):
         self.resize(900, 480)
         if lot.strip():
             self.find_lot()
+        self.lot.setFocus()
+        self.lot.selectAll()  # the open vial's lot, prefilled: typing another replaces it
 
     def find_lot(self) -> None:
         """List the sessions that used the lot entered."""

@@ -33,7 +33,7 @@ EDITABLE_HEADER_FIELDS = frozenset(HEADER_FIELDS) - {"performed_on"}
 
 
 class SwapSessionCommand(QUndoCommand):
-    """One change: redo puts the session after it, undo the session before it."""
+    """One change: redo puts the session after it, undo the session before it (and the focus ring where it was)."""
 
     def __init__(self, model: SessionModel, before: Session, after: Session, text: str, merge_key: str = "") -> None:
         super().__init__(text)
@@ -41,12 +41,13 @@ class SwapSessionCommand(QUndoCommand):
         self.before = before
         self.after = after
         self.merge_key = merge_key
+        self.ring_before = model.ring
 
     def redo(self) -> None:
         self._model._install(self.after)
 
     def undo(self) -> None:
-        self._model._install(self.before)
+        self._model._install(self.before, ring=self.ring_before)
 
     def id(self) -> int:
         return 1 if self.merge_key else -1
@@ -67,7 +68,7 @@ class SessionModel(QObject):
     site_marked = Signal(str)
     """A site went from not marked to injected."""
     focus_changed = Signal(str)
-    """The site under the focus ring (the next one to inject) moved."""
+    """The site under the focus ring (the next one to inject) moved; "" when every site is marked (no ring)."""
     change_refused = Signal(str)
     """A change was not made; the sentence says why and what to do."""
     saved = Signal(datetime)
@@ -95,13 +96,16 @@ class SessionModel(QObject):
         self._findings: tuple[Finding, ...] | None = None
         self._fixed_order = tuple(site.id for site in protocol.sites)
         self.focus_site = ""
+        """The site under the focus ring: the next unmarked site, or the site the user moved the ring to."""
+        self._ring_chosen = False
+        """True while the ring sits where the user moved it (Tab, arrows, a click on a follow-the-pain site)."""
         self.last_marked = ""
         self.ftp_mode = False
         self.unsaved = False
         self.last_saved_at: datetime | None = None
         self.patient: Patient | None = None
         """The patient of the session (set before it is loaded), so that their rules join the findings."""
-        self._move_focus_to_next_unmarked(after="")
+        self._ring_to_next_unmarked(after="")
 
     # ----- reading
     @property
@@ -142,7 +146,7 @@ class SessionModel(QObject):
         self.last_marked = ""
         self._session = session
         self._invalidate()
-        self._move_focus_to_next_unmarked(after="")
+        self._ring_to_next_unmarked(after="")
         self.session_changed.emit()
 
     # ----- marking
@@ -156,14 +160,19 @@ class SessionModel(QObject):
         if changed and not was_marked:
             self.last_marked = site_id
             self.site_marked.emit(site_id)
-            self._move_focus_to_next_unmarked(after=site_id)
+            self._ring_to_next_unmarked(after=site_id)
         elif changed:
-            self.set_focus(site_id)
+            self._place_ring(site_id)  # back to not injected: it is the next site to inject
         return changed
 
     def toggle_focus(self) -> bool:
-        """Space: mark or unmark the site under the focus ring."""
+        """Space: mark the site under the focus ring, or unmark it when the user moved the ring onto it.
+
+        With every site marked there is no ring, and Space only says so.
+        """
         if not self.focus_site:
+            count = len(self._fixed_order)
+            self.change_refused.emit(f"All {count} sites are marked; click a site to change it.")
             return False
         if self._session.injection(self.focus_site) is not None and self._is_ftp(self.focus_site):
             return self.remove(self.focus_site)
@@ -181,12 +190,14 @@ class SessionModel(QObject):
         """Raise or lower a marked site's units by dose steps (the adjust target unless a site is given)."""
         target = site_id or self.adjust_target()
         if not target:
-            self.change_refused.emit("Mark a site first, then change its units.")
+            self.change_refused.emit(
+                "Move the ring to a marked site (Tab or the arrows), then change its units."
+                if self._session.injections
+                else "Mark a site first, then change its units."
+            )
             return False
         verb = "More" if steps > 0 else "Fewer"
-        return self._change(
-            f"{verb} units at {target}", lambda s: marking.step_units(s, self.protocol, target, steps), target
-        )
+        return self._change(f"{verb} units at {target}", lambda s: marking.step_units(s, self.protocol, target, steps))
 
     def set_units(self, site_id: str, units: float) -> bool:
         """Give a site this dose, marking it first when it is not marked."""
@@ -211,12 +222,9 @@ class SessionModel(QObject):
 
     def apply_protocol(self) -> bool:
         """Mark every fixed site at its protocol dose."""
-        changed = self._change(
+        return self._change(
             f"Apply {self.protocol.label_dose_units:g} U", lambda s: marking.apply_protocol(s, self.protocol)
         )
-        if changed:
-            self._move_focus_to_next_unmarked(after="")
-        return changed
 
     # ----- follow-the-pain
     def set_ftp_mode(self, on: bool) -> None:
@@ -229,8 +237,11 @@ class SessionModel(QObject):
             self.ftp_mode = on
             self.ftp_mode_changed.emit(on)
 
-    def add_ftp_at(self, view_id: str, x: float, y: float) -> str:
-        """Add a follow-the-pain site at a point of a view; the id, or "" when refused (with a sentence)."""
+    def add_ftp_at(self, view_id: str, x: float, y: float, clearance: float = 0.0) -> str:
+        """Add a follow-the-pain site at a point of a view; the id, or "" when refused (with a sentence).
+
+        A point closer than ``clearance`` diagram units to another marker is refused: the hit targets would overlap.
+        """
         region = self.protocol.region_at(view_id, x, y)
         if region is None:
             muscles = ", ".join(sorted({self.protocol.muscle(r.muscle).label.lower() for r in self.protocol.regions}))
@@ -239,6 +250,11 @@ class SessionModel(QObject):
         refusal = ftp_addition_refusal(self._session, self.protocol, region.muscle)
         if refusal is not None:
             self.change_refused.emit(refusal.message)
+            return ""
+        near = marking.crowding_site(self._session, self.protocol, view_id, x, y, clearance=clearance)
+        if near:
+            muscle = self.protocol.muscle(region.muscle).label.lower()
+            self.change_refused.emit(f"Too close to {near}; click a free spot in the {muscle} region.")
             return ""
         added: list[str] = []
 
@@ -255,20 +271,26 @@ class SessionModel(QObject):
         self.site_marked.emit(added[0])
         return added[0]
 
-    def move_ftp(self, site_id: str, x: float, y: float) -> bool:
-        """Move a follow-the-pain site; it must stay inside its muscle's region on the same side."""
+    def move_ftp(self, site_id: str, x: float, y: float, clearance: float = 0.0) -> bool:
+        """Move a follow-the-pain site; it must stay inside its muscle's region on the same side, and at least
+        ``clearance`` diagram units from every other marker."""
         injection = self._session.injection(site_id)
         if injection is None:
             return False
+        muscle = self.protocol.muscle(injection.muscle).label.lower()
         region = self.protocol.region_at(injection.view, x, y)
+        near = marking.crowding_site(
+            self._session, self.protocol, injection.view, x, y, clearance=clearance, ignore=site_id
+        )
         if region is None or region.muscle != injection.muscle or region.side != injection.side:
-            self.change_refused.emit(
-                f"{site_id} must stay inside the {self.protocol.muscle(injection.muscle).label.lower()} "
-                f"region on the {injection.side} side; it was put back."
-            )
-            self.session_changed.emit()
-            return False
-        return self._change(f"Move {site_id}", lambda s: marking.move_ftp(s, site_id, x, y), site_id)
+            refusal = f"{site_id} must stay inside the {muscle} region on the {injection.side} side; it was put back."
+        elif near:
+            refusal = f"Too close to {near}; {site_id} was put back. Drag it to a free spot in the {muscle} region."
+        else:
+            return self._change(f"Move {site_id}", lambda s: marking.move_ftp(s, site_id, x, y))
+        self.change_refused.emit(refusal)
+        self.session_changed.emit()
+        return False
 
     # ----- header
     def update_header(self, **changes: Any) -> bool:
@@ -302,8 +324,18 @@ class SessionModel(QObject):
         return self._change(f"Remove adverse event {name}", lambda s: marking.remove_adverse_event(s, index))
 
     # ----- keyboard focus
+    @property
+    def ring(self) -> tuple[str, bool]:
+        """Where the focus ring is and whether the user put it there (what an undo puts back)."""
+        return self.focus_site, self._ring_chosen
+
     def set_focus(self, site_id: str) -> None:
-        """Put the focus ring on a site."""
+        """Put the focus ring on a site the user chose: Space then marks or unmarks that site."""
+        self._place_ring(site_id)
+        self._ring_chosen = True
+
+    def _place_ring(self, site_id: str) -> None:
+        self._ring_chosen = False
         if site_id != self.focus_site:
             self.focus_site = site_id
             self.focus_changed.emit(site_id)
@@ -318,16 +350,24 @@ class SessionModel(QObject):
             index = 0
         self.set_focus(order[(index + step) % len(order)])
 
-    def _move_focus_to_next_unmarked(self, after: str) -> None:
+    def _ring_to_next_unmarked(self, after: str) -> None:
+        """The ring to the next unmarked fixed site in protocol order after a site (wrapping); none: no ring."""
         order = self._fixed_order
         start = order.index(after) + 1 if after in order else 0
         for offset in range(len(order)):
             site_id = order[(start + offset) % len(order)]
             if self._session.injection(site_id) is None:
-                self.set_focus(site_id)
+                self._place_ring(site_id)
                 return
-        if not self.focus_site:
-            self.set_focus(order[0] if order else "")
+        self._place_ring("")
+
+    def _settle_ring(self, before: Session) -> None:
+        """After a change: the ring leaves a site that became marked, and one the user did not put on a marked site."""
+        focus = self.focus_site
+        if not focus or focus not in self.site_order():
+            self._ring_to_next_unmarked(after=self.last_marked)
+        elif self._session.injection(focus) is not None and (before.injection(focus) is None or not self._ring_chosen):
+            self._ring_to_next_unmarked(after=focus)
 
     def _is_ftp(self, site_id: str) -> bool:
         injection = self._session.injection(site_id)
@@ -338,7 +378,7 @@ class SessionModel(QObject):
         """Save the current session again after a failure; True when it is now saved."""
         return self._save_now()
 
-    def _change(self, text: str, change: Callable[[Session], Session], focus: str = "", merge_key: str = "") -> bool:
+    def _change(self, text: str, change: Callable[[Session], Session], merge_key: str = "") -> bool:
         before = self._session
         try:
             after = change(before)
@@ -348,16 +388,22 @@ class SessionModel(QObject):
         if after == before:
             return False
         self.undo_stack.push(SwapSessionCommand(self, before, after, text, merge_key))
-        if focus:
-            self.set_focus(focus)
         return True
 
-    def _install(self, session: Session) -> None:
-        """Called by the undo commands: make this the session, tell the listeners, save it."""
+    def _install(self, session: Session, ring: tuple[str, bool] | None = None) -> None:
+        """Called by the undo commands: make this the session, tell the listeners, save it.
+
+        An undo puts the ring back where it was before the change; otherwise the ring follows the change.
+        """
+        before = self._session
         self._session = session
         self._invalidate()
-        if self.focus_site and self.focus_site not in self.site_order():
-            self._move_focus_to_next_unmarked(after="")
+        if ring is None:
+            self._settle_ring(before)
+        else:
+            site_id, chosen = ring
+            self._place_ring(site_id)
+            self._ring_chosen = chosen
         self.session_changed.emit()
         self._save_now()
 

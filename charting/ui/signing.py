@@ -21,6 +21,9 @@ from charting.domain.people import Addendum, Injector
 from charting.domain.rules import Finding
 from charting.domain.session import Session
 
+CHOOSE_SIGNER = "Choose who signs"
+"""Shown in "Signed by" while the session names no injector who may sign."""
+
 
 def blockers_text(blockers: list[Finding]) -> str:
     """The refusals that stop signing, as one paragraph per sentence."""
@@ -51,10 +54,25 @@ def addenda_html(addenda: list[Addendum]) -> str:
     )
 
 
-class SignDialog(QDialog):
-    """Choose who signs, and confirm: a signed session cannot change afterwards."""
+def injector_index(signers: list[Injector], injector: str) -> int:
+    """The position of the session's injector among the signers (by name with or without credentials), or -1."""
+    wanted = injector.strip()
+    for names in ([s.display_name for s in signers], [s.name for s in signers]):
+        if wanted and wanted in names:
+            return names.index(wanted)
+    return -1
 
-    def __init__(self, signers: list[Injector], summary: str, parent: QWidget | None = None) -> None:
+
+class SignDialog(QDialog):
+    """Choose who signs, and confirm: a signed session cannot change afterwards.
+
+    The signer starts as the profile the session names as its injector; when it names none that may sign, nobody is
+    chosen and Sign waits for a choice, so Enter never signs as someone else.
+    """
+
+    def __init__(
+        self, signers: list[Injector], summary: str, injector: str = "", parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign the session")
         self.signers = signers
@@ -66,8 +84,10 @@ class SignDialog(QDialog):
         layout.addWidget(text)
         form = QFormLayout()
         self.signer = QComboBox()
-        for injector in signers:
-            self.signer.addItem(injector.display_name)
+        for signer in signers:
+            self.signer.addItem(signer.display_name)
+        self.signer.setPlaceholderText(CHOOSE_SIGNER)
+        self.signer.setCurrentIndex(injector_index(signers, injector))
         form.addRow("Signed by", self.signer)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -76,9 +96,21 @@ class SignDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.sign_button.setDefault(True)  # after it is in the dialog, or Qt makes Cancel the default
+        self.signer.currentIndexChanged.connect(self._follow_choice)
+        self._follow_choice()
+        if self.signer.currentIndex() < 0:
+            self.signer.setFocus()
+
+    def _follow_choice(self) -> None:
+        self.sign_button.setEnabled(self.signer.currentIndex() >= 0)
+
+    def accept(self) -> None:
+        """Sign only once someone is chosen."""
+        if self.signer.currentIndex() >= 0:
+            super().accept()
 
     def chosen(self) -> Injector:
-        """The injector chosen to sign."""
+        """The injector chosen to sign (the dialog accepts only once one is)."""
         return self.signers[self.signer.currentIndex()]
 
 

@@ -5,9 +5,19 @@ from __future__ import annotations
 
 import html
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QFrame, QGridLayout, QHBoxLayout, QLabel, QToolButton, QVBoxLayout, QWidget
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QFont, QResizeEvent
+from PySide6.QtWidgets import (
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QScrollArea,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from charting.domain.rules import Finding
 from charting.domain.session import AdverseEvent
@@ -15,6 +25,9 @@ from charting.domain.totals import MuscleTotal
 from charting.ui import style
 from charting.ui.adverse_events import adverse_event_html
 from charting.ui.session_model import SessionModel
+
+SHRUNK_LINES = 3
+"""The fewest lines a list (findings, adverse events) shrinks to when the panel is short of height; it scrolls."""
 
 
 def muscle_line(total: MuscleTotal) -> tuple[str, str, str, str]:
@@ -34,10 +47,64 @@ def findings_html(findings: tuple[Finding, ...]) -> str:
         colour = style.FINDING_COLOURS[finding.level.value].name()
         symbol = style.FINDING_SYMBOLS[finding.level.value]
         rows.append(
-            f"<p style='margin:0 0 6px 0'><span style='color:{colour}; font-weight:bold'>{symbol}</span> "
+            f"<p style='margin:0 0 3px 0'><span style='color:{colour}; font-weight:bold'>{symbol}</span> "
             f"{html.escape(finding.message)}</p>"
         )
     return "".join(rows)
+
+
+class FittingScrollArea(QScrollArea):
+    """A frameless list that asks for the height of what it shows, and scrolls when the panel gives it less."""
+
+    def __init__(self, content: QWidget, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWidget(content)
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        content = self.widget()
+        assert content is not None
+        width = self._width_given() - 2 * self.frameWidth()  # without a scroll bar: the height that shows it all
+        height = content.heightForWidth(width) if content.hasHeightForWidth() else content.sizeHint().height()
+        return QSize(super().sizeHint().width(), height)
+
+    def _width_given(self) -> int:
+        """The width the panel's column gives the list (known before the list is laid out, unlike its own)."""
+        column = self.parentWidget()
+        layout = column.layout() if column is not None else None
+        if column is None or layout is None:
+            return self.width()
+        margins = layout.contentsMargins()
+        return column.contentsRect().width() - margins.left() - margins.right()
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt's name
+        return QSize(0, min(self.sizeHint().height(), SHRUNK_LINES * self.fontMetrics().lineSpacing()))
+
+    def content_changed(self) -> None:
+        """What the list shows changed: ask the panel for the height it needs now."""
+        self._follow_fit(self.height())
+        self.updateGeometry()
+
+    def _follow_fit(self, height: int) -> None:
+        # Given the whole height, no scroll bar: one shown while it was shorter would narrow the text and keep itself.
+        fits = height >= self.sizeHint().height()
+        self.setVerticalScrollBarPolicy(
+            Qt.ScrollBarPolicy.ScrollBarAlwaysOff if fits else Qt.ScrollBarPolicy.ScrollBarAsNeeded
+        )
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt's name
+        self._follow_fit(event.size().height())
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()  # the width it was given before it was laid out may have been another
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if watched is self.widget() and event.type() == QEvent.Type.LayoutRequest:
+            self.content_changed()  # rows shown, added or taken away
+        return super().eventFilter(watched, event)
 
 
 class TotalsPanel(QFrame):
@@ -49,11 +116,12 @@ class TotalsPanel(QFrame):
         self.setObjectName("totalsPanel")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
+        layout.setSpacing(3)
         heading = QLabel("<b>Totals</b>")
         layout.addWidget(heading)
         grid = QGridLayout()
         grid.setHorizontalSpacing(6)
-        grid.setVerticalSpacing(2)
+        grid.setVerticalSpacing(1)
         for column, text in enumerate(("", "units", "sites", "max")):
             title = QLabel(text)
             title.setStyleSheet(f"color: {style.MUTED.name()}")
@@ -79,7 +147,7 @@ class TotalsPanel(QFrame):
         layout.addWidget(self.sides)
         self.total = QLabel()
         big = QFont(self.total.font())
-        big.setPointSizeF(big.pointSizeF() * 1.9)
+        big.setPointSizeF(big.pointSizeF() * 1.8)
         big.setBold(True)
         self.total.setFont(big)
         layout.addWidget(self.total)
@@ -98,17 +166,21 @@ class TotalsPanel(QFrame):
         self.findings.setWordWrap(True)
         self.findings.setTextFormat(Qt.TextFormat.RichText)
         self.findings.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        layout.addWidget(self.findings)
+        self.findings_area = FittingScrollArea(self.findings)
+        layout.addWidget(self.findings_area)
         events_heading = QHBoxLayout()
         events_heading.addWidget(QLabel("<b>Adverse events</b>"))
         events_heading.addStretch(1)
         self.record_button = QToolButton()
-        """The window gives it the "Record adverse event" action."""
+        """The window gives it the "Record adverse event" action; it stays in view however long the list."""
         events_heading.addWidget(self.record_button)
         layout.addLayout(events_heading)
-        self.events_box = QVBoxLayout()
-        self.events_box.setSpacing(2)
-        layout.addLayout(self.events_box)
+        events = QWidget()
+        self.events_box = QVBoxLayout(events)
+        self.events_box.setContentsMargins(0, 0, 0, 0)
+        self.events_box.setSpacing(1)
+        self.events_area = FittingScrollArea(events)
+        layout.addWidget(self.events_area)
         layout.addStretch(1)
         self.adverse_rows: list[tuple[QLabel, QToolButton]] = []
         """Each recorded adverse event: its line and its remove button (hidden once signed)."""
@@ -138,6 +210,7 @@ class TotalsPanel(QFrame):
             self.findings.setText("<p>Signed: the session cannot change; corrections are addenda.</p>")
         else:
             self.findings.setText(findings_html(self.model.findings))
+        self.findings_area.content_changed()  # the label is the area's content: no layout tells the panel
         self.show_adverse_events()
 
     def show_adverse_events(self) -> None:
@@ -160,12 +233,13 @@ class TotalsPanel(QFrame):
             row = QWidget()
             line = QHBoxLayout(row)
             line.setContentsMargins(0, 0, 0, 0)
+            line.setSpacing(2)
             text = QLabel(adverse_event_html(event))
             text.setTextFormat(Qt.TextFormat.RichText)
             text.setWordWrap(True)
             line.addWidget(text, 1)
             remove = QToolButton()
-            remove.setText("Remove")
+            remove.setText("\u2715")
             remove.setToolTip(f"Remove {event.event} from this session (Undo brings it back).")
             remove.setAccessibleName(f"Remove adverse event {event.event}")
             remove.clicked.connect(lambda _checked=False, i=index: self.model.remove_adverse_event(i))

@@ -49,7 +49,9 @@ from charting.storage.repository import Repository
 from charting.ui import style
 from charting.ui.adverse_events import AdverseEventDialog
 from charting.ui.diagram import DiagramScene, DiagramView, site_menu
+from charting.ui.forms import ElidedLabel
 from charting.ui.header_panel import HeaderPanel
+from charting.ui.lot_offer import LotOffer
 from charting.ui.session_model import SessionModel
 from charting.ui.signing import AddendumDialog, SignDialog, addenda_html, blockers_text, signature_html
 from charting.ui.totals_panel import TotalsPanel
@@ -60,6 +62,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 APP_TITLE = "charting"
+SIGN_KEY = "Ctrl+Shift+S"
+"""Sign's shortcut: clear of the chart keys and of the File and Edit keys (Ctrl+F, N, P, Q, E, Z, Y)."""
 
 
 def session_title(patient: Patient | None, session: Session) -> str:
@@ -127,6 +131,8 @@ class MainWindow(QMainWindow):
         self.scene = DiagramScene(self.model)
         self.view = DiagramView(self.scene)
         self.header_panel = HeaderPanel(self.model, self._injector_names())
+        self.lot_offer = LotOffer(self.model)
+        self.header_panel.add_below_expiry(self.lot_offer)
         self.totals_panel = TotalsPanel(self.model)
         self._build_actions()
         self._build_menus()
@@ -187,8 +193,9 @@ class MainWindow(QMainWindow):
         self.act_mark = self._action("&Mark / unmark site", m.toggle_focus, "Space", chart_key=True)
         self.act_next = self._action("Ne&xt site", lambda: m.focus_next(1), "Tab", "Right", "Down", chart_key=True)
         self.act_previous = self._action(
-            "Pre&vious site", lambda: m.focus_next(-1), "Shift+Tab", "Backtab", "Left", "Up", chart_key=True
+            "Pre&vious site", lambda: m.focus_next(-1), "Shift+Tab", "Left", "Up", chart_key=True
         )
+        # Not "Backtab" as well: X11 delivers Shift+Tab as Backtab, both would match and Qt would run neither.
         self.act_more = self._action("More units (+)", lambda: m.step_units(1), "+", "=", chart_key=True)
         self.act_fewer = self._action("Fewer units (-)", lambda: m.step_units(-1), "-", chart_key=True)
         self.act_ftp = self._action(
@@ -204,7 +211,10 @@ class MainWindow(QMainWindow):
         self.act_skip = self._action("&Skip site with reason\u2026", lambda: self.ask_skip_reason(m.focus_site))
         self.act_remove = self._action("&Remove mark", lambda: m.remove(m.focus_site), "Delete", chart_key=True)
         self.act_adverse_event = self._action("Record adverse &event\u2026", self.record_adverse_event, "Ctrl+E")
-        self.act_sign = self._action("&Sign\u2026", self.sign)
+        self.act_sign = self._action("&Sign\u2026", self.sign, SIGN_KEY)
+        self.act_sign.setToolTip(
+            f"Sign the session ({QKeySequence(SIGN_KEY).toString(QKeySequence.SequenceFormat.NativeText)})"
+        )
         self.act_addendum = self._action("Add &addendum\u2026", self.add_addendum)
         self.act_recall = self._action("&Lot recall\u2026", self.lot_recall)
         self.act_profiles = self._action("Clinic and &injectors\u2026", self.profiles)
@@ -290,10 +300,12 @@ class MainWindow(QMainWindow):
         bar_font.setPointSizeF(bar_font.pointSizeF() * 1.15)
         self.patient_bar.setFont(bar_font)
         page.addWidget(self.patient_bar)
-        self.notice = QLabel()
-        self.notice.setTextFormat(Qt.TextFormat.PlainText)
-        self.notice.setWordWrap(True)
+        self.notice = ElidedLabel()
+        """One line with its place kept while hidden, so a refusal shown or cleared never moves the diagram."""
         self.notice.setStyleSheet(f"color: {style.VERMILLION.name()}; font-weight: bold;")
+        keep_place = self.notice.sizePolicy()
+        keep_place.setRetainSizeWhenHidden(True)
+        self.notice.setSizePolicy(keep_place)
         self.notice.hide()
         page.addWidget(self.notice)
         middle = QHBoxLayout()
@@ -319,13 +331,9 @@ class MainWindow(QMainWindow):
         middle.addWidget(left_widget)
         middle.addWidget(self.view, 1)
         self.totals_panel.record_button.setDefaultAction(self.act_adverse_event)
-        totals_scroll = QScrollArea()
-        totals_scroll.setWidget(self.totals_panel)
-        totals_scroll.setWidgetResizable(True)
-        totals_scroll.setFrameShape(QFrame.Shape.NoFrame)
-        totals_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        totals_scroll.setFixedWidth(300)
-        middle.addWidget(totals_scroll)
+        # Not in a scroll area: the findings and adverse events scroll in their own lists, the totals never move.
+        self.totals_panel.setFixedWidth(300)
+        middle.addWidget(self.totals_panel)
         page.addLayout(middle, 1)
         bottom = QHBoxLayout()
         self.bottom_buttons: dict[str, QToolButton] = {}
@@ -400,6 +408,7 @@ class MainWindow(QMainWindow):
         self._stored = session
         self.model.patient = patient
         self.model.load(session)
+        self.lot_offer.offer(previous)
         self.saved_label.setText("Signed, read-only" if session.signed else "All changes saved")
         self.saved_label.setStyleSheet("")
         self.retry_button.hide()
@@ -438,7 +447,7 @@ class MainWindow(QMainWindow):
         self.act_export.setEnabled(self.has_session)
 
     def show_notice(self, text: str) -> None:
-        """A sentence above the diagram (a refusal or a failure); empty hides it."""
+        """A refusal or failure on the line kept above the diagram and in the status bar; empty hides it."""
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
         if text:
@@ -676,7 +685,7 @@ class MainWindow(QMainWindow):
             f"Sign the session of {who} on {self.model.session.performed_on.isoformat()}: "
             f"{totals.total_units:g} U in {totals.total_sites} sites, waste {totals.units_wasted:g} U."
         )
-        dialog = SignDialog(signers, summary, self)
+        dialog = SignDialog(signers, summary, self.model.session.injector, self)
         dialog.accepted.connect(lambda: self.sign_as(dialog.chosen()))
         self.dialog = dialog
         dialog.open()

@@ -155,3 +155,125 @@ def differing_pixels(first: Image.Image, second: Image.Image, box: tuple[int, in
     if box is not None:
         a, b = a.crop(box), b.crop(box)
     return ImageChops.difference(a, b).point(lambda v: 255 if v > 40 else 0).histogram()[255]
+
+
+WORST_CLINIC = Clinic(
+    "Saint Bartholomew's Comprehensive Headache and Neurological Rehabilitation Centre",
+    "Suite 1400, Riverside Medical Office Building, 2250 North Lakeshore Memorial Parkway,\n"
+    "Springfield, Illinois 62701-4432, United States",
+    "(217) 555-0100 ext. 4471",
+)
+WORST_INJECTOR = Injector("Bartholomew Alexander Featherstonehaugh-Worthington", "MD, PhD, FAHS, FAAN", "1234567890")
+WORST_PATIENT = Patient(
+    mrn="MRN-2026-000451-LKS",
+    family_name="Wolfeschlegelsteinhausen-Bergerdorff",
+    given_name="Maria-Aleksandra Konstantina",
+    dob=date(1958, 11, 30),
+    id=7,
+    allergies="penicillin (hives), sulfonamides (rash), latex (contact dermatitis), iodinated contrast (anaphylaxis)",
+)
+WORST_BASELINE = Baseline(
+    headache_days=26,
+    headache_hours_per_day=12,
+    failed_preventives=("topiramate", "amitriptyline", "propranolol", "candesartan", "erenumab", "sodium valproate"),
+    specific_acute_days=12,
+    simple_analgesic_days=16,
+    overuse_managed=True,
+)
+WORST_NON_DEFAULT = (("FRO_L_1", 2.5), ("FRO_R_1", 2.5), ("OCC_L_1", 7.5), ("TEM_L_FTP1", 10.0), ("TRA_R_1", 2.5))
+"""Doses off the protocol's default that keep 195 U while taking the temporalis and occipitalis past their caps."""
+WORST_EVENTS = (
+    AdverseEvent(
+        "Vasovagal episode",
+        onset="during the procedure",
+        severity="moderate",
+        action="medical review",
+        detail="Pale and light-headed after the trapezius sites; laid supine with legs raised, recovered in 10 minutes, "
+        "blood pressure 92/58 then 118/74",
+    ),
+    AdverseEvent(
+        "Injection-site pain",
+        onset="during the procedure",
+        severity="mild",
+        action="ice/pressure",
+        detail="Sharp pain at the left occipital follow-the-pain site; eased with ice and pressure before discharge",
+    ),
+    AdverseEvent(
+        "Bruising or bleeding",
+        onset="within 1 hour",
+        severity="mild",
+        action="ice/pressure",
+        detail="Small bruise at the right frontalis site; pressure for 2 minutes, no further bleeding",
+    ),
+    AdverseEvent(
+        "Neck weakness or stiffness",
+        onset="same day",
+        severity="mild",
+        action="observed",
+        detail="Reported by telephone the same evening; advised about posture and to call if swallowing is affected",
+    ),
+)
+WORST_NEEDLE = "30-gauge 0.5-inch for the head; 27-gauge 1-inch for the cervical paraspinal and trapezius (thick neck)"
+WORST_DEVIATION = (
+    "Patient reports the most severe pain over the left temple and the left occiput; follow-the-pain doses raised "
+    "there after discussion with the patient and her neurologist, lower doses in the frontalis to limit brow ptosis"
+)
+WORST_INTERVAL = (
+    "Severe rebound after the last cycle wore off early; brought forward with the payer's written prior "
+    "authorisation (reference PA-77812) on file"
+)
+WORST_COMMENTS = (
+    "Tolerated the procedure well apart from the vasovagal episode noted above. Frontalis doses lowered because of "
+    "brow heaviness after the last cycle; the patient agrees to report any ptosis. Diary and MIDAS questionnaire "
+    "reviewed with the patient; she will keep the headache diary for the next 12 weeks and bring it to the next "
+    "visit. Discussed the medication overuse plan: simple analgesics at most 2 days a week."
+)
+WORST_SIGNED_AT = datetime(2026, 1, 13, 15, 40, tzinfo=UTC)
+"""Signed 30 hours after reconstitution, so the reconstitution notice prints."""
+WORST_PREVIOUS = date(2025, 11, 13)
+
+
+def worst_session(protocol: Protocol, *, sign: bool = True) -> Session:
+    """The longest realistic session: 39 sites and 195 U with follow-the-pain at the caps, every notice and
+    deviation a signed note can print (with long reasons), four adverse events with details, every outcome, long
+    names, needle text and comments; signed unless ``sign`` is False."""
+    draft = with_ftp(
+        protocol,
+        session(
+            protocol,
+            vial_units=100,
+            vials_opened=2,
+            product_id="botox_cosmetic_100",
+            saline_ml=2.5,
+            lot_number="C5678B-2026-LOT-0042",
+            needle=WORST_NEEDLE,
+            diagnosis_code="G43.719",
+            deviation_reason=WORST_DEVIATION,
+            interval_reason=WORST_INTERVAL,
+            comments=WORST_COMMENTS,
+        ),
+    )
+    for site_id, units in WORST_NON_DEFAULT:
+        draft = marking.set_units(draft, site_id, units)
+    for event in WORST_EVENTS:
+        draft = marking.add_adverse_event(draft, protocol, event)
+    if not sign:
+        return draft
+    done = replace(draft, status=Status.SIGNED, signed_at=WORST_SIGNED_AT, signed_by=WORST_INJECTOR.display_name)
+    return replace(done, content_sha256=content_hash(done))
+
+
+def worst_note(protocol: Protocol, addenda: tuple[Addendum, ...] = (), *, sign: bool = True) -> ProcedureNote:
+    """The note of ``worst_session``, its previous session 60 days before (an early interval)."""
+    return build_note(
+        worst_session(protocol, sign=sign),
+        WORST_PATIENT,
+        protocol,
+        WORST_CLINIC,
+        WORST_INJECTOR,
+        addenda,
+        settings=ClinicalSettings(),
+        baseline=WORST_BASELINE,
+        previous_session_date=WORST_PREVIOUS,
+        printed_at=None if sign else WORST_SIGNED_AT,
+    )

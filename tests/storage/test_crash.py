@@ -58,6 +58,7 @@ def state(protocol: Protocol, draft: Session, step: int) -> Session:
     ready = apply_protocol(
         replace(
             draft,
+            injector="Dr. Kill, MD",
             product_id="botox_200",
             vial_units=200,
             lot_number=f"LOT{step}",

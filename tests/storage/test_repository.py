@@ -451,7 +451,7 @@ def test_the_audit_log_names_ids_and_fields_never_patients(
 # -- copy and recall --------------------------------------------------------------------------------------------------
 
 
-def test_copy_last_session_prefills_sites_and_an_open_lot(
+def test_copy_last_session_prefills_sites_and_the_injector_but_not_the_lot(
     repo: Repository, patient: Patient, signer: Injector, protocol: Protocol
 ) -> None:
     assert patient.id is not None
@@ -473,7 +473,8 @@ def test_copy_last_session_prefills_sites_and_an_open_lot(
         4.0,
         "30G 0.5 in",
     )
-    assert (copy.lot_number, copy.lot_expiry) == ("C1234A", date(2027, 6, 30))
+    assert copy.injector == signed.injector == signer.display_name
+    assert (copy.lot_number, copy.lot_expiry) == ("", None), "the lot is confirmed against the vial in hand"
     assert not copy.consent and not copy.time_out and not copy.contraindications_checked
     assert copy.comments == "" and copy.adverse_events == () and copy.outcomes == Outcomes()
     assert copy.signed_at is None and copy.content_sha256 == "" and copy.reconstituted_at is None

@@ -1,0 +1,141 @@
+"""Follow-the-pain diamonds never cover another marker: hit targets stay apart in screen pixels at the view's scale."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import QPoint, QPointF, Qt
+from pytestqt.qtbot import QtBot
+
+from charting.domain import marking
+from charting.domain.protocol import Protocol, Region
+from charting.domain.session import Kind
+from charting.ui import style
+from charting.ui.window import MainWindow
+from tests.ui.test_charting_window import click_diagram, click_site, edge_distance, free_point
+
+
+def trapezius(protocol: Protocol) -> Region:
+    return next(r for r in protocol.regions if r.muscle == "trapezius" and r.side == "left")
+
+
+def nearest_marker(protocol: Protocol, view: str, x: float, y: float) -> tuple[float, str]:
+    return min((math.dist((x, y), (s.x, s.y)), s.id) for s in protocol.sites if s.view == view)
+
+
+def point_at_distance(protocol: Protocol, region: Region, low: float, high: float) -> tuple[float, float]:
+    """A point well inside the region whose nearest fixed site is between low and high diagram units away."""
+    for i in range(0, 801):
+        for j in range(0, 601):
+            x, y = i / 2, j / 2
+            if (
+                region.contains(x, y)
+                and edge_distance(region, x, y) >= 3
+                and low <= nearest_marker(protocol, region.view, x, y)[0] <= high
+            ):
+                return x, y
+    raise AssertionError("no such point in the region")
+
+
+def viewport_point(window: MainWindow, view: str, x: float, y: float) -> QPoint:
+    panel = window.scene.panels[view]
+    return window.view.mapFromScene(panel.mapToScene(QPointF(x, y)))
+
+
+def ftp_sites(window: MainWindow) -> list[str]:
+    return [inj.site_id for inj in window.model.session.injections if inj.kind is Kind.FTP]
+
+
+def test_the_clearance_constant_covers_the_hit_targets_at_1366x768(charting: MainWindow) -> None:
+    assert charting.view.marker_clearance() <= marking.MARKER_CLEARANCE_UNITS
+    assert charting.view.marker_clearance() * charting.view.transform().m11() == style.HIT_DIAMETER_PX
+
+
+def test_a_click_over_a_marker_in_ftp_mode_acts_on_that_marker(
+    charting: MainWindow, protocol: Protocol, qtbot: QtBot
+) -> None:
+    charting.model.set_ftp_mode(True)
+    click_site(qtbot, charting, "TRA_L_2")
+    assert ftp_sites(charting) == [] and charting.model.session.injection("TRA_L_2") is not None
+    click_site(qtbot, charting, "TRA_L_2")
+    assert charting.model.session.injections == (), "a second click unmarks it, still no new site"
+
+
+def test_a_click_whose_target_would_overlap_a_marker_is_refused_with_a_sentence(
+    charting: MainWindow, protocol: Protocol, qtbot: QtBot
+) -> None:
+    region = trapezius(protocol)
+    scale = charting.view.transform().m11()
+    # outside the marker's own hit target (a click there would act on it) but inside a target's width of it
+    low, high = (style.HIT_DIAMETER_PX / 2 + 3) / scale, (style.HIT_DIAMETER_PX - 3) / scale
+    x, y = point_at_distance(protocol, region, low, high)
+    _distance, near = nearest_marker(protocol, region.view, x, y)
+    assert charting.view.marker_at(QPointF(viewport_point(charting, region.view, x, y))) is None
+    charting.model.set_ftp_mode(True)
+    click_diagram(qtbot, charting, region.view, x, y)
+    assert charting.model.session.injections == ()
+    assert charting.notice.text() == f"Too close to {near}; click a free spot in the trapezius region."
+
+
+def test_the_distance_is_measured_in_screen_pixels_at_the_current_scale(
+    charting: MainWindow, protocol: Protocol, qtbot: QtBot
+) -> None:
+    region = trapezius(protocol)
+    small = charting.view.transform().m11()
+    x, y = point_at_distance(protocol, region, 28 / small, 31 / small)  # under a target's width at 1366x768
+    charting.model.set_ftp_mode(True)
+    click_diagram(qtbot, charting, region.view, x, y)
+    assert ftp_sites(charting) == [] and charting.notice.text().startswith("Too close to")
+    charting.resize(2400, 1400)
+    qtbot.waitUntil(lambda: charting.view.transform().m11() * 28 / small >= style.HIT_DIAMETER_PX + 1)
+    click_diagram(qtbot, charting, region.view, x, y)
+    assert len(ftp_sites(charting)) == 1, "the same spot is free when the diagram is drawn larger"
+
+
+def test_a_drag_onto_another_marker_puts_the_site_back(charting: MainWindow, protocol: Protocol, qtbot: QtBot) -> None:
+    region = next(r for r in protocol.regions if r.muscle == "temporalis")
+    start = free_point(protocol, region, [])
+    charting.model.set_ftp_mode(True)
+    click_diagram(qtbot, charting, region.view, *start)
+    (site_id,) = ftp_sites(charting)
+    placed = charting.model.session.injection(site_id)
+    assert placed is not None
+    start = (placed.x, placed.y)
+    fixed = next(s for s in protocol.sites if s.view == region.view and s.muscle == "temporalis")
+    target = (fixed.x + 6, fixed.y + 6)
+    assert region.contains(*target)
+    viewport = charting.view.viewport()
+    begin = charting.view.viewport_pos(site_id).toPoint()
+    end = viewport_point(charting, region.view, *target)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=begin)
+    qtbot.mouseMove(viewport, begin + QPoint(6, 0))
+    qtbot.mouseMove(viewport, end)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+    injection = charting.model.session.injection(site_id)
+    assert injection is not None and (injection.x, injection.y) == start, "put back"
+    assert charting.scene.marker(site_id).pos() == QPointF(*start), "the diamond is drawn where it was"
+    assert charting.notice.text() == (
+        f"Too close to {fixed.id}; {site_id} was put back. Drag it to a free spot in the temporalis region."
+    )
+
+
+def test_sites_added_by_clicks_never_overlap_a_marker(charting: MainWindow, protocol: Protocol, qtbot: QtBot) -> None:
+    charting.model.set_ftp_mode(True)
+    for region in protocol.regions:
+        for x in range(0, 401, 7):
+            for y in range(0, 301, 7):
+                if region.contains(x, y):
+                    click_diagram(qtbot, charting, region.view, x, y)
+    assert ftp_sites(charting), "some spots are free"
+    view = charting.view
+    centres = {
+        site_id: QPointF(view.mapFromScene(marker.scenePos())) for site_id, marker in charting.scene.markers.items()
+    }
+    for site_id in ftp_sites(charting):
+        for other, centre in centres.items():
+            if (
+                other != site_id
+                and charting.scene.marker(other).parentItem() is charting.scene.marker(site_id).parentItem()
+            ):
+                gap = math.dist((centre.x(), centre.y()), (centres[site_id].x(), centres[site_id].y()))
+                assert gap >= style.HIT_DIAMETER_PX - 1.5, (site_id, other, gap)  # view pixels, rounded to whole pixels
