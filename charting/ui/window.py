@@ -12,6 +12,7 @@ import html
 import logging
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -572,15 +573,15 @@ class MainWindow(QMainWindow):
         if pid is None:
             self.show_notice("Find or add the patient first (Ctrl+F).")
             return False
-        signers = [injector for injector in self._injectors() if injector.can_sign]
         draft = Session(
             performed_on=self.today,
             patient_id=pid,
-            injector=signers[0].display_name if signers else "",
             needle=self.protocol.needle,
             diagnosis_code=self.settings.default_diagnosis,
         )
-        return self._create_and_open(lambda: self.repo.create_session(draft))
+        return self._create_and_open(
+            lambda: self.repo.create_session(replace(draft, injector=self.repo.default_injector()))
+        )
 
     def copy_last_session(self, patient_id: int | None = None) -> bool:
         """Start a new draft prefilled with the patient's last signed session."""
