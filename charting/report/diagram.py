@@ -27,17 +27,19 @@ from reportlab.pdfgen.canvas import FILL_EVEN_ODD, PATH_OPS
 from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Flowable
 
+from charting import palette
 from charting.report.fonts import register_fonts
 from charting.report.pdfobjects import Encoded, Finished, encode, finished_stream
 from charting.report.svg import SvgArt, load_svg
 from charting.report.text import TextWriter, text_width
 
-# Markers: the window's visual language (ux.md), Okabe-Ito colours; shape carries the meaning.
+# Markers: the window's visual language (ux.md), in the window's colours; shape carries the meaning.
 MARKER_RADIUS = 15.0
 MARKER_FONT_SIZE = 15.0
-INJECTED_COLOUR = HexColor("#0072B2")
-FTP_COLOUR = HexColor("#D55E00")
-SKIPPED_COLOUR = HexColor("#444444")
+INJECTED_COLOUR = HexColor(palette.INJECTED)
+FTP_COLOUR = HexColor(palette.FOLLOW_THE_PAIN)
+SKIPPED_COLOUR = HexColor(palette.SKIPPED)
+INK = HexColor(palette.INK)
 NOT_GIVEN_COLOUR = HexColor("#888888")
 WHITE = HexColor("#FFFFFF")
 LABEL_COLOUR = HexColor("#222222")
@@ -260,7 +262,7 @@ def _marker_template(state: str) -> str:
     if state == "ftp":
         d = r * 1.3
         return (
-            f"{_rgb(FTP_COLOUR, 'rg')} {_rgb(WHITE, 'RG')} 1.5 w 0 J 0 j "
+            f"{_rgb(FTP_COLOUR, 'rg')} {_rgb(INK, 'RG')} 1 w 0 J 0 j "
             f"n 0 {fp_str(d)} m {fp_str(d)} 0 l 0 {fp_str(-d)} l {fp_str(-d)} 0 l h B"
         )
     if state == "injected":
@@ -365,12 +367,12 @@ class ViewDiagram(Flowable):  # type: ignore[misc]  # reportlab ships no type hi
             canvas.drawRightString(self.view_width - 8, 10, self.sides[1])
 
     def _draw_labels(self, canvas: Any) -> None:
-        """The units inside injected and follow-the-pain markers, white and bold, in one text object."""
+        """The units inside injected (white) and follow-the-pain (ink) markers, bold, in one text object."""
         _, bold, _ = register_fonts()
         writer = TextWriter(canvas)
         for marker in (m for m in self.markers if m.label and m.state in ("injected", "ftp")):
             size = MARKER_FONT_SIZE if len(marker.label) < 3 else MARKER_FONT_SIZE * 0.75
-            writer.use(bold, size, size, WHITE)
+            writer.use(bold, size, size, WHITE if marker.state == "injected" else INK)
             x = marker.x - text_width(marker.label, bold, size) / 2
             writer.line(x, self.view_height - marker.y - MARKER_FONT_SIZE * 0.36, marker.label)
         writer.flush()

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtGui import QColor
 
-# Okabe-Ito, a palette that colour-blind readers can tell apart; shape carries the meaning, colour reinforces it.
-BLUE = QColor("#0072B2")
+from charting import palette
+
+BLUE = QColor(palette.INJECTED)
 """Injected sites."""
-ORANGE = QColor("#E69F00")
+ORANGE = QColor(palette.FOLLOW_THE_PAIN)
 """Follow-the-pain sites."""
-VERMILLION = QColor("#D55E00")
+VERMILLION = QColor(palette.SKIPPED)
 """Skipped sites and refusals."""
-PURPLE = QColor("#CC79A7")
+PURPLE = QColor(palette.FOCUS)
 """The focus ring on the next site."""
-GREEN = QColor("#009E73")
-INK = QColor("#1a1a1a")
-MUTED = QColor("#707070")
+GREEN = QColor(palette.GREEN)
+INK = QColor(palette.INK)
+MUTED = QColor(palette.MUTED)
 
 MARKER_DIAMETER_PX = 30
 """A marker's drawn size in screen pixels, whatever the zoom."""

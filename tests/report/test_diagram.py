@@ -131,7 +131,7 @@ def test_view_pdf_is_vector_with_markers_and_their_units(protocol: Protocol) -> 
     assert "BACK" in text and "5" in text and "10" in text
     content = page.get_contents().get_data().decode("latin-1")
     assert "0 .447059 .698039 rg" in content, "injected: blue"
-    assert ".835294 .368627 0 rg" in content, "follow-the-pain: vermillion"
+    assert ".901961 .623529 0 rg" in content, "follow-the-pain: orange, as in the window"
 
 
 def test_markers_speak_the_window_language() -> None:
@@ -140,8 +140,9 @@ def test_markers_speak_the_window_language() -> None:
     assert operators.endswith("B Q")
     ftp = marker_operators([Marker(100, 100, "5", "ftp")], 300)
     assert "n 0 19.5 m 19.5 0 l 0 -19.5 l -19.5 0 l h B" in ftp, "a diamond"
+    assert ".901961 .623529 0 rg" in ftp, "orange, as in the window"
     skipped = marker_operators([Marker(100, 100, "", "skipped")], 300)
-    assert skipped.count(" S") == 1 and ".266667 .266667 .266667 RG" in skipped, "a struck-through ring"
+    assert skipped.count(" S") == 1 and ".835294 .368627 0 RG" in skipped, "a vermillion struck-through ring"
     not_given = marker_operators([Marker(100, 100, "", "not_given")], 300)
     assert " rg" not in not_given and not_given.endswith("S Q"), "an empty ring"
 
