@@ -10,24 +10,10 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import asdict, dataclass, fields, is_dataclass
+from dataclasses import asdict, fields, is_dataclass
 from typing import Any, cast, get_args, get_origin, get_type_hints
 
 from charting.domain.protocol import Protocol, ProtocolError
-from charting.domain.session import SignedContext
-
-
-@dataclass(frozen=True)
-class SignedContextWithProtocol(SignedContext):
-    """The signed context that also names the protocol the session was signed under (by its SHA-256)."""
-
-    protocol_sha256: str = ""
-
-
-def with_protocol(context: SignedContext, sha256: str) -> SignedContextWithProtocol:
-    """The context naming the protocol (by its SHA-256) the session is signed under."""
-    values: dict[str, Any] = {f.name: getattr(context, f.name) for f in fields(SignedContext)}
-    return SignedContextWithProtocol(**values, protocol_sha256=sha256)
 
 
 def protocol_json(protocol: Protocol) -> str:

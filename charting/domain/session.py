@@ -71,6 +71,8 @@ class SignedContext:
     previous_session_date: date | None = None
     settings: ClinicalSettings | None = None
     """The thresholds the note's response verdict and next due date were worked out with."""
+    protocol_sha256: str = ""
+    """The protocol signed under, by the SHA-256 of its frozen text (empty: signed before protocols were kept)."""
 
 
 @dataclass(frozen=True)
@@ -220,8 +222,11 @@ def canonical_content(session: Session) -> str:
     data = asdict(session)
     for key in SIGNATURE_EXCLUDED:
         data.pop(key)
-    if data["signed_context"] is None:  # sessions signed before the context was kept hash as they always did
+    context = data["signed_context"]
+    if context is None:  # sessions signed before the context was kept hash as they always did
         data.pop("signed_context")
+    elif not context["protocol_sha256"]:  # and so do those signed before the protocol was kept
+        context.pop("protocol_sha256")
     data["injections"] = sorted(data["injections"], key=lambda item: item["site_id"])
     return json.dumps(_jsonable(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from charting.domain.frozen_protocol import SignedContextWithProtocol, protocol_sha256
+from charting.domain.frozen_protocol import protocol_sha256
 from charting.domain.session import content_hash
 from charting.storage.database import translate_error
 from charting.storage.repository import Repository
@@ -66,7 +66,7 @@ def check_database(repository: Repository) -> CheckReport:
             session_id = int(session.id or 0)
             if content_hash(session) != session.content_sha256:
                 mismatches.append(session_id)
-            if isinstance(session.signed_context, SignedContextWithProtocol):
+            if session.signed_context is not None and session.signed_context.protocol_sha256:
                 signed_under.setdefault(session.signed_context.protocol_sha256, []).append(session_id)
     missing: list[int] = []
     altered: list[int] = []

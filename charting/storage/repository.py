@@ -16,13 +16,7 @@ from typing import Any
 
 from charting.domain.clock import aware
 from charting.domain.eligibility import Baseline
-from charting.domain.frozen_protocol import (
-    SignedContextWithProtocol,
-    protocol_from_json,
-    protocol_json,
-    protocol_sha256,
-    with_protocol,
-)
+from charting.domain.frozen_protocol import protocol_from_json, protocol_json, protocol_sha256
 from charting.domain.people import Addendum, Clinic, Injector
 from charting.domain.protocol import Protocol, ProtocolError, load_protocol
 from charting.domain.rules import evaluate, signing_blockers
@@ -278,8 +272,8 @@ def _jsonable(value: Any) -> Any:
 def parse_context(text: str) -> SignedContext | None:
     """The signed context stored with a session, or None (a draft, or a session signed before it was kept).
 
-    A session signed since migration ``0005_signed_protocols`` also names its protocol's SHA-256
-    (``SignedContextWithProtocol``); one signed before keeps the plain context its hash was made over.
+    A session signed since migration ``0005_signed_protocols`` also names its protocol's SHA-256; one signed before
+    has none, and its hash leaves the name out.
     """
     if not text:
         return None
@@ -287,7 +281,7 @@ def parse_context(text: str) -> SignedContext | None:
     patient = dict(data["patient"], dob=date.fromisoformat(data["patient"]["dob"]))
     baseline = data["baseline"]
     previous = data["previous_session_date"]
-    context = SignedContext(
+    return SignedContext(
         patient=Patient(**patient),
         clinic=Clinic(**data["clinic"]) if data["clinic"] is not None else None,
         injector=Injector(**data["injector"]) if data["injector"] is not None else None,
@@ -298,8 +292,8 @@ def parse_context(text: str) -> SignedContext | None:
         ),
         previous_session_date=date.fromisoformat(previous) if previous else None,
         settings=ClinicalSettings.from_dict(data["settings"]) if data.get("settings") is not None else None,
+        protocol_sha256=data.get("protocol_sha256", ""),
     )
-    return with_protocol(context, data["protocol_sha256"]) if "protocol_sha256" in data else context
 
 
 @dataclass(frozen=True)
@@ -869,7 +863,7 @@ class Repository:
             blockers = signing_blockers(findings)
             if blockers:
                 raise StorageError(f"The session cannot be signed yet: {blockers[0].message}")
-            context = with_protocol(as_it_stands, self._store_protocol())
+            context = replace(as_it_stands, protocol_sha256=self._store_protocol())
             signed = replace(
                 draft, status=Status.SIGNED, signed_at=at, signed_by=signer.display_name, signed_context=context
             )
@@ -919,10 +913,9 @@ class Repository:
         Sessions signed before protocols were kept (migration ``0005_signed_protocols``) and drafts print with the
         current protocol. StorageError when the kept protocol is missing or no longer matches its hash.
         """
-        context = session.signed_context
-        if not isinstance(context, SignedContextWithProtocol):
+        digest = session.signed_context.protocol_sha256 if session.signed_context is not None else ""
+        if not digest:
             return self.protocol
-        digest = context.protocol_sha256
         if digest not in self._signed_protocols:
             text = self.signed_protocol_text(digest)
             damaged = (
