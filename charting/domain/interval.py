@@ -8,6 +8,11 @@ from datetime import date, timedelta
 from charting.domain.rules import Finding, Level
 from charting.domain.settings import ClinicalSettings
 
+INTERVAL_EARLY = "interval_early"
+"""An early session without a reason: charting goes on, signing asks for the reason (see ``REASON_TO_SIGN``)."""
+INTERVAL_EXPLAINED = "interval_early_explained"
+"""An early session with its reason recorded."""
+
 
 @dataclass(frozen=True)
 class IntervalStatus:
@@ -62,5 +67,5 @@ def interval_findings(
         f"refuse a session before {status.earliest_eligible.isoformat()} ({settings.interval_days} days)"
     )
     if reason.strip():
-        return [Finding(Level.WARNING, "interval_early", f"{sentence}. Reason recorded: {reason.strip()}.")]
-    return [Finding(Level.WARNING, "interval_early", f"{sentence}. Record a reason to sign it.")]
+        return [Finding(Level.WARNING, INTERVAL_EXPLAINED, f"{sentence}. Reason recorded: {reason.strip()}.")]
+    return [Finding(Level.WARNING, INTERVAL_EARLY, f"{sentence}. Record a reason to sign it.")]

@@ -9,8 +9,18 @@ import math
 import re
 from dataclasses import replace
 
+from charting.domain.outcomes import outcome_problems
 from charting.domain.protocol import Protocol, Site
-from charting.domain.session import AdverseEvent, Injection, Kind, Session
+from charting.domain.session import (
+    SCREENING_QUESTIONS,
+    AdverseEvent,
+    Answer,
+    Injection,
+    Kind,
+    Outcomes,
+    Override,
+    Session,
+)
 
 SIGNED_READ_ONLY = "This session is signed and cannot change. Add an addendum to correct it."
 """What any change to a signed session is told."""
@@ -248,3 +258,29 @@ def adverse_event_text(event: AdverseEvent) -> str:
         event.detail,
     ]
     return "; ".join(part for part in parts if part)
+
+
+def answer_screening(session: Session, question: str, answer: Answer) -> Session:
+    """Record one screening question's answer; the contraindications count as checked once all are answered."""
+    _require_draft(session)
+    if question not in SCREENING_QUESTIONS:
+        raise ChangeRefusedError(f"There is no screening question {question!r}; nothing was recorded.")
+    screening = replace(session.screening, **{question: answer})
+    return replace(session, screening=screening, contraindications_checked=screening.complete)
+
+
+def set_override(session: Session, code: str, reason: str) -> Session:
+    """Record (or, with an empty reason, withdraw) the reason for proceeding past an overridable refusal."""
+    _require_draft(session)
+    kept = tuple(override for override in session.overrides if override.code != code)
+    reason = reason.strip()
+    return replace(session, overrides=(*kept, Override(code, reason)) if reason else kept)
+
+
+def set_outcomes(session: Session, outcomes: Outcomes) -> Session:
+    """Record the headache figures and scores reported at this visit; scores outside their scales are refused."""
+    _require_draft(session)
+    problems = outcome_problems(outcomes)
+    if problems:
+        raise ChangeRefusedError(next(iter(problems.values())))
+    return replace(session, outcomes=outcomes)

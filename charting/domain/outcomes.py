@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from charting.domain.session import Outcomes
 from charting.domain.settings import ClinicalSettings
 
 MIDAS_GRADES = (
@@ -17,6 +18,16 @@ HIT6_MIN, HIT6_MAX = 36, 78
 HIT6_BANDS = ((49, "little or no impact"), (55, "some impact"), (59, "substantial impact"))
 HIT6_TOP_BAND = "severe impact"
 HIT6_MEANINGFUL_DROP = 5
+MIDAS_MAX = 270
+"""Five items of up to 90 days each over three months."""
+REPORT_DAYS_MAX = 31
+"""Day counts are over the last 28-30 days of the diary; a calendar month has at most 31."""
+DAY_COUNTS = {
+    "headache_days": "Headache days",
+    "migraine_days": "Migraine days",
+    "moderate_severe_days": "Moderate or severe days",
+    "acute_medication_days": "Acute medication days",
+}
 
 
 def midas_grade(score: int) -> tuple[str, str]:
@@ -75,9 +86,25 @@ def should_consider_stopping(responses: Sequence[CycleResponse], settings: Clini
     return not any(response.responder for response in responses[-needed:])
 
 
-def episodic_now(monthly_headache_days: Sequence[float], settings: ClinicalSettings) -> bool:
-    """True when the latest months (3 by default) were all below the episodic threshold (15 days by default)."""
-    months = settings.episodic_months
-    if months <= 0 or len(monthly_headache_days) < months:
-        return False
-    return all(days < settings.episodic_days for days in monthly_headache_days[-months:])
+def outcome_problems(outcomes: Outcomes) -> dict[str, str]:
+    """Figures outside their scales, by field, each with a sentence that says what to enter instead."""
+    problems = {}
+    for name, label in DAY_COUNTS.items():
+        value = getattr(outcomes, name)
+        if value is not None and not 0 <= value <= REPORT_DAYS_MAX:
+            problems[name] = f"{label} count the last 28-30 days: enter 0 to {REPORT_DAYS_MAX}, not {value}."
+    headache = outcomes.headache_days
+    for name in ("migraine_days", "moderate_severe_days"):
+        value = getattr(outcomes, name)
+        if name not in problems and value is not None and headache is not None and value > headache:
+            problems[name] = (
+                f"{DAY_COUNTS[name]} ({value}) cannot be more than the headache days ({headache}); check both."
+            )
+    hours = outcomes.headache_hours_per_day
+    if hours is not None and not 0 <= hours <= 24:
+        problems["headache_hours_per_day"] = f"Hours a day run from 0 to 24, not {hours:g}."
+    if outcomes.midas is not None and not 0 <= outcomes.midas <= MIDAS_MAX:
+        problems["midas"] = f"A MIDAS total runs from 0 to {MIDAS_MAX}, not {outcomes.midas}."
+    if outcomes.hit6 is not None and not HIT6_MIN <= outcomes.hit6 <= HIT6_MAX:
+        problems["hit6"] = f"A HIT-6 total runs from {HIT6_MIN} to {HIT6_MAX}, not {outcomes.hit6}."
+    return problems

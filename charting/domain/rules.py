@@ -317,7 +317,8 @@ def procedure_findings(session: Session) -> list[Finding]:
             Finding(
                 Level.WARNING,
                 "contraindications_unchecked",
-                "Ask about contraindications (infection at a site, hypersensitivity) and tick them as checked.",
+                "Ask about contraindications and cautions (infection at a site, hypersensitivity, neuromuscular "
+                "disease, another toxin in 12 weeks) and record each answer.",
             )
         )
     if session.sites_injected == 0:
@@ -404,6 +405,10 @@ def by_level(*findings: Finding) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: LEVEL_ORDER[f.level]))
 
 
+REASON_TO_SIGN = frozenset({"interval_early"})
+"""Warnings that do not stop charting but stop signing until a reason is recorded (an early session's reason)."""
+
+
 def signing_blockers(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
-    """The refusals that must be resolved before the session can be signed."""
-    return [finding for finding in findings if finding.level is Level.REFUSAL]
+    """What must be resolved before the session can be signed: the refusals, and the warnings that need a reason."""
+    return [finding for finding in findings if finding.level is Level.REFUSAL or finding.code in REASON_TO_SIGN]

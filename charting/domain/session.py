@@ -57,6 +57,19 @@ class Baseline:
     simple_analgesic_days: int | None = None
     """Days a month on simple analgesics."""
     overuse_managed: bool = False
+    migraine_days: int | None = None
+    moderate_severe_days: int | None = None
+    midas: int | None = None
+    hit6: int | None = None
+
+
+@dataclass(frozen=True)
+class Visit:
+    """An earlier signed session as the treatment course sees it: its date, dose and headache days."""
+
+    performed_on: date
+    units: float
+    headache_days: int | None = None
 
 
 @dataclass(frozen=True)
@@ -73,6 +86,53 @@ class SignedContext:
     """The thresholds the note's response verdict and next due date were worked out with."""
     protocol_sha256: str = ""
     """The protocol signed under, by the SHA-256 of its frozen text (empty: signed before protocols were kept)."""
+    earlier_visits: tuple[Visit, ...] = ()
+    """The patient's other signed sessions up to the date of service, oldest first: the treatment course so far."""
+
+
+class Answer(StrEnum):
+    """The answer to a screening question: not asked yet, no, or yes."""
+
+    UNASKED = ""
+    NO = "no"
+    YES = "yes"
+
+
+@dataclass(frozen=True)
+class Screening:
+    """The contraindications and cautions asked before the procedure (clinical reference section 7)."""
+
+    infection_at_site: Answer = Answer.UNASKED
+    hypersensitivity: Answer = Answer.UNASKED
+    neuromuscular_disease: Answer = Answer.UNASKED
+    other_toxin_12_weeks: Answer = Answer.UNASKED
+
+    @property
+    def answers(self) -> dict[str, Answer]:
+        """Each question's answer by its field name."""
+        return {name: getattr(self, name) for name in SCREENING_QUESTIONS}
+
+    @property
+    def complete(self) -> bool:
+        """True when every question has been answered."""
+        return all(answer is not Answer.UNASKED for answer in self.answers.values())
+
+
+SCREENING_QUESTIONS = {
+    "infection_at_site": "Infection at a proposed injection site",
+    "hypersensitivity": "Hypersensitivity to any botulinum toxin product",
+    "neuromuscular_disease": "Neuromuscular disease (myasthenia gravis, Lambert-Eaton, ALS)",
+    "other_toxin_12_weeks": "Another botulinum toxin in the last 12 weeks",
+}
+"""The screening questions by field name, in the words the window and the note use."""
+
+
+@dataclass(frozen=True)
+class Override:
+    """A refusal the injector chose to proceed past, with the reason the note prints."""
+
+    code: str
+    reason: str
 
 
 @dataclass(frozen=True)
@@ -142,6 +202,8 @@ HEADER_FIELDS = (
     "deviation_reason",
     "interval_reason",
     "comments",
+    "screening",
+    "overrides",
 )
 """The session's header: its fields other than the patient, the injections, adverse events, outcomes and signature."""
 
@@ -173,6 +235,8 @@ class Session:
     injections: tuple[Injection, ...] = ()
     adverse_events: tuple[AdverseEvent, ...] = ()
     outcomes: Outcomes = field(default_factory=Outcomes)
+    screening: Screening = field(default_factory=Screening)
+    overrides: tuple[Override, ...] = ()
     signed_at: datetime | None = None
     signed_by: str = ""
     content_sha256: str = ""
@@ -215,6 +279,19 @@ def _jsonable(value: Any) -> Any:
 
 
 SIGNATURE_EXCLUDED = ("id", "status", "content_sha256")
+ADDED_WHEN_SET: dict[str, dict[str, Any]] = {
+    "session": {"screening": asdict(Screening()), "overrides": ()},
+    "signed_context": {"protocol_sha256": "", "earlier_visits": ()},
+    "baseline": {"migraine_days": None, "moderate_severe_days": None, "midas": None, "hit6": None},
+}
+"""Fields added after sessions were first signed, by the part they belong to, with their empty values: the hash
+leaves a field out while it is empty, so sessions signed before it existed keep their hashes."""
+
+
+def _drop_empty(data: dict[str, Any], part: str) -> None:
+    for key, empty in ADDED_WHEN_SET[part].items():
+        if data.get(key) == empty:
+            data.pop(key, None)
 
 
 def canonical_content(session: Session) -> str:
@@ -222,11 +299,14 @@ def canonical_content(session: Session) -> str:
     data = asdict(session)
     for key in SIGNATURE_EXCLUDED:
         data.pop(key)
+    _drop_empty(data, "session")
     context = data["signed_context"]
     if context is None:  # sessions signed before the context was kept hash as they always did
         data.pop("signed_context")
-    elif not context["protocol_sha256"]:  # and so do those signed before the protocol was kept
-        context.pop("protocol_sha256")
+    else:
+        _drop_empty(context, "signed_context")
+        if context["baseline"] is not None:
+            _drop_empty(context["baseline"], "baseline")
     data["injections"] = sorted(data["injections"], key=lambda item: item["site_id"])
     return json.dumps(_jsonable(data), sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 

@@ -17,7 +17,7 @@ from charting.domain.eligibility import Baseline
 from charting.domain.people import Clinic, Injector
 from charting.domain.protocol import Protocol
 from charting.domain.rules import ftp_addition_refusal
-from charting.domain.session import AdverseEvent, Outcomes, Patient, Session
+from charting.domain.session import SCREENING_QUESTIONS, AdverseEvent, Answer, Outcomes, Patient, Session
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
 
@@ -181,6 +181,10 @@ def fill_demo(
                     specific_acute_days=rng.randint(2, 12),
                     simple_analgesic_days=rng.randint(0, 14),
                     overuse_managed=True,
+                    migraine_days=baseline_days - rng.randint(2, 6),
+                    moderate_severe_days=baseline_days - rng.randint(4, 9),
+                    midas=rng.randint(21, 90),
+                    hit6=rng.randint(60, 72),
                 ),
             )
             cycles = rng.randint(1, 7)
@@ -210,9 +214,10 @@ def fill_demo(
                     diagnosis_code=settings.default_diagnosis,
                     consent=True,
                     time_out=True,
-                    contraindications_checked=True,
                     outcomes=_outcomes(rng, baseline_days, cycle, responder),
                 )
+                for question in SCREENING_QUESTIONS:
+                    session = marking.answer_screening(session, question, Answer.NO)
                 session = marking.apply_protocol(session, protocol)
                 if follow_the_pain and cycle > 0:
                     session = _add_follow_the_pain(session, protocol, rng)

@@ -14,22 +14,28 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from charting.domain.checklist import evaluate_visit
 from charting.domain.clock import aware
 from charting.domain.eligibility import Baseline
 from charting.domain.frozen_protocol import protocol_from_json, protocol_json, protocol_sha256
+from charting.domain.interval import interval_status
 from charting.domain.people import Addendum, Clinic, Injector
 from charting.domain.protocol import Protocol, ProtocolError, load_protocol
-from charting.domain.rules import evaluate, signing_blockers
+from charting.domain.rules import signing_blockers
 from charting.domain.session import (
     HEADER_FIELDS,
     AdverseEvent,
+    Answer,
     Injection,
     Kind,
     Outcomes,
+    Override,
     Patient,
+    Screening,
     Session,
     SignedContext,
     Status,
+    Visit,
     content_hash,
 )
 from charting.domain.settings import ClinicalSettings
@@ -44,6 +50,14 @@ Row = dict[str, Any]
 Clock = Callable[[], datetime]
 
 OUTCOME_FIELDS = tuple(f.name for f in fields(Outcomes))
+SCREENING_COLUMNS = {
+    "infection_at_site": "screen_infection",
+    "hypersensitivity": "screen_hypersensitivity",
+    "neuromuscular_disease": "screen_neuromuscular",
+    "other_toxin_12_weeks": "screen_other_toxin",
+}
+"""The session column that holds each screening answer (migration ``0006_checklist``), by question."""
+BASELINE_FIELDS = tuple(f.name for f in fields(Baseline))
 PATIENT_FIELDS = ("mrn", "family_name", "given_name", "dob", "sex", "allergies")
 SETTINGS_KEY_CLINICAL = "clinical"
 DATE_PREFIX = re.compile(r"\d{4}(-\d{0,2}(-\d{0,2})?)?")
@@ -141,6 +155,8 @@ def _session_columns(session: Session, protocol: Protocol) -> Row:
         "deviation_reason": session.deviation_reason,
         "interval_reason": session.interval_reason,
         "comments": session.comments,
+        **{column: getattr(session.screening, question).value for question, column in SCREENING_COLUMNS.items()},
+        "overrides": json.dumps([[o.code, o.reason] for o in session.overrides], ensure_ascii=False),
         "units_administered": totals.total_units,
         "units_wasted": totals.units_wasted,
         "sites_injected": totals.total_sites,
@@ -236,6 +252,8 @@ def _session(row: Row, injections: Sequence[Injection], events: Sequence[Adverse
         deviation_reason=row["deviation_reason"],
         interval_reason=row["interval_reason"],
         comments=row["comments"],
+        screening=Screening(**{question: Answer(row[column]) for question, column in SCREENING_COLUMNS.items()}),
+        overrides=tuple(Override(code, reason) for code, reason in json.loads(row["overrides"])),
         injections=tuple(injections),
         adverse_events=tuple(events),
         outcomes=Outcomes(
@@ -290,6 +308,10 @@ def parse_context(text: str) -> SignedContext | None:
             if baseline is not None
             else None
         ),
+        earlier_visits=tuple(
+            Visit(date.fromisoformat(visit["performed_on"]), float(visit["units"]), visit["headache_days"])
+            for visit in data.get("earlier_visits", ())
+        ),
         previous_session_date=date.fromisoformat(previous) if previous else None,
         settings=ClinicalSettings.from_dict(data["settings"]) if data.get("settings") is not None else None,
         protocol_sha256=data.get("protocol_sha256", ""),
@@ -308,6 +330,24 @@ class SessionSummary:
     units_wasted: float
     sites: int
     lot_number: str
+
+
+@dataclass(frozen=True)
+class DueEntry:
+    """A patient on the due list: their last signed session and when the next one falls due."""
+
+    patient: Patient
+    last_session: date
+    last_units: float
+    sessions_signed: int
+    next_due: date
+    """The earliest eligible date: the last session plus the interval setting."""
+    due_until: date
+    """The end of the due window (interval plus the window setting)."""
+
+    def days_until(self, today: date) -> int:
+        """Days from today to the next due date; negative when it has passed."""
+        return (self.next_due - today).days
 
 
 def session_changes(before: Session, after: Session) -> str:
@@ -598,38 +638,26 @@ class Repository:
         row = self._row("SELECT * FROM baselines WHERE patient_id = ?", [patient_id])
         if row is None:
             return None
-        return Baseline(
-            headache_days=_int(row["headache_days"]),
-            headache_hours_per_day=_float(row["headache_hours_per_day"]),
-            failed_preventives=tuple(json.loads(row["failed_preventives"])),
-            specific_acute_days=_int(row["specific_acute_days"]),
-            simple_analgesic_days=_int(row["simple_analgesic_days"]),
-            overuse_managed=bool(row["overuse_managed"]),
-        )
+        values: dict[str, Any] = {name: row[name] for name in BASELINE_FIELDS}
+        values["failed_preventives"] = tuple(json.loads(row["failed_preventives"]))
+        values["overuse_managed"] = bool(row["overuse_managed"])
+        values["headache_hours_per_day"] = _float(row["headache_hours_per_day"])
+        return Baseline(**values)
 
     def save_baseline(self, patient_id: int, baseline: Baseline) -> None:
         """Create or replace the patient's baseline."""
         with self._write():
             self.get_patient(patient_id)
             existed = self.baseline(patient_id) is not None
+            values = asdict(baseline)
+            values["failed_preventives"] = json.dumps(list(baseline.failed_preventives), ensure_ascii=False)
+            values["overuse_managed"] = int(baseline.overuse_managed)
+            columns = ", ".join(BASELINE_FIELDS)
             self.db.execute(
-                "INSERT INTO baselines (patient_id, headache_days, headache_hours_per_day, failed_preventives, "
-                "specific_acute_days, simple_analgesic_days, overuse_managed, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-                "ON CONFLICT (patient_id) DO UPDATE SET headache_days = excluded.headache_days, "
-                "headache_hours_per_day = excluded.headache_hours_per_day, "
-                "failed_preventives = excluded.failed_preventives, specific_acute_days = excluded.specific_acute_days, "
-                "simple_analgesic_days = excluded.simple_analgesic_days, overuse_managed = excluded.overuse_managed, "
-                "updated_at = excluded.updated_at",
-                [
-                    patient_id,
-                    baseline.headache_days,
-                    baseline.headache_hours_per_day,
-                    json.dumps(list(baseline.failed_preventives), ensure_ascii=False),
-                    baseline.specific_acute_days,
-                    baseline.simple_analgesic_days,
-                    int(baseline.overuse_managed),
-                    self.clock().isoformat(),
-                ],
+                f"INSERT INTO baselines (patient_id, {columns}, updated_at) "
+                f"VALUES (?, {', '.join('?' for _ in BASELINE_FIELDS)}, ?) ON CONFLICT (patient_id) DO UPDATE SET "
+                + ", ".join(f"{name} = excluded.{name}" for name in (*BASELINE_FIELDS, "updated_at")),
+                [patient_id, *(values[name] for name in BASELINE_FIELDS), self.clock().isoformat()],
             )
             self._audit("change" if existed else "create", "baseline", patient_id)
 
@@ -859,8 +887,7 @@ class Repository:
             if draft.signed:
                 raise SignedSessionError("This session is already signed; add an addendum to correct it.")
             as_it_stands = self._context_of(draft)
-            findings = evaluate(draft, self.protocol, self.settings, now=at, patient=as_it_stands.patient)
-            blockers = signing_blockers(findings)
+            blockers = signing_blockers(evaluate_visit(draft, self.protocol, self.settings, at, as_it_stands))
             if blockers:
                 raise StorageError(f"The session cannot be signed yet: {blockers[0].message}")
             context = replace(as_it_stands, protocol_sha256=self._store_protocol())
@@ -945,18 +972,37 @@ class Repository:
     def _context_of(self, session: Session) -> SignedContext:
         if session.patient_id is None:
             raise StorageError(f"Session {session.id} belongs to no patient; open it in the window and choose one.")
-        # The latest other signed session on or before the date of service, the same day included (as the window).
-        previous = self.last_signed_session(
-            session.patient_id, before=session.performed_on + timedelta(days=1), excluding=session.id
-        )
+        # The patient's other signed sessions on or before the date of service, the same day included (as the window).
+        earlier = self.visits(session.patient_id, up_to=session.performed_on, excluding=session.id)
         return SignedContext(
             patient=self.get_patient(session.patient_id),
             clinic=self.clinic(),
             injector=self.injector_named(session.injector),
             baseline=self.baseline(session.patient_id),
-            previous_session_date=previous.performed_on if previous is not None else None,
+            previous_session_date=earlier[-1].performed_on if earlier else None,
             settings=self.settings,
+            earlier_visits=tuple(earlier),
         )
+
+    def visits(self, patient_id: int, up_to: date | None = None, excluding: int | None = None) -> list[Visit]:
+        """The patient's signed sessions as the treatment course sees them, oldest first (up to a date, inclusive)."""
+        where = "patient_id = ? AND status = 'signed'"
+        params: list[Any] = [patient_id]
+        if up_to is not None:
+            where += " AND performed_on <= ?"
+            params.append(up_to.isoformat())
+        if excluding is not None:
+            where += " AND id != ?"
+            params.append(excluding)
+        rows = self._rows(
+            f"SELECT performed_on, units_administered, headache_days FROM sessions WHERE {where} "
+            "ORDER BY performed_on, id",
+            params,
+        )
+        return [
+            Visit(date.fromisoformat(row["performed_on"]), float(row["units_administered"]), _int(row["headache_days"]))
+            for row in rows
+        ]
 
     def verify_signature(self, session: Session) -> bool:
         """True when a signed session's content still matches its stored SHA-256."""
@@ -992,6 +1038,41 @@ class Repository:
             )
             for row in self._rows("SELECT * FROM addenda WHERE session_id = ? ORDER BY created_at, id", [session_id])
         ]
+
+    # -- due list ---------------------------------------------------------------------------------------------------
+
+    def due_list(self, today: date, days: int) -> list[DueEntry]:
+        """Patients whose next session falls due within ``days`` days of today or has passed, soonest first.
+
+        The next session is due on the last signed session's date plus the interval setting (84 days by default).
+        """
+        settings = self.settings
+        cutoff = today + timedelta(days=days - settings.interval_days)  # due when last + interval <= today + days
+        rows = self._rows(
+            "SELECT p.*, last.performed_on AS last_on, last.units AS last_units, last.signed AS signed FROM ("
+            "  SELECT patient_id, MAX(performed_on) AS performed_on, COUNT(*) AS signed,"
+            "  (SELECT s2.units_administered FROM sessions s2 WHERE s2.patient_id = s.patient_id"
+            "   AND s2.status = 'signed' ORDER BY s2.performed_on DESC, s2.id DESC LIMIT 1) AS units"
+            "  FROM sessions s WHERE status = 'signed' GROUP BY patient_id"
+            ") AS last JOIN patients p ON p.id = last.patient_id WHERE last.performed_on <= ? "
+            "ORDER BY last.performed_on, p.family_key, p.given_key, p.id",
+            [cutoff.isoformat()],
+        )
+        entries = []
+        for row in rows:
+            last = date.fromisoformat(row["last_on"])
+            window = interval_status(last, today, settings)
+            entries.append(
+                DueEntry(
+                    patient=_patient(row),
+                    last_session=last,
+                    last_units=float(row["last_units"]),
+                    sessions_signed=int(row["signed"]),
+                    next_due=window.earliest_eligible,
+                    due_until=window.due_until,
+                )
+            )
+        return entries
 
     # -- recall -----------------------------------------------------------------------------------------------------
 

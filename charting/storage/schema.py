@@ -347,4 +347,25 @@ END;
     )
 
 
+@migration("0006_checklist")
+def m0006_checklist(db: sqlite_utils.Database) -> None:
+    """The checklist: each screening answer and the overrides with their reasons on the session; the baseline's
+    migraine days, moderate/severe days, MIDAS and HIT-6. Signed rows keep empty values, which their hash leaves out.
+    """
+    db.executescript(
+        "".join(
+            f"ALTER TABLE sessions ADD COLUMN {column} TEXT NOT NULL DEFAULT '' "
+            f"CHECK ({column} IN ('', 'no', 'yes'));\n"
+            for column in ("screen_infection", "screen_hypersensitivity", "screen_neuromuscular", "screen_other_toxin")
+        )
+        + """
+ALTER TABLE sessions ADD COLUMN overrides TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE baselines ADD COLUMN migraine_days INTEGER;
+ALTER TABLE baselines ADD COLUMN moderate_severe_days INTEGER;
+ALTER TABLE baselines ADD COLUMN midas INTEGER;
+ALTER TABLE baselines ADD COLUMN hit6 INTEGER;
+"""
+    )
+
+
 require_registered(_REGISTERED, MIGRATIONS.migrations_table)

@@ -16,6 +16,7 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0003_signed_context",
     "0004_id_guards",
     "0005_signed_protocols",
+    "0006_checklist",
 )
 """The names of this version's migrations, in order: append-only, never renamed or removed."""
 SCHEMA_VERSION = len(MIGRATION_NAMES)

@@ -13,7 +13,6 @@ from charting.domain.interval import earliest_eligible, interval_findings, inter
 from charting.domain.outcomes import (
     CycleResponse,
     cycle_response,
-    episodic_now,
     hit6_impact,
     hit6_meaningful_change,
     midas_grade,
@@ -201,13 +200,6 @@ def test_stop_after_two_consecutive_non_responding_cycles() -> None:
     assert should_consider_stopping([yes, no, no], DEFAULTS)
     assert not should_consider_stopping([no, no, yes], DEFAULTS)
     assert not should_consider_stopping([no, no], ClinicalSettings(nonresponse_cycles_to_stop=3))
-
-
-def test_episodic_for_three_months() -> None:
-    assert episodic_now([20, 14, 12, 10], DEFAULTS)
-    assert not episodic_now([14, 15, 12], DEFAULTS)
-    assert not episodic_now([14, 12], DEFAULTS)
-    assert episodic_now([9, 9, 9], ClinicalSettings(episodic_days=10))
 
 
 @given(baseline=st.integers(1, 31), current=st.integers(0, 31))

@@ -17,13 +17,7 @@ from charting.storage.backup import backup_database, daily_backup, daily_backups
 from charting.storage.check import check_database
 from charting.storage.demo import fill_demo
 from tests.sessions import ready_session
-from tests.storage.helpers import SIGNED_AT
-
-
-def sign_one(repo: Repository, protocol: Protocol, patient: Patient, signer: Injector) -> int:
-    assert patient.id is not None
-    draft = repo.create_session(ready_session(protocol, patient.id))
-    return int(repo.sign_session(int(draft.id or 0), signer, SIGNED_AT).id or 0)
+from tests.storage.helpers import SIGNED_AT, sign_one
 
 
 def test_backup_is_a_consistent_owner_only_copy_of_a_live_database(

@@ -37,7 +37,7 @@ patient = repo.patient_by_mrn("CRASH") or repo.add_patient(
     Patient(mrn="CRASH", family_name="Test", given_name="Crash", dob=date(1970, 1, 1))
 )
 signer = next(iter(repo.injectors()), None) or repo.save_injector(Injector(name="Dr. Kill", credentials="MD"))
-draft = repo.create_session(Session(performed_on=date(2026, 11, 25), patient_id=patient.id))
+draft = repo.create_session(Session(performed_on=date(2026, 11, 25), patient_id=patient.id, interval_reason="Same day, for the test."))
 print(f"created {draft.id}", flush=True)
 step = 0
 while True:
@@ -45,7 +45,7 @@ while True:
     if step % STEPS_PER_SESSION == 0:
         repo.sign_session(draft.id, signer, datetime(2026, 11, 25, 10, tzinfo=UTC))
         print(f"signed {draft.id}", flush=True)
-        draft = repo.create_session(Session(performed_on=date(2026, 11, 25), patient_id=patient.id))
+        draft = repo.create_session(Session(performed_on=date(2026, 11, 25), patient_id=patient.id, interval_reason="Same day, for the test."))
         print(f"created {draft.id}", flush=True)
     else:
         repo.save_session(state(protocol, draft, step))

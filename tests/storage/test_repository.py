@@ -16,7 +16,7 @@ from charting.domain.protocol import Protocol
 from charting.domain.session import AdverseEvent, Kind, Outcomes, Patient, Session, Status, content_hash
 from charting.storage import DuplicatePatientError, Repository, SignedSessionError, StorageError, open_database
 from tests.sessions import SERVICE_DATE, ready_session
-from tests.storage.helpers import NOW, SIGNED_AT
+from tests.storage.helpers import NOW, SAME_DAY_REASON, SIGNED_AT
 
 # -- clinic, injectors, settings -------------------------------------------------------------------------------------
 
@@ -515,7 +515,9 @@ def test_sessions_with_lot_finds_every_patient_regardless_of_case(
     other = repo.add_patient(Patient(mrn="MRN002", family_name="Smith", given_name="Jo", dob=date(1970, 1, 1)))
     first = signed_session(repo, protocol, patient, signer, lot_number="C5555B2", performed_on=SERVICE_DATE)
     second = signed_session(repo, protocol, other, signer, lot_number="c5555b2", performed_on=SERVICE_DATE)
-    signed_session(repo, protocol, other, signer, lot_number="OTHER", performed_on=SERVICE_DATE)
+    signed_session(
+        repo, protocol, other, signer, lot_number="OTHER", performed_on=SERVICE_DATE, interval_reason=SAME_DAY_REASON
+    )
     found = repo.sessions_with_lot(" C5555B2 ")
     assert [(p.mrn, s.id) for p, s in found] == [("MRN001", first.id), ("MRN002", second.id)]
     summaries = repo.session_summaries(lot_number="c5555b2")

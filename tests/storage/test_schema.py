@@ -64,6 +64,10 @@ COLUMNS = {
         ("simple_analgesic_days", "INTEGER", False, None, 0),
         ("overuse_managed", "INTEGER", True, "0", 0),
         ("updated_at", "TEXT", True, None, 0),
+        ("migraine_days", "INTEGER", False, None, 0),
+        ("moderate_severe_days", "INTEGER", False, None, 0),
+        ("midas", "INTEGER", False, None, 0),
+        ("hit6", "INTEGER", False, None, 0),
     ],
     "sessions": [
         ("id", "INTEGER", False, None, 1),
@@ -103,6 +107,11 @@ COLUMNS = {
         ("created_at", "TEXT", True, None, 0),
         ("updated_at", "TEXT", True, None, 0),
         ("signed_context", "TEXT", True, "''", 0),
+        ("screen_infection", "TEXT", True, "''", 0),
+        ("screen_hypersensitivity", "TEXT", True, "''", 0),
+        ("screen_neuromuscular", "TEXT", True, "''", 0),
+        ("screen_other_toxin", "TEXT", True, "''", 0),
+        ("overrides", "TEXT", True, "'[]'", 0),
     ],
     "injections": [
         ("id", "INTEGER", False, None, 1),

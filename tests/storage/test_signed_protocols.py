@@ -16,13 +16,7 @@ from charting.storage import Repository, StorageError
 from charting.storage.check import check_database
 from charting.storage.repository import context_json
 from tests.sessions import ready_session
-from tests.storage.helpers import SIGNED_AT, edited_protocol
-
-
-def sign_one(repo: Repository, protocol: Protocol, patient: Patient, signer: Injector) -> int:
-    assert patient.id is not None
-    draft = repo.create_session(ready_session(protocol, patient.id))
-    return int(repo.sign_session(int(draft.id or 0), signer, SIGNED_AT).id or 0)
+from tests.storage.helpers import SIGNED_AT, sign_one, edited_protocol
 
 
 def kept_protocols(db_path: Path) -> list[tuple[str, str]]:
