@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from charting.storage.errors import StorageError
+from charting.storage.location import network_share_reason
 from charting.storage.versions import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE, SCHEMA_VERSION
 
 BUSY_TIMEOUT_MS = 5000
@@ -35,9 +36,15 @@ def open_database(path: Path, *, create: bool = True) -> sqlite3.Connection:
     PRAGMAs: foreign keys on, recursive triggers on, WAL, ``synchronous=FULL``, a busy timeout; owner-only file
     mode; pending migrations applied. The connection autocommits each statement outside ``immediate``. Refuses
     with a StorageError, leaving the file untouched: a non-database, a damaged file, a 0-byte file, a database
-    from a newer version, a read-only file.
+    from a newer version, a read-only file, a file on a network share.
     """
     path = Path(path)
+    share = network_share_reason(path)
+    if share is not None:
+        raise StorageError(
+            f"{path} is on {share}, where SQLite cannot lock the file safely and the records could be damaged; "
+            "keep the database on this computer's own disk (the default folder) and copy backups to the share instead."
+        )
     if not path.exists():
         if not create:
             raise StorageError(f"There is no database at {path}; check the path you gave.")
