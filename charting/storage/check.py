@@ -1,5 +1,6 @@
 """``charting check``: SQLite's integrity and foreign-key checks, the schema version, every signed session's hash,
-and the protocol each session was signed under (present, and still matching its hash)."""
+the protocol each session was signed under (present, and still matching its hash), the audit log's hash chain and
+the guarding triggers."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from dataclasses import dataclass
 
 from charting.domain.frozen_protocol import protocol_sha256
 from charting.domain.session import content_hash
+from charting.storage.audit_chain import first_broken_entry
 from charting.storage.database import translate_error
 from charting.storage.repository import Repository
 from charting.storage.versions import SCHEMA_VERSION
@@ -32,6 +34,10 @@ class CheckReport:
     """Ids of signed sessions whose protocol (named by its SHA-256 when they were signed) is not in the database."""
     protocols_altered: tuple[int, ...] = ()
     """Ids of signed sessions whose protocol's stored text no longer matches the SHA-256 that names it."""
+    audit_chain_broken_at: int | None = None
+    """The first audit entry whose hash does not follow from the entries before it (edited, removed or inserted)."""
+    triggers_missing: tuple[str, ...] = ()
+    """Guarding triggers of the schema that the file no longer has, or has in another form."""
 
     @property
     def ok(self) -> bool:
@@ -43,7 +49,27 @@ class CheckReport:
             and not self.hash_mismatches
             and not self.protocols_missing
             and not self.protocols_altered
+            and self.audit_chain_broken_at is None
+            and not self.triggers_missing
         )
+
+
+def missing_triggers(db: sqlite3.Connection) -> tuple[str, ...]:
+    """The schema's triggers that the database lacks or holds in another form (dropped or rewritten by hand).
+
+    The reference is the schema's own migrations applied to an empty in-memory database.
+    """
+    import sqlite_utils  # imported here, as the schema is: opening the window never needs them
+
+    from charting.storage.schema import MIGRATIONS
+
+    reference = sqlite_utils.Database(memory=True)
+    MIGRATIONS.apply(reference)
+    trigger_sql = "SELECT name, sql FROM sqlite_master WHERE type = 'trigger'"
+    expected = dict(reference.execute(trigger_sql).fetchall())
+    reference.close()
+    present = dict(db.execute(trigger_sql).fetchall())
+    return tuple(sorted(name for name, sql in expected.items() if present.get(name) != sql))
 
 
 def check_database(repository: Repository) -> CheckReport:
@@ -57,6 +83,8 @@ def check_database(repository: Repository) -> CheckReport:
         )
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         signed_ids = [int(row[0]) for row in db.execute("SELECT id FROM sessions WHERE status = 'signed' ORDER BY id")]
+        broken_at = first_broken_entry(db)
+        triggers = missing_triggers(db)
     except sqlite3.Error as error:
         raise translate_error(error) from error
     mismatches = []
@@ -85,4 +113,6 @@ def check_database(repository: Repository) -> CheckReport:
         hash_mismatches=tuple(mismatches),
         protocols_missing=tuple(sorted(missing)),
         protocols_altered=tuple(sorted(altered)),
+        audit_chain_broken_at=broken_at,
+        triggers_missing=triggers,
     )

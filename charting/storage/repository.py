@@ -41,6 +41,7 @@ from charting.domain.session import (
 from charting.domain.settings import ClinicalSettings
 from charting.domain.totals import compute_totals
 from charting.resources import protocol_path
+from charting.storage.audit_chain import CHAIN_FUNCTION, HEAD_SQL, chain_head, register_chain_function
 from charting.storage.database import database_path, immediate, translate_error
 from charting.storage.errors import DuplicatePatientError, SignedSessionError, StorageError
 
@@ -393,6 +394,7 @@ class Repository:
         self._path = database_path(db) or Path("the database")
         self._protocol_text: str | None = None
         self._signed_protocols: dict[str, Protocol] = {}
+        register_chain_function(db)
 
     # -- plumbing ---------------------------------------------------------------------------------------------------
 
@@ -429,8 +431,11 @@ class Repository:
             yield
 
     def _audit(self, action: str, entity: str, entity_id: int | None, detail: str = "") -> None:
+        """Append an entry to the audit log, chained to the one before it in the same statement (so inside the
+        caller's write lock; see ``audit_chain``)."""
         self.db.execute(
-            "INSERT INTO audit_log (at, actor, action, entity, entity_id, detail) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO audit_log (at, actor, action, entity, entity_id, detail, chain_sha256) "
+            f"VALUES (?1, ?2, ?3, ?4, ?5, ?6, {CHAIN_FUNCTION}(({HEAD_SQL}), ?1, ?2, ?3, ?4, ?5, ?6))",
             [self.clock().isoformat(), self.actor, action, entity, entity_id, detail],
         )
 
@@ -895,15 +900,19 @@ class Repository:
                 draft, status=Status.SIGNED, signed_at=at, signed_by=signer.display_name, signed_context=context
             )
             digest = content_hash(signed)
+            self._audit("sign", "session", session_id, f"sha256 {digest}")
+            audit_head = chain_head(self.db)
             self.db.execute(
                 "UPDATE sessions SET status = 'signed', signed_at = ?, signed_by = ?, signed_by_injector_id = ?, "
-                "content_sha256 = ?, signed_context = ?, updated_at = ? WHERE id = ? AND status = 'draft'",
+                "content_sha256 = ?, signed_context = ?, audit_sha256 = ?, updated_at = ? "
+                "WHERE id = ? AND status = 'draft'",
                 [
                     at.isoformat(),
                     signed.signed_by,
                     signer.id,
                     digest,
                     context_json(context),
+                    audit_head,
                     self.clock().isoformat(),
                     session_id,
                 ],
@@ -913,7 +922,6 @@ class Repository:
                 raise StorageError(
                     "The signed session did not read back identically, so it was not signed; try again and run 'charting check'."
                 )
-            self._audit("sign", "session", session_id, f"sha256 {digest}")
         return stored
 
     def _store_protocol(self) -> str:
@@ -1003,6 +1011,11 @@ class Repository:
             Visit(date.fromisoformat(row["performed_on"]), float(row["units_administered"]), _int(row["headache_days"]))
             for row in rows
         ]
+
+    def audit_head_at_signing(self, session_id: int) -> str:
+        """The audit chain's head written when the session was signed ('' for a draft or one signed before the chain)."""
+        row = self._row("SELECT audit_sha256 FROM sessions WHERE id = ?", [session_id])
+        return "" if row is None else str(row["audit_sha256"])
 
     def verify_signature(self, session: Session) -> bool:
         """True when a signed session's content still matches its stored SHA-256."""

@@ -13,6 +13,7 @@ from collections.abc import Callable, Sequence
 import sqlite_utils
 from sqlite_utils import Migrations
 
+from charting.storage.audit_chain import CHAIN_COLUMNS, GENESIS, chain_hash
 from charting.storage.versions import MIGRATION_NAMES, MIGRATION_SET, MIGRATIONS_TABLE, SCHEMA_VERSION
 
 __all__ = ["MIGRATIONS", "MIGRATION_NAMES", "MIGRATION_SET", "SCHEMA_VERSION", "require_registered"]
@@ -364,6 +365,37 @@ ALTER TABLE baselines ADD COLUMN migraine_days INTEGER;
 ALTER TABLE baselines ADD COLUMN moderate_severe_days INTEGER;
 ALTER TABLE baselines ADD COLUMN midas INTEGER;
 ALTER TABLE baselines ADD COLUMN hit6 INTEGER;
+"""
+    )
+
+
+@migration("0007_audit_chain")
+def m0007_audit_chain(db: sqlite_utils.Database) -> None:
+    """The audit log becomes a hash chain (``audit_chain``): the entries so far are chained in id order, every new
+    one must carry its 64-character hash, and a signed session keeps the chain's head at its signing."""
+    db.executescript(
+        """
+ALTER TABLE audit_log ADD COLUMN chain_sha256 TEXT NOT NULL DEFAULT '';
+ALTER TABLE sessions ADD COLUMN audit_sha256 TEXT NOT NULL DEFAULT '';
+DROP TRIGGER audit_log_no_update;
+"""
+    )
+    previous = GENESIS
+    columns = ", ".join(CHAIN_COLUMNS)
+    for row in list(db.execute(f"SELECT id, {columns} FROM audit_log ORDER BY id").fetchall()):
+        previous = chain_hash(previous, row[1:])
+        db.execute("UPDATE audit_log SET chain_sha256 = ? WHERE id = ?", [previous, row[0]])
+    db.executescript(
+        """
+CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+BEGIN
+    SELECT RAISE(ABORT, 'audit log: entries cannot be changed');
+END;
+CREATE TRIGGER audit_log_chained BEFORE INSERT ON audit_log
+WHEN length(NEW.chain_sha256) <> 64 AND NOT EXISTS (SELECT 1 FROM audit_log WHERE id = NEW.id)
+BEGIN
+    SELECT RAISE(ABORT, 'audit log: entries must be chained');
+END;
 """
     )
 

@@ -17,6 +17,7 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0004_id_guards",
     "0005_signed_protocols",
     "0006_checklist",
+    "0007_audit_chain",
 )
 """The names of this version's migrations, in order: append-only, never renamed or removed."""
 SCHEMA_VERSION = len(MIGRATION_NAMES)

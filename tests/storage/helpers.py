@@ -25,6 +25,7 @@ def sign_one(repo: Repository, protocol: Protocol, patient: Patient, signer: Inj
     draft = repo.create_session(ready_session(protocol, patient.id, interval_reason=SAME_DAY_REASON))
     return int(repo.sign_session(int(draft.id or 0), signer, SIGNED_AT).id or 0)
 
+
 EDITED_INSTRUCTION = "Edited instruction: ice the sites."
 EDITED_NDC = "99999-9999-99"
 EDITED_DRUG_CODE = "J9999"

@@ -16,8 +16,7 @@ from charting.storage import Repository, StorageError, open_database
 from charting.storage.backup import backup_database, daily_backup, daily_backups
 from charting.storage.check import check_database
 from charting.storage.demo import fill_demo
-from tests.sessions import ready_session
-from tests.storage.helpers import SIGNED_AT, sign_one
+from tests.storage.helpers import sign_one
 
 
 def test_backup_is_a_consistent_owner_only_copy_of_a_live_database(

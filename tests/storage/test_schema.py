@@ -112,6 +112,7 @@ COLUMNS = {
         ("screen_neuromuscular", "TEXT", True, "''", 0),
         ("screen_other_toxin", "TEXT", True, "''", 0),
         ("overrides", "TEXT", True, "'[]'", 0),
+        ("audit_sha256", "TEXT", True, "''", 0),
     ],
     "injections": [
         ("id", "INTEGER", False, None, 1),
@@ -152,6 +153,7 @@ COLUMNS = {
         ("entity", "TEXT", True, None, 0),
         ("entity_id", "INTEGER", False, None, 0),
         ("detail", "TEXT", True, "''", 0),
+        ("chain_sha256", "TEXT", True, "''", 0),
     ],
     "settings": [
         ("key", "TEXT", False, None, 1),
@@ -216,6 +218,7 @@ TRIGGERS = {
     "signed_protocols_no_update": "signed_protocols",
     "signed_protocols_no_delete": "signed_protocols",
     "signed_protocols_no_replace": "signed_protocols",
+    "audit_log_chained": "audit_log",
 }
 
 

@@ -16,7 +16,7 @@ from charting.storage import Repository, StorageError
 from charting.storage.check import check_database
 from charting.storage.repository import context_json
 from tests.sessions import ready_session
-from tests.storage.helpers import SIGNED_AT, sign_one, edited_protocol
+from tests.storage.helpers import SIGNED_AT, edited_protocol, sign_one
 
 
 def kept_protocols(db_path: Path) -> list[tuple[str, str]]:
