@@ -42,6 +42,7 @@ from charting.domain.settings import ClinicalSettings
 from charting.domain.totals import compute_totals
 from charting.resources import protocol_path
 from charting.storage.audit_chain import CHAIN_FUNCTION, HEAD_SQL, chain_head, register_chain_function
+from charting.storage.credentials import hash_pin, pin_matches, pin_problem
 from charting.storage.database import database_path, immediate, translate_error
 from charting.storage.errors import DuplicatePatientError, SignedSessionError, StorageError
 
@@ -439,6 +440,10 @@ class Repository:
             [self.clock().isoformat(), self.actor, action, entity, entity_id, detail],
         )
 
+    def _audit_refusal(self, action: str, injector_id: int) -> None:
+        with self._write():
+            self._audit(action, "injector", injector_id)
+
     def _rows(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
         try:
             cursor = self.db.execute(sql, list(params))
@@ -529,6 +534,29 @@ class Repository:
                 raise StorageError(f"Injector profile {injector.id} no longer exists; add it again.")
             self._audit("change", "injector", injector.id, "name, credentials, npi, can_sign")
             return injector
+
+    def has_pin(self, injector_id: int) -> bool:
+        """True when the injector has set a PIN (signing then asks for it)."""
+        row = self._row("SELECT pin_hash FROM injectors WHERE id = ?", [injector_id])
+        return row is not None and bool(row["pin_hash"])
+
+    def set_pin(self, injector_id: int, pin: str, *, current: str | None = None) -> None:
+        """Set the injector's PIN; changing one needs the ``current`` PIN. Stored only as a salted scrypt hash."""
+        problem = pin_problem(pin)
+        if problem is not None:
+            raise StorageError(problem)
+        if self.has_pin(injector_id) and not self.pin_is_right(injector_id, current or ""):
+            raise StorageError("The current PIN is not right; type it again to change the PIN.")
+        with self._write():
+            cursor = self.db.execute("UPDATE injectors SET pin_hash = ? WHERE id = ?", [hash_pin(pin), injector_id])
+            if cursor.rowcount == 0:
+                raise StorageError(f"Injector profile {injector_id} no longer exists; add it again.")
+            self._audit("change", "injector", injector_id, "pin")
+
+    def pin_is_right(self, injector_id: int, pin: str) -> bool:
+        """True when the PIN is the injector's own."""
+        row = self._row("SELECT pin_hash FROM injectors WHERE id = ?", [injector_id])
+        return row is not None and bool(row["pin_hash"]) and pin_matches(pin, str(row["pin_hash"]))
 
     # -- patients ---------------------------------------------------------------------------------------------------
 
@@ -879,14 +907,18 @@ class Repository:
             self.db.execute("DELETE FROM sessions WHERE id = ?", [session_id])
             self._audit("delete", "session", session_id, f"patient {session.patient_id}")
 
-    def sign_session(self, session_id: int, signer: Injector, at: datetime) -> Session:
+    def sign_session(self, session_id: int, signer: Injector, at: datetime, *, pin: str | None = None) -> Session:
         """Sign a draft whose rules have no refusals: store signer, time and the content's SHA-256, then verify.
 
-        A naive ``at`` is taken as local time: what is stored is always timezone-aware.
+        A signer who has set a PIN signs only with it, so the signature names the person who typed it. A naive
+        ``at`` is taken as local time: what is stored is always timezone-aware.
         """
         at = aware(at)
         if not signer.can_sign:
             raise StorageError(f"{signer.display_name} may chart but not sign; ask an injector to sign.")
+        if signer.id is not None and self.has_pin(signer.id) and not self.pin_is_right(signer.id, pin or ""):
+            self._audit_refusal("sign refused: wrong PIN", signer.id)
+            raise StorageError(f"That is not {signer.display_name}'s PIN; type it again. Nothing was signed.")
         with self._write():
             draft = self.load_session(session_id)
             if draft.signed:

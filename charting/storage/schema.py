@@ -400,4 +400,10 @@ END;
     )
 
 
+@migration("0008_injector_pins")
+def m0008_injector_pins(db: sqlite_utils.Database) -> None:
+    """Each injector's PIN as a salted scrypt hash (``credentials``); '' until one is set."""
+    db.execute("ALTER TABLE injectors ADD COLUMN pin_hash TEXT NOT NULL DEFAULT ''")
+
+
 require_registered(_REGISTERED, MIGRATIONS.migrations_table)

@@ -18,6 +18,7 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0005_signed_protocols",
     "0006_checklist",
     "0007_audit_chain",
+    "0008_injector_pins",
 )
 """The names of this version's migrations, in order: append-only, never renamed or removed."""
 SCHEMA_VERSION = len(MIGRATION_NAMES)

@@ -41,6 +41,7 @@ COLUMNS = {
         ("credentials", "TEXT", True, "''", 0),
         ("npi", "TEXT", True, "''", 0),
         ("can_sign", "INTEGER", True, "1", 0),
+        ("pin_hash", "TEXT", True, "''", 0),
     ],
     "patients": [
         ("id", "INTEGER", False, None, 1),

@@ -1,0 +1,52 @@
+"""Injector PINs and passphrases, kept only as salted scrypt hashes (``hashlib.scrypt``, the standard library's).
+
+A stored hash reads ``scrypt$<n>$<r>$<p>$<salt hex>$<hash hex>`` so that its cost can be raised later without
+invalidating the PINs already set.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+SCRYPT_N = 2**14
+SCRYPT_R = 8
+SCRYPT_P = 1
+SALT_BYTES = 16
+HASH_BYTES = 32
+MIN_PIN_LENGTH = 4
+"""The shortest PIN accepted: four digits, as a card PIN (a passphrase may be as long as wanted)."""
+SCHEME = "scrypt"
+
+
+def pin_problem(pin: str) -> str | None:
+    """Why a PIN cannot be used (a sentence), or None."""
+    if len(pin) < MIN_PIN_LENGTH:
+        return f"A PIN needs at least {MIN_PIN_LENGTH} characters; choose a longer one."
+    if pin != pin.strip():
+        return "A PIN cannot start or end with a space; type it again."
+    return None
+
+
+def _scrypt(pin: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(pin.encode("utf-8"), salt=salt, n=n, r=r, p=p, dklen=HASH_BYTES, maxmem=2**26)
+
+
+def hash_pin(pin: str) -> str:
+    """A new salted hash of the PIN, for storage."""
+    salt = secrets.token_bytes(SALT_BYTES)
+    digest = _scrypt(pin, salt, SCRYPT_N, SCRYPT_R, SCRYPT_P)
+    return f"{SCHEME}${SCRYPT_N}${SCRYPT_R}${SCRYPT_P}${salt.hex()}${digest.hex()}"
+
+
+def pin_matches(pin: str, stored: str) -> bool:
+    """True when the PIN is the one the stored hash was made from (compared in constant time)."""
+    try:
+        scheme, n, r, p, salt, digest = stored.split("$")
+        if scheme != SCHEME:
+            return False
+        computed = _scrypt(pin, bytes.fromhex(salt), int(n), int(r), int(p))
+    except ValueError:
+        return False
+    return hmac.compare_digest(computed, bytes.fromhex(digest))

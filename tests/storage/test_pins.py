@@ -1,0 +1,73 @@
+"""Injectors sign with their own PIN, kept only as a salted scrypt hash; an assistant charts but never signs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from charting.domain.people import Injector
+from charting.domain.protocol import Protocol
+from charting.domain.session import Patient
+from charting.storage import Repository, StorageError
+from charting.storage.credentials import hash_pin, pin_matches
+from tests.sessions import ready_session
+from tests.storage.helpers import SIGNED_AT
+
+PIN = "4711"
+
+
+def draft_id(repo: Repository, protocol: Protocol, patient: Patient) -> int:
+    return int(repo.create_session(ready_session(protocol, patient.id)).id or 0)
+
+
+def test_a_pin_is_stored_only_as_a_salted_hash(repo: Repository, signer: Injector, db_path: Path) -> None:
+    repo.set_pin(int(signer.id or 0), PIN)
+    stored = repo.db.execute("SELECT pin_hash FROM injectors WHERE id = ?", [signer.id]).fetchone()[0]
+    assert stored.startswith("scrypt$") and PIN not in stored
+    assert hash_pin(PIN) != hash_pin(PIN)  # salted
+    assert pin_matches(PIN, stored) and not pin_matches("4712", stored) and not pin_matches(PIN, "garbage")
+    assert PIN.encode() not in db_path.read_bytes()
+    assert "pin" in repo.audit_entries("injector", signer.id)[-1]["detail"]
+
+
+def test_a_signer_with_a_pin_signs_only_with_it(
+    repo: Repository, protocol: Protocol, patient: Patient, signer: Injector
+) -> None:
+    repo.set_pin(int(signer.id or 0), PIN)
+    session_id = draft_id(repo, protocol, patient)
+    for wrong in (None, "", "0000"):
+        with pytest.raises(StorageError, match=r"not Dr\. Amara Okafor, MD's PIN.*Nothing was signed"):
+            repo.sign_session(session_id, signer, SIGNED_AT, pin=wrong)
+    assert not repo.load_session(session_id).signed
+    assert repo.audit_entries("injector", signer.id)[-1]["action"] == "sign refused: wrong PIN"
+    signed = repo.sign_session(session_id, signer, SIGNED_AT, pin=PIN)
+    assert signed.signed and signed.signed_by == signer.display_name
+
+
+def test_another_injectors_pin_does_not_sign(
+    repo: Repository, protocol: Protocol, patient: Patient, signer: Injector
+) -> None:
+    other = repo.save_injector(Injector(name="Dr. Other", credentials="DO"))
+    repo.set_pin(int(signer.id or 0), PIN)
+    repo.set_pin(int(other.id or 0), "9999")
+    with pytest.raises(StorageError, match="PIN"):
+        repo.sign_session(draft_id(repo, protocol, patient), signer, SIGNED_AT, pin="9999")
+
+
+def test_changing_a_pin_needs_the_current_one(repo: Repository, signer: Injector) -> None:
+    injector_id = int(signer.id or 0)
+    with pytest.raises(StorageError, match="at least 4"):
+        repo.set_pin(injector_id, "123")
+    repo.set_pin(injector_id, PIN)
+    with pytest.raises(StorageError, match="current PIN is not right"):
+        repo.set_pin(injector_id, "2468", current="0000")
+    repo.set_pin(injector_id, "2468", current=PIN)
+    assert repo.pin_is_right(injector_id, "2468") and not repo.pin_is_right(injector_id, PIN)
+
+
+def test_an_assistant_cannot_sign_even_with_a_pin(repo: Repository, protocol: Protocol, patient: Patient) -> None:
+    assistant = repo.save_injector(Injector(name="Sam Rivera", credentials="MA", can_sign=False))
+    repo.set_pin(int(assistant.id or 0), PIN)
+    with pytest.raises(StorageError, match="may chart but not sign"):
+        repo.sign_session(draft_id(repo, protocol, patient), assistant, SIGNED_AT, pin=PIN)
