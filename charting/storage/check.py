@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from charting.domain.frozen_protocol import protocol_sha256
 from charting.domain.session import content_hash
 from charting.storage.audit_chain import first_broken_entry
-from charting.storage.database import translate_error
+from charting.storage.database import database_path, translate_error
 from charting.storage.repository import Repository
 from charting.storage.versions import SCHEMA_VERSION
 
@@ -86,7 +86,7 @@ def check_database(repository: Repository) -> CheckReport:
         broken_at = first_broken_entry(db)
         triggers = missing_triggers(db)
     except sqlite3.Error as error:
-        raise translate_error(error) from error
+        raise translate_error(error, database_path(db) or "the database") from error
     mismatches = []
     signed_under: dict[str, list[int]] = {}
     for start in range(0, len(signed_ids), HASH_BATCH):
