@@ -74,10 +74,12 @@ def billing_lines(codes: BillingCodes, administered: float, wasted: float) -> tu
     """
     per_unit = codes.units_per_billing_unit
     lines = [BillingLine(codes.procedure_code, "", 1, codes.procedure_description)]
-    if administered <= 0:
+    if not math.isfinite(administered) or administered <= 0:  # no dose a claim can carry (the rules refuse it)
         return tuple(lines)
     billed = billed_units(administered, per_unit)
     opened = (administered + wasted) / per_unit
+    if not math.isfinite(opened):
+        opened = billed
     whole_opened = _whole(opened)
     discarded = max(0, (whole_opened if whole_opened is not None else math.floor(opened)) - billed)
     if discarded > 0:

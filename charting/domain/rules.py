@@ -62,6 +62,17 @@ def units_findings(session: Session, protocol: Protocol) -> list[Finding]:
                 )
             )
             continue
+        if inj.units > protocol.max_units:
+            findings.append(
+                Finding(
+                    Level.REFUSAL,
+                    "units_invalid",
+                    f"{inj.site_id}: {_fmt(inj.units)} U at one site is more than a whole session's maximum of "
+                    f"{_fmt(protocol.max_units)} U; enter the units given at this site.",
+                    inj.site_id,
+                )
+            )
+            continue
         if not math.isclose(inj.units / step, round(inj.units / step), abs_tol=1e-9):
             findings.append(
                 Finding(

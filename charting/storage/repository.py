@@ -424,6 +424,11 @@ class Repository:
             raise refusal_error(str(error)) from error
         except sqlite3.Error as error:
             raise translate_error(error, self._path) from error
+        except UnicodeEncodeError as error:  # a lone surrogate (half of a character) pasted into a text field
+            raise StorageError(
+                "Some text holds a broken character that cannot be stored; retype the text you last entered, then "
+                "save again."
+            ) from error
 
     @contextlib.contextmanager
     def batch(self) -> Iterator[None]:

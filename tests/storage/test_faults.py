@@ -4,6 +4,7 @@ sentence that says what to do, the file stays as it was, and the same save succe
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -76,3 +77,14 @@ def test_a_bit_flipped_in_a_table_page_is_found_and_named(
         finally:
             reopened.db.close()
     assert db_path.read_bytes()[: len(flipped)] == flipped
+
+
+def test_a_broken_character_is_a_sentence_and_the_record_stays(
+    repo: Repository, protocol: Protocol, patient: Patient
+) -> None:
+    draft = repo.create_session(ready_session(protocol, patient.id))
+    with pytest.raises(StorageError, match="broken character"):
+        repo.save_session(replace(draft, comments="pasted \ud800 half a character"), stored=draft)
+    assert repo.load_session(int(draft.id or 0)) == draft
+    stored = repo.save_session(replace(draft, comments="\u202eright-to-left مرحبا <b>&amp;</b> " * 300), stored=draft)
+    assert repo.load_session(int(draft.id or 0)) == stored
