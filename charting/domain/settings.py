@@ -19,14 +19,14 @@ class ClinicalSettings:
     min_age_years: int = 18
     chronic_headache_days: int = 15
     """Headache days a month for chronic migraine; 14 or fewer is episodic."""
-    min_headache_hours: float = 4
+    min_headache_hours: float = 4.0
     prior_preventives_required: int = 2
     """Failed preventives payers ask for (NICE 3, EHF 2-3, many US payers 2)."""
     overuse_days_specific: int = 10
     """Acute medication days a month (triptans, ergots, opioids, combinations) that mean overuse."""
     overuse_days_simple: int = 15
     """Acute medication days a month (simple analgesics) that mean overuse."""
-    responder_threshold_pct: float = 30
+    responder_threshold_pct: float = 30.0
     """Reduction in headache days against baseline that counts as a response (NICE, EHF 30; AHS 50)."""
     nonresponse_cycles_to_stop: int = 2
     """Consecutive non-responding cycles after which stopping is considered."""

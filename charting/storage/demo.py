@@ -176,7 +176,7 @@ def fill_demo(
                 patient_id,
                 Baseline(
                     headache_days=baseline_days,
-                    headache_hours_per_day=float(rng.choice((4, 6, 8, 12, 24))),
+                    headache_hours_per_day=float(rng.choice((4, 6, 8, 12, 16))),
                     failed_preventives=tuple(rng.sample(PREVENTIVES, rng.randint(2, 4))),
                     specific_acute_days=rng.randint(2, 12),
                     simple_analgesic_days=rng.randint(0, 14),

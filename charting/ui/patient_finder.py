@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal, SignalInstance
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
+    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -18,6 +20,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from charting.domain.clock import local_now
+from charting.domain.course import build_course
 from charting.domain.eligibility import age_on
 from charting.domain.interval import earliest_eligible, interval_status
 from charting.domain.session import Kind, Patient, Session
@@ -27,10 +31,13 @@ from charting.storage.repository import Repository
 from charting.ui.forms import ErrorLabel, plain_label
 from charting.ui.patient_form import PatientFormDialog
 from charting.ui.tables import AnyIndex, ReadOnlyTableModel, plural, table_view
+from charting.ui.trend_chart import TrendChart, trend_summary
 
 DAYS_PER_WEEK = 7
 RESULTS_WIDTH, HISTORY_WIDTH = 420, 720
 """Widths that fit a 1366x768 screen with every history column readable."""
+FINDER_HEIGHT = 700
+"""Room for the history and the trend chart on a 768-pixel-high screen."""
 SEARCH_HINT = "Type 2-3 letters of a name, a record number or a birth date."
 
 
@@ -210,6 +217,9 @@ class PatientFinder(QDialog):
         self.history_view = table_view(self.history)
         self.history_view.doubleClicked.connect(self.open_session)
         self.history_view.selectionModel().currentRowChanged.connect(self._update_buttons)
+        self.trend = TrendChart()
+        self.trend_summary = plain_label()
+        self.trend_summary.setWordWrap(True)
 
         self.new_patient_button = QPushButton("New patient...")
         self.new_patient_button.clicked.connect(self.open_new_patient)
@@ -219,6 +229,9 @@ class PatientFinder(QDialog):
         self.open_patient_button.clicked.connect(self.open_patient)
         self.open_session_button = QPushButton("Open session")
         self.open_session_button.clicked.connect(self.open_session)
+        self.summary_button = QPushButton("Continuation summary\u2026")
+        self.summary_button.setToolTip("The continuation-of-therapy summary for insurers, as PDF")
+        self.summary_button.clicked.connect(self.export_continuation_summary)
         self.new_session_button = QPushButton("New session")
         self.new_session_button.clicked.connect(self.request_new_session)
         self.copy_last_button = QPushButton("Copy last session")
@@ -226,6 +239,8 @@ class PatientFinder(QDialog):
         self.close_button = QPushButton("Close")
         self.close_button.clicked.connect(self.reject)
         self.error = ErrorLabel()
+        self.notice = plain_label()
+        self.notice.setWordWrap(True)
 
         left = QWidget()
         left_layout = QVBoxLayout(left)
@@ -246,9 +261,12 @@ class PatientFinder(QDialog):
         right_layout.addWidget(self.patient_details)
         right_layout.addWidget(self.due)
         right_layout.addWidget(self.history_view, 1)
+        right_layout.addWidget(self.trend, 1)
+        right_layout.addWidget(self.trend_summary)
         right_buttons = QHBoxLayout()
         right_buttons.addWidget(self.open_session_button)
         right_buttons.addStretch(1)
+        right_buttons.addWidget(self.summary_button)
         right_layout.addLayout(right_buttons)
 
         splitter = QSplitter()
@@ -267,8 +285,9 @@ class PatientFinder(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(splitter, 1)
         layout.addWidget(self.error)
+        layout.addWidget(self.notice)
         layout.addLayout(bottom)
-        self.resize(RESULTS_WIDTH + HISTORY_WIDTH + 30, 600)
+        self.resize(RESULTS_WIDTH + HISTORY_WIDTH + 30, FINDER_HEIGHT)
         self.search.setFocus()
         self.on_search_changed("")
 
@@ -322,6 +341,7 @@ class PatientFinder(QDialog):
             except StorageError as error:
                 self.error.show_error(str(error))
         self.history.set_sessions(sessions)
+        self._show_course(patient)
         if patient is None:
             self.patient_heading.setText("No patient selected")
             self.patient_details.clear()
@@ -339,6 +359,19 @@ class PatientFinder(QDialog):
             self.history_view.scrollToBottom()
         self._update_buttons()
 
+    def _show_course(self, patient: Patient | None) -> None:
+        """The trend chart of the patient's course: the baseline and one query for the signed visits."""
+        baseline, visits = None, []
+        if patient is not None and patient.id is not None:
+            try:
+                baseline = self.repo.baseline(patient.id)
+                visits = self.repo.visits(patient.id)
+            except StorageError as error:
+                self.error.show_error(str(error))
+        self.trend.set_course(build_course(baseline, visits, self.settings), self.settings)
+        self.trend.setVisible(patient is not None)
+        self.trend_summary.setText(trend_summary(self.trend.data) if patient is not None else "")
+
     @staticmethod
     def _last_signed(sessions: list[Session]) -> date | None:
         signed = [session.performed_on for session in sessions if session.signed]
@@ -352,6 +385,7 @@ class PatientFinder(QDialog):
         self.copy_last_button.setEnabled(chosen and has_signed)
         self.copy_last_button.setToolTip("" if has_signed else "The patient has no signed session to copy yet.")
         self.open_session_button.setEnabled(self.selected_session_id() is not None)
+        self.summary_button.setEnabled(chosen and has_signed)
 
     def selected_session_id(self) -> int | None:
         """The id of the session selected in the history, if any."""
@@ -409,4 +443,38 @@ class PatientFinder(QDialog):
         for row, patient in enumerate(self.results.rows):
             if patient.id == self.form.saved_patient.id:
                 self.results_view.selectRow(row)
+                self._show_patient(patient)  # shown afresh even when already selected: the baseline may have changed
         self.search.setFocus()
+
+    # the continuation-of-therapy summary
+
+    def export_continuation_summary(self) -> None:
+        """Ask where to save the selected patient's continuation summary (the dialog asks before replacing a file)."""
+        if self.patient is None:
+            return
+        from charting.documents import file_stem
+
+        suggested = Path.home() / f"{file_stem(self.patient.mrn)}_{self.today.isoformat()}_continuation_summary.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "Save the continuation summary", str(suggested), "PDF (*.pdf)")
+        if path:
+            self.write_continuation_summary(Path(path), replace=True)
+
+    def write_continuation_summary(self, path: Path, *, replace: bool = False) -> bool:
+        """Write the selected patient's continuation summary, owner-only; an existing file is kept unless replaced.
+
+        A failure shows as a sentence under the lists.
+        """
+        if self.patient is None or self.patient.id is None:
+            return False
+        # reportlab loads with the first document, not when the finder opens.
+        from charting.documents import DocumentError, continuation_summary_pdf, write_private_file
+
+        try:
+            pdf = continuation_summary_pdf(self.repo, self.patient.id, now=local_now())
+            write_private_file(path, pdf, replace=replace)
+        except DocumentError as error:
+            self.error.show_error(str(error))
+            return False
+        self.error.show_error("")
+        self.notice.setText(f"Continuation summary written to {path}.")
+        return True

@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
 )
 
 from charting.domain.eligibility import Baseline, eligibility_findings
-from charting.domain.session import Patient
+from charting.domain.outcomes import HIT6_MAX, HIT6_MIN, MIDAS_MAX, hit6_impact, midas_grade, outcome_problems
+from charting.domain.session import Outcomes, Patient
 from charting.domain.settings import ClinicalSettings
 from charting.storage.errors import DuplicatePatientError, StorageError
 from charting.storage.repository import Repository
@@ -91,13 +92,13 @@ def parse_preventives(text: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def optional_spin_box(maximum: int, suffix: str) -> QSpinBox:
-    """A whole-number box whose lowest value reads "Not recorded" (stored as None)."""
+def optional_spin_box(maximum: int, suffix: str, minimum: int = 0) -> QSpinBox:
+    """A whole-number box from ``minimum`` to ``maximum`` whose value below them reads "Not recorded" (None)."""
     box = QSpinBox()
-    box.setRange(-1, maximum)
+    box.setRange(minimum - 1, maximum)
     box.setSpecialValueText(NOT_RECORDED)
     box.setSuffix(suffix)
-    box.setValue(-1)
+    box.setValue(box.minimum())
     return box
 
 
@@ -109,6 +110,39 @@ def spin_value(box: QSpinBox) -> int | None:
 def set_spin_value(box: QSpinBox, value: int | None) -> None:
     """Show a number, or "Not recorded" for None."""
     box.setValue(box.minimum() if value is None else value)
+
+
+BASELINE_SCORES = ("migraine_days", "moderate_severe_days", "midas", "hit6")
+"""The baseline figures checked against their scales (each has an error label in the form)."""
+
+
+def baseline_problems(baseline: Baseline) -> dict[str, str]:
+    """The baseline figures outside their scales or each other (migraine days above headache days), as sentences."""
+    return outcome_problems(
+        Outcomes(
+            headache_days=baseline.headache_days,
+            migraine_days=baseline.migraine_days,
+            moderate_severe_days=baseline.moderate_severe_days,
+            headache_hours_per_day=baseline.headache_hours_per_day,
+            midas=baseline.midas,
+            hit6=baseline.hit6,
+        )
+    )
+
+
+def midas_words(score: int | None) -> str:
+    """Grade III, moderate disability; empty when not recorded."""
+    if score is None or not 0 <= score <= MIDAS_MAX:
+        return ""
+    grade, words = midas_grade(score)
+    return f"Grade {grade}, {words}"
+
+
+def hit6_words(score: int | None) -> str:
+    """Substantial impact; empty when not recorded."""
+    if score is None or not HIT6_MIN <= score <= HIT6_MAX:
+        return ""
+    return hit6_impact(score).capitalize()
 
 
 def eligibility_area(label: QLabel) -> QScrollArea:
@@ -189,6 +223,14 @@ class PatientFormDialog(QDialog):
         self.specific_acute_days.setToolTip("Days a month on triptans, ergots, opioids or combination analgesics")
         self.simple_analgesic_days = optional_spin_box(DAYS_IN_MONTH_MAX, " days")
         self.overuse_managed = QCheckBox("Medication overuse ruled out or managed")
+        self.migraine_days = optional_spin_box(DAYS_IN_MONTH_MAX, " days")
+        self.moderate_severe_days = optional_spin_box(DAYS_IN_MONTH_MAX, " days")
+        self.midas = optional_spin_box(MIDAS_MAX, "")
+        self.midas.setToolTip(f"MIDAS total over the last 3 months, 0 to {MIDAS_MAX}")
+        self.hit6 = optional_spin_box(HIT6_MAX, "", minimum=HIT6_MIN)
+        self.hit6.setToolTip(f"HIT-6 total, {HIT6_MIN} to {HIT6_MAX}")
+        self.midas_grade = plain_label()
+        self.hit6_impact = plain_label()
         self.eligibility = plain_label()
         self.eligibility.setWordWrap(True)
         self.eligibility.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
@@ -202,6 +244,24 @@ class PatientFormDialog(QDialog):
         baseline_form.addRow("Triptan, ergot or opioid days", self.specific_acute_days)
         baseline_form.addRow("Simple analgesic days", self.simple_analgesic_days)
         baseline_form.addRow(self.overuse_managed)
+        for key, label, box, words in (
+            ("migraine_days", "Migraine days a month", self.migraine_days, None),
+            ("moderate_severe_days", "Moderate or severe days", self.moderate_severe_days, None),
+            ("midas", "MIDAS total", self.midas, self.midas_grade),
+            ("hit6", "HIT-6 total", self.hit6, self.hit6_impact),
+        ):
+            shown: QWidget = box
+            if words is not None:  # the grade under its score, where a long one has the whole width
+                shown = QWidget()
+                under = QVBoxLayout(shown)
+                under.setContentsMargins(0, 0, 0, 0)
+                under.setSpacing(2)
+                under.addWidget(box)
+                under.addWidget(words)
+                words.setWordWrap(True)
+            row, self.errors[key] = field_with_error(shown)
+            box.valueChanged.connect(self.errors[key].clear_error)
+            baseline_form.addRow(label, row)
         eligibility_box = QGroupBox("Eligibility today")
         QVBoxLayout(eligibility_box).addWidget(self.eligibility_area)
 
@@ -233,6 +293,9 @@ class PatientFormDialog(QDialog):
         self.headache_hours.valueChanged.connect(self._update_eligibility)
         self.preventives.textChanged.connect(self._update_eligibility)
         self.overuse_managed.toggled.connect(self._update_eligibility)
+        self.midas.valueChanged.connect(self._update_scores)
+        self.hit6.valueChanged.connect(self._update_scores)
+        self._update_scores()
         self.dob.textChanged.connect(self._update_eligibility)
         self._update_eligibility()
 
@@ -261,6 +324,10 @@ class PatientFormDialog(QDialog):
             set_spin_value(self.specific_acute_days, baseline.specific_acute_days)
             set_spin_value(self.simple_analgesic_days, baseline.simple_analgesic_days)
             self.overuse_managed.setChecked(baseline.overuse_managed)
+            set_spin_value(self.migraine_days, baseline.migraine_days)
+            set_spin_value(self.moderate_severe_days, baseline.moderate_severe_days)
+            set_spin_value(self.midas, baseline.midas)
+            set_spin_value(self.hit6, baseline.hit6)
 
     def baseline(self) -> Baseline:
         """The baseline as entered."""
@@ -272,7 +339,15 @@ class PatientFormDialog(QDialog):
             specific_acute_days=spin_value(self.specific_acute_days),
             simple_analgesic_days=spin_value(self.simple_analgesic_days),
             overuse_managed=self.overuse_managed.isChecked(),
+            migraine_days=spin_value(self.migraine_days),
+            moderate_severe_days=spin_value(self.moderate_severe_days),
+            midas=spin_value(self.midas),
+            hit6=spin_value(self.hit6),
         )
+
+    def _update_scores(self) -> None:
+        self.midas_grade.setText(midas_words(spin_value(self.midas)))
+        self.hit6_impact.setText(hit6_words(spin_value(self.hit6)))
 
     def _update_eligibility(self) -> None:
         dob = parse_iso_date(self.dob.text())
@@ -323,9 +398,13 @@ class PatientFormDialog(QDialog):
                     "If it is the same person, cancel and open that record; if not, tick the box below and save again."
                 )
                 self.different_person.show()
+        problems = baseline_problems(self.baseline())
+        errors.update({key: problem for key, problem in problems.items() if key in BASELINE_SCORES})
         for key, label in self.errors.items():
             label.show_error(errors.get(key, ""))
-        self.form_error.show_error("")
+        self.form_error.show_error(" ".join(problem for key, problem in problems.items() if key not in BASELINE_SCORES))
+        if problems and not errors:
+            return None
         if errors:
             first = next(key for key in self.errors if key in errors)
             widget = self.different_person if first == "duplicate" else getattr(self, first)

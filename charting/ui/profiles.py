@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from charting.domain.people import Clinic, Injector
+from charting.storage.credentials import MIN_PIN_LENGTH, pin_problem
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
 from charting.ui.forms import ErrorLabel, field_with_error, plain_label
@@ -87,12 +88,21 @@ class ClinicForm(QWidget):
         return Clinic(name=name, address=self.address.toPlainText().strip(), phone=self.phone.text().strip())
 
 
+def pin_box(placeholder: str) -> QLineEdit:
+    """A field for a PIN: its characters are never shown."""
+    box = QLineEdit()
+    box.setEchoMode(QLineEdit.EchoMode.Password)
+    box.setPlaceholderText(placeholder)
+    return box
+
+
 class InjectorForm(QWidget):
-    """An injector profile: name, credentials, NPI, and whether the profile may sign notes."""
+    """An injector profile: name, credentials, NPI, whether the profile may sign notes, and its PIN."""
 
     def __init__(self, *, show_role: bool = True, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.editing: Injector | None = None
+        self.has_pin = False
         self.name = QLineEdit()
         self.name.setPlaceholderText("e.g. Anna Meyer")
         self.credentials = QLineEdit()
@@ -102,7 +112,11 @@ class InjectorForm(QWidget):
         self.may_sign = QRadioButton("Injector: charts and signs notes")
         self.assistant = QRadioButton("Assistant: charts, cannot sign")
         self.may_sign.setChecked(True)
+        self.pin = pin_box(f"at least {MIN_PIN_LENGTH} characters; signs notes and unlocks the window")
+        self.pin_again = pin_box("the same PIN again")
+        self.current_pin = pin_box("needed to change the PIN")
         form = QFormLayout(self)
+        self.form = form
         form.setContentsMargins(0, 0, 0, 0)
         name_row, self.name_error = field_with_error(self.name)
         npi_row, self.npi_error = field_with_error(self.npi)
@@ -117,16 +131,47 @@ class InjectorForm(QWidget):
         form.addRow("Role", role)
         if not show_role:
             form.setRowVisible(role, False)
+        pin_row, self.pin_error = field_with_error(self.pin)
+        form.addRow("PIN", pin_row)
+        form.addRow("PIN again", self.pin_again)
+        form.addRow("Current PIN", self.current_pin)
+        form.setRowVisible(self.current_pin, False)
 
-    def set_injector(self, injector: Injector | None) -> None:
-        """Edit an existing profile, or start a blank new one (None)."""
+    def set_injector(self, injector: Injector | None, *, has_pin: bool = False) -> None:
+        """Edit an existing profile (``has_pin``: it has set a PIN already), or start a blank new one (None)."""
         self.editing = injector
+        self.has_pin = has_pin
+        for box in (self.pin, self.pin_again, self.current_pin):
+            box.clear()
+        self.form.setRowVisible(self.current_pin, has_pin)
+        self.pin.setPlaceholderText(
+            "leave empty to keep the PIN" if has_pin else f"at least {MIN_PIN_LENGTH} characters; signs notes"
+        )
+        self.pin_error.show_error("")
         self.name.setText(injector.name if injector else "")
         self.credentials.setText(injector.credentials if injector else "")
         self.npi.setText(injector.npi if injector else "")
         (self.may_sign if injector is None or injector.can_sign else self.assistant).setChecked(True)
         self.name_error.show_error("")
         self.npi_error.show_error("")
+
+    def check_pin(self, *, required: bool = False) -> bool:
+        """Show why the typed PIN cannot be saved; True when it can, or when none was typed and none is required."""
+        pin, again = self.pin.text(), self.pin_again.text()
+        if not pin and not again:
+            problem = "Choose a PIN: it signs this injector's notes." if required else ""
+        elif pin != again:
+            problem = "The two PINs differ; type the same PIN twice."
+        else:
+            problem = pin_problem(pin) or ""
+        self.pin_error.show_error(problem)
+        if problem:
+            self.pin.setFocus()
+        return not problem
+
+    def typed_pin(self) -> tuple[str, str] | None:
+        """The new PIN and the current one (to change a PIN), when a new PIN was typed."""
+        return (self.pin.text(), self.current_pin.text()) if self.pin.text() else None
 
     def injector(self, others: Sequence[Injector] = ()) -> Injector | None:
         """The profile as entered, or None (with the reasons shown); ``others`` are checked for a repeated NPI."""
@@ -225,7 +270,9 @@ class ProfilesDialog(QDialog):
         self.injector_list.blockSignals(False)
 
     def _injector_selected(self, current: QListWidgetItem | None, _previous: QListWidgetItem | None) -> None:
-        self.injector_form.set_injector(current.data(Qt.ItemDataRole.UserRole) if current else None)
+        injector: Injector | None = current.data(Qt.ItemDataRole.UserRole) if current else None
+        has_pin = injector is not None and injector.id is not None and self.repo.has_pin(injector.id)
+        self.injector_form.set_injector(injector, has_pin=has_pin)
         self.injector_status.clear()
         self.injector_error.show_error("")
 
@@ -254,16 +301,21 @@ class ProfilesDialog(QDialog):
     def save_injector(self) -> Injector | None:
         """Save the profile being edited (a new one when none is selected); the saved profile, or None."""
         self.injector_status.clear()
+        form = self.injector_form
         try:
-            injector = self.injector_form.injector(self.repo.injectors())
-            if injector is None:
+            injector = form.injector(self.repo.injectors())
+            if injector is None or not form.check_pin():
                 return None
-            saved = self.repo.save_injector(injector)
+            change = form.typed_pin()
+            with self.repo.batch():  # the profile and its new PIN together, or neither
+                saved = self.repo.save_injector(injector)
+                if change is not None:
+                    self.repo.set_pin(int(saved.id or 0), change[0], current=change[1])
         except StorageError as error:
             self.injector_error.show_error(str(error))
             return None
         self.injector_error.show_error("")
         self._load_injectors(select_id=saved.id)
-        self.injector_form.set_injector(saved)
-        self.injector_status.setText(f"{saved.display_name} saved.")
+        form.set_injector(saved, has_pin=saved.id is not None and self.repo.has_pin(saved.id))
+        self.injector_status.setText(f"{saved.display_name} saved" + (", PIN set." if change else "."))
         return saved

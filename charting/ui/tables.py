@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, Generic, TypeVar
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
+from PySide6.QtCore import QAbstractItemModel, QAbstractTableModel, QModelIndex, QObject, QPersistentModelIndex, Qt
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -47,7 +47,7 @@ class ReadOnlyTableModel(QAbstractTableModel, Generic[Row]):
         return None
 
 
-def table_view(model: QAbstractTableModel, stretch_column: int | None = None) -> QTableView:
+def table_view(model: QAbstractItemModel, stretch_column: int | None = None) -> QTableView:
     """A read-only, whole-row-selecting table over a model; one column (else the last) takes the spare width."""
     view = QTableView()
     view.setModel(model)

@@ -62,14 +62,17 @@ class WelcomeDialog(QDialog):
         """Check both forms (showing every error at once), save them and close; True on success."""
         clinic = self.clinic_form.clinic()
         injector = self.injector_form.injector() if self.ask_injector else None
-        if clinic is None or (self.ask_injector and injector is None):
+        pin_ok = self.injector_form.check_pin(required=True) if self.ask_injector else True
+        if clinic is None or (self.ask_injector and (injector is None or not pin_ok)):
             if clinic is None:
                 self.clinic_form.name.setFocus()
             return False
         try:
             self.repo.save_clinic(clinic)
             if injector is not None:
-                self.saved_injector = self.repo.save_injector(injector)
+                with self.repo.batch():  # the profile and its PIN together, or neither
+                    self.saved_injector = self.repo.save_injector(injector)
+                    self.repo.set_pin(int(self.saved_injector.id or 0), self.injector_form.pin.text())
         except StorageError as error:
             self.form_error.show_error(str(error))
             return False

@@ -214,3 +214,9 @@ def test_future_birth_date_is_a_sentence_not_a_negative_age() -> None:
     findings = eligibility_findings(date(2031, 4, 2), date(2026, 11, 25), CHRONIC, DEFAULTS)
     assert [f.code for f in findings] == ["dob_future"]
     assert "2031-04-02 is after 2026-11-25" in findings[0].message
+
+
+def test_fractional_thresholds_survive_storage() -> None:
+    stored = ClinicalSettings(min_headache_hours=3.5, responder_threshold_pct=32.5).to_dict()
+    restored = ClinicalSettings.from_dict(stored)
+    assert (restored.min_headache_hours, restored.responder_threshold_pct) == (3.5, 32.5)

@@ -20,6 +20,11 @@ def repo(tmp_path: Path) -> Repository:
     return make_repository(tmp_path)
 
 
+def type_pin(dialog: WelcomeDialog, pin: str, again: str | None = None) -> None:
+    dialog.injector_form.pin.setText(pin)
+    dialog.injector_form.pin_again.setText(pin if again is None else again)
+
+
 def open_welcome(qtbot: QtBot, repo: Repository) -> WelcomeDialog:
     dialog = WelcomeDialog(repo)
     qtbot.addWidget(dialog)
@@ -43,6 +48,7 @@ def test_first_run_saves_clinic_and_injector_then_never_again(qtbot: QtBot, repo
     dialog.injector_form.name.setText("Anna Meyer")
     dialog.injector_form.credentials.setText("MD")
     dialog.injector_form.npi.setText("1234567893")
+    type_pin(dialog, "2468")
     save_screenshot(dialog, "welcome")
     with qtbot.waitSignal(dialog.accepted):
         qtbot.mouseClick(dialog.start_button, Qt.MouseButton.LeftButton)
@@ -53,6 +59,7 @@ def test_first_run_saves_clinic_and_injector_then_never_again(qtbot: QtBot, repo
         ("Anna Meyer, MD", "1234567893", True)
     ]
     assert dialog.saved_injector == reopened.injectors()[0]
+    assert reopened.pin_is_right(int(dialog.saved_injector.id or 0), "2468")
     assert not needs_welcome(reopened)
 
 
@@ -74,8 +81,25 @@ def test_only_the_missing_injector_is_asked_when_the_clinic_exists(qtbot: QtBot,
     dialog = open_welcome(qtbot, repo)
     assert dialog.clinic_form.name.text() == "Lakeside Headache Clinic"
     dialog.injector_form.name.setText("Anna Meyer")
+    type_pin(dialog, "2468")
     assert dialog.save()
     assert not needs_welcome(repo)
+
+
+@pytest.mark.parametrize(
+    ("pin", "again", "error"),
+    [("", "", "Choose a PIN"), ("2468", "2469", "differ"), ("246", "246", "at least 4")],
+)
+def test_the_first_injector_needs_a_pin_typed_twice(
+    qtbot: QtBot, repo: Repository, pin: str, again: str, error: str
+) -> None:
+    dialog = open_welcome(qtbot, repo)
+    dialog.clinic_form.name.setText("Lakeside Headache Clinic")
+    dialog.injector_form.name.setText("Anna Meyer")
+    type_pin(dialog, pin, again)
+    assert not dialog.save()
+    assert error in dialog.injector_form.pin_error.text()
+    assert repo.injectors() == [] and repo.clinic() is None
 
 
 def test_injector_part_is_hidden_when_one_exists(qtbot: QtBot, repo: Repository) -> None:
