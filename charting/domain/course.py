@@ -132,7 +132,7 @@ def response_findings(course: Course, settings: ClinicalSettings) -> list[Findin
             verdict = "a response" if current.response.responder else "no response"
             findings.append(
                 Finding(
-                    Level.INFO,
+                    Level.INFO if current.response.responder else Level.WARNING,
                     "response",
                     f"{current.headache_days} headache days against a baseline of {course.baseline_days}: "
                     f"{current.response.reduction_pct:.0f}% fewer, {verdict} "

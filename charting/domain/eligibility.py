@@ -82,7 +82,16 @@ def eligibility_findings(dob: date, on: date, baseline: Baseline, settings: Clin
                 f"{tried} failed preventive(s) recorded; payers ask for {settings.prior_preventives_required}. Record the ones tried.",
             )
         )
-    if medication_overuse(baseline, settings) and not baseline.overuse_managed:
+    if baseline.specific_acute_days is None and baseline.simple_analgesic_days is None and not baseline.overuse_managed:
+        findings.append(
+            Finding(
+                Level.WARNING,
+                "overuse_unassessed",
+                "Medication overuse is not assessed; record the acute medication days a month (triptans and "
+                "combinations, simple analgesics) or that overuse was ruled out.",
+            )
+        )
+    elif medication_overuse(baseline, settings) and not baseline.overuse_managed:
         findings.append(
             Finding(
                 Level.WARNING,

@@ -323,7 +323,8 @@ def procedure_findings(session: Session) -> list[Finding]:
         findings.append(Finding(Level.REFUSAL, "consent_missing", "Record the patient's consent before signing."))
     if not session.time_out:
         findings.append(Finding(Level.REFUSAL, "time_out_missing", "Record the time-out before signing."))
-    if not session.contraindications_checked:
+    asked = any(answer.value for answer in session.screening.answers.values())  # the checklist names the rest
+    if not session.contraindications_checked and not asked:
         findings.append(
             Finding(
                 Level.WARNING,

@@ -1,4 +1,6 @@
-"""The session header in the charting window: product, vials, lot, dilution, needle, diagnosis, checks.
+"""The session header in the charting window: product, vials, lot, dilution, needle, diagnosis, consent, time-out.
+
+The contraindications are asked in the checklist panel (its screening questions).
 
 Every edit goes to the model (so it autosaves and can be undone); the panel follows the model on every change.
 """
@@ -80,7 +82,6 @@ class HeaderPanel(QWidget):
         form.setContentsMargins(4, 4, 4, 4)
         form.setHorizontalSpacing(6)
         form.setVerticalSpacing(5)
-        form.addRow(QLabel("<b>Session header</b>"))
 
         self.injector = QComboBox()
         self._injector_names = injector_names
@@ -169,12 +170,8 @@ class HeaderPanel(QWidget):
         self.consent.toggled.connect(lambda on: self._set(consent=on))
         self.time_out = QCheckBox("Time-out done")
         self.time_out.toggled.connect(lambda on: self._set(time_out=on))
-        self.contraindications = QCheckBox("Contraindications checked")
-        self.contraindications.setToolTip("\n".join(protocol.contraindications))
-        self.contraindications.toggled.connect(lambda on: self._set(contraindications_checked=on))
         form.addRow(self.consent)
         form.addRow(self.time_out)
-        form.addRow(self.contraindications)
 
         self.deviation = QLineEdit()
         self.deviation.setPlaceholderText("only to go beyond a cap")
@@ -198,7 +195,6 @@ class HeaderPanel(QWidget):
             self.diagnosis,
             self.consent,
             self.time_out,
-            self.contraindications,
             self.deviation,
             self.comments,
         ]
@@ -258,7 +254,6 @@ class HeaderPanel(QWidget):
             _set_text(self.needle, session.needle)
             self.consent.setChecked(session.consent)
             self.time_out.setChecked(session.time_out)
-            self.contraindications.setChecked(session.contraindications_checked)
             _set_text(self.deviation, session.deviation_reason)
             _set_text(self.comments, session.comments)
             for combo in (self.injector, self.product, self.diagnosis):

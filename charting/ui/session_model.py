@@ -15,11 +15,21 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from charting.domain import marking
+from charting.domain.checklist import evaluate_visit
 from charting.domain.clock import local_now
 from charting.domain.marking import SIGNED_READ_ONLY, ChangeRefusedError
 from charting.domain.protocol import Protocol
-from charting.domain.rules import Finding, evaluate, ftp_addition_refusal
-from charting.domain.session import HEADER_FIELDS, AdverseEvent, Kind, Patient, Session
+from charting.domain.rules import Finding, ftp_addition_refusal
+from charting.domain.session import (
+    HEADER_FIELDS,
+    SCREENING_QUESTIONS,
+    AdverseEvent,
+    Answer,
+    Kind,
+    Patient,
+    Session,
+    SignedContext,
+)
 from charting.domain.settings import ClinicalSettings
 from charting.domain.totals import SessionTotals, compute_totals
 from charting.storage.errors import StorageError
@@ -65,6 +75,8 @@ class SessionModel(QObject):
 
     session_changed = Signal()
     """The session is different (a change, an undo or redo, or another session loaded)."""
+    session_loaded = Signal()
+    """A session was opened (just before ``session_changed``): what was typed for the one before is out of date."""
     site_marked = Signal(str)
     """A site went from not marked to injected."""
     focus_changed = Signal(str)
@@ -103,8 +115,10 @@ class SessionModel(QObject):
         self.ftp_mode = False
         self.unsaved = False
         self.last_saved_at: datetime | None = None
-        self.patient: Patient | None = None
-        """The patient of the session (set before it is loaded), so that their rules join the findings."""
+        self.context: SignedContext | None = None
+        """The patient's record as the note sees it (patient, baseline, earlier visits), read by the window when a
+        session opens, its date changes or it is signed: the checklist's rules use it, and no click reads the
+        database."""
         self._ring_to_next_unmarked(after="")
 
     # ----- reading
@@ -126,10 +140,24 @@ class SessionModel(QObject):
         return self._totals
 
     @property
+    def patient(self) -> Patient | None:
+        """The patient of the session, from its context (None without one)."""
+        return self.context.patient if self.context is not None else None
+
+    @property
+    def checked_settings(self) -> ClinicalSettings:
+        """The thresholds the checklist uses: a signed session's frozen ones, else the clinic's."""
+        frozen = self.context.settings if self.context is not None and self.read_only else None
+        return frozen or self.settings
+
+    @property
     def findings(self) -> tuple[Finding, ...]:
-        """The rule findings of the session and its patient, refusals first (computed once per change)."""
+        """Every finding of the session at this visit (its rules, the patient's eligibility, screening, interval and
+        response), overrides applied, refusals first (computed once per change)."""
         if self._findings is None:
-            self._findings = evaluate(self._session, self.protocol, self.settings, local_now(), self.patient)
+            self._findings = evaluate_visit(
+                self._session, self.protocol, self.checked_settings, local_now(), self.context
+            )
         return self._findings
 
     def site_order(self) -> tuple[str, ...]:
@@ -138,15 +166,17 @@ class SessionModel(QObject):
         return self._fixed_order + ftp
 
     # ----- loading
-    def load(self, session: Session) -> None:
-        """Show another session; the undo history starts afresh and nothing is saved."""
+    def load(self, session: Session, context: SignedContext | None = None) -> None:
+        """Show another session with its patient's record; the undo history starts afresh and nothing is saved."""
         self.undo_stack.clear()
         self.set_ftp_mode(False)
         self.unsaved = False
         self.last_marked = ""
         self._session = session
+        self.context = context
         self._invalidate()
         self._ring_to_next_unmarked(after="")
+        self.session_loaded.emit()
         self.session_changed.emit()
 
     # ----- marking
@@ -308,6 +338,34 @@ class SessionModel(QObject):
             return replace(session, **changes)
 
         return self._change(f"Change {key.replace('_', ' ')}", change, merge_key="header:" + key)
+
+    def set_context(self, context: SignedContext | None) -> None:
+        """The patient's record read afresh (the date of service changed, the baseline was edited)."""
+        self.context = context
+        self._invalidate()
+        self.session_changed.emit()
+
+    # ----- the checklist
+    def answer_screening(self, question: str, answer: Answer) -> bool:
+        """Record a screening question's answer (undoable and saved like every change)."""
+        label = SCREENING_QUESTIONS.get(question, question).lower()
+        return self._change(
+            f"Answer {answer.value or 'not asked'}: {label}",
+            lambda s: marking.answer_screening(s, question, answer),
+        )
+
+    def set_override(self, code: str, reason: str) -> bool:
+        """Proceed past an overridable refusal with this reason; an empty reason withdraws the override."""
+        text = f"Override {code}" if reason.strip() else f"Withdraw the override of {code}"
+        return self._change(text, lambda s: marking.set_override(s, code, reason))
+
+    def set_outcome(self, name: str, value: int | None) -> bool:
+        """Record one figure reported at this visit; a figure outside its scale is refused with the sentence."""
+        return self._change(
+            f"Record {name.replace('_', ' ')}",
+            lambda s: marking.set_outcomes(s, replace(s.outcomes, **{name: value})),
+            merge_key="outcomes:" + name,
+        )
 
     # ----- adverse events
     def add_adverse_event(self, event: AdverseEvent) -> bool:

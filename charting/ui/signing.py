@@ -5,12 +5,14 @@ from __future__ import annotations
 import html
 from datetime import datetime
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QLabel,
+    QLineEdit,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
@@ -67,11 +69,18 @@ class SignDialog(QDialog):
     """Choose who signs, and confirm: a signed session cannot change afterwards.
 
     The signer starts as the profile the session names as its injector; when it names none that may sign, nobody is
-    chosen and Sign waits for a choice, so Enter never signs as someone else.
+    chosen and Sign waits for a choice, so Enter never signs as someone else. An early session (``reason_for``, the
+    interval finding) also needs the reason, which the note prints: Sign waits for it too.
     """
 
     def __init__(
-        self, signers: list[Injector], summary: str, injector: str = "", parent: QWidget | None = None
+        self,
+        signers: list[Injector],
+        summary: str,
+        injector: str = "",
+        parent: QWidget | None = None,
+        *,
+        reason_for: Finding | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign the session")
@@ -89,6 +98,17 @@ class SignDialog(QDialog):
         self.signer.setPlaceholderText(CHOOSE_SIGNER)
         self.signer.setCurrentIndex(injector_index(signers, injector))
         form.addRow("Signed by", self.signer)
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("required: why the session is early")
+        self.early = QLabel(reason_for.message if reason_for is not None else "")
+        """The interval finding, when the session is early."""
+        self.early.setWordWrap(True)
+        self.early.setTextFormat(Qt.TextFormat.PlainText)
+        if reason_for is not None:
+            form.addRow(self.early)
+            form.addRow("Reason", self.reason)
+            self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        self._reason_needed = reason_for is not None
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.sign_button = buttons.addButton("Sign", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -97,17 +117,27 @@ class SignDialog(QDialog):
         layout.addWidget(buttons)
         self.sign_button.setDefault(True)  # after it is in the dialog, or Qt makes Cancel the default
         self.signer.currentIndexChanged.connect(self._follow_choice)
+        self.reason.textChanged.connect(self._follow_choice)
         self._follow_choice()
         if self.signer.currentIndex() < 0:
             self.signer.setFocus()
+        elif self._reason_needed:
+            self.reason.setFocus()
+
+    def _ready(self) -> bool:
+        return self.signer.currentIndex() >= 0 and (not self._reason_needed or bool(self.interval_reason()))
 
     def _follow_choice(self) -> None:
-        self.sign_button.setEnabled(self.signer.currentIndex() >= 0)
+        self.sign_button.setEnabled(self._ready())
 
     def accept(self) -> None:
-        """Sign only once someone is chosen."""
-        if self.signer.currentIndex() >= 0:
+        """Sign only once someone is chosen (and an early session's reason is given)."""
+        if self._ready():
             super().accept()
+
+    def interval_reason(self) -> str:
+        """The reason given for an early session ("" when none is asked)."""
+        return self.reason.text().strip() if self._reason_needed else ""
 
     def chosen(self) -> Injector:
         """The injector chosen to sign (the dialog accepts only once one is)."""

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedWidget,
+    QTabWidget,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -38,6 +39,7 @@ from PySide6.QtWidgets import (
 
 from charting.domain.clock import local_now
 from charting.domain.eligibility import age_on
+from charting.domain.interval import INTERVAL_EARLY
 from charting.domain.people import Addendum, Injector
 from charting.domain.protocol import Protocol, ProtocolError, load_protocol
 from charting.domain.rules import signing_blockers
@@ -49,6 +51,7 @@ from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
 from charting.ui import style
 from charting.ui.adverse_events import AdverseEventDialog
+from charting.ui.checklist_panel import ChecklistPanel
 from charting.ui.diagram import DiagramScene, DiagramView, site_menu
 from charting.ui.forms import ElidedLabel
 from charting.ui.header_panel import HeaderPanel
@@ -117,6 +120,8 @@ class MainWindow(QMainWindow):
         self._stored: Session | None = None
         """The open session as the database holds it, so that an autosave need not read it back."""
         self.addenda: list[Addendum] = []
+        self._context_on: date | None = None
+        """The date of service the patient's record (the model's context) was read for."""
         self._discard_unsaved = False
         self.printer: QPrinter | None = None
         """The printer of the open print preview (the dialog does not own it)."""
@@ -134,6 +139,8 @@ class MainWindow(QMainWindow):
         self.header_panel = HeaderPanel(self.model, self._injector_names())
         self.lot_offer = LotOffer(self.model)
         self.header_panel.add_below_expiry(self.lot_offer)
+        self.checklist_panel = ChecklistPanel(self.model)
+        self.checklist_panel.baseline_edit_requested.connect(self.edit_baseline)
         self.totals_panel = TotalsPanel(self.model)
         self._build_actions()
         self._build_menus()
@@ -219,6 +226,8 @@ class MainWindow(QMainWindow):
         self.act_addendum = self._action("Add &addendum\u2026", self.add_addendum)
         self.act_recall = self._action("&Lot recall\u2026", self.lot_recall)
         self.act_profiles = self._action("Clinic and &injectors\u2026", self.profiles)
+        self.act_due_list = self._action("&Due list\u2026", self.due_list, "Ctrl+Shift+D")
+        self.act_settings = self._action("Clinical se&ttings\u2026", self.clinical_settings)
         self.chart_actions = [
             self.act_mark,
             self.act_next,
@@ -257,7 +266,9 @@ class MainWindow(QMainWindow):
         session.addAction(self.act_addendum)
         records = bar.addMenu("&Records")
         records.addAction(self.act_recall)
+        records.addAction(self.act_due_list)
         records.addAction(self.act_profiles)
+        records.addAction(self.act_settings)
 
     def _build_central(self) -> None:
         self.stack = QStackedWidget()
@@ -317,7 +328,18 @@ class MainWindow(QMainWindow):
         self.header_scroll.setWidgetResizable(True)
         self.header_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.header_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        left.addWidget(self.header_scroll, 3)
+        self.checklist_scroll = QScrollArea()
+        self.checklist_scroll.setWidget(self.checklist_panel)
+        self.checklist_scroll.setWidgetResizable(True)
+        self.checklist_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.checklist_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # The header fills the column at 1366x768: header and checklist are two tabs of it, the diagram keeps its size.
+        self.left_tabs = QTabWidget()
+        self.left_tabs.setDocumentMode(True)
+        self.left_tabs.addTab(self.header_scroll, "Session header")
+        self.left_tabs.addTab(self.checklist_scroll, "Checklist")
+        self.checklist_panel.summary_changed.connect(lambda text: self.left_tabs.setTabText(1, text))
+        left.addWidget(self.left_tabs, 3)
         self.addenda_label = QLabel()
         self.addenda_label.setWordWrap(True)
         self.addenda_label.setTextFormat(Qt.TextFormat.RichText)
@@ -399,6 +421,7 @@ class MainWindow(QMainWindow):
                     session.patient_id, before=session.performed_on + timedelta(days=1)
                 )
             addenda = self.repo.addenda(session.id) if session.signed and session.id is not None else []
+            context = self.repo.note_context(session) if session.patient_id is not None else None
         except StorageError as error:
             self.show_notice(str(error))
             return False
@@ -407,8 +430,8 @@ class MainWindow(QMainWindow):
         self.addenda = addenda
         self.has_session = True
         self._stored = session
-        self.model.patient = patient
-        self.model.load(session)
+        self._context_on = session.performed_on
+        self.model.load(session, context)
         self.lot_offer.offer(previous)
         self.saved_label.setText("Signed, read-only" if session.signed else "All changes saved")
         self.saved_label.setStyleSheet("")
@@ -425,6 +448,9 @@ class MainWindow(QMainWindow):
         if not self.has_session:
             return
         session = self.model.session
+        moved = self.model.context is not None and not session.signed and session.performed_on != self._context_on
+        if moved and self.reload_context():  # the earlier visits and the interval move with the date of service
+            return  # the model told the listeners again, this method included
         self.setWindowTitle(session_title(self.patient, session))
         self.patient_bar.setText(patient_line(self.patient, session, self.today))
         self.addenda_box.setVisible(session.signed)
@@ -670,6 +696,8 @@ class MainWindow(QMainWindow):
         if self.model.unsaved and not self.model.retry_save():
             return
         blockers = signing_blockers(self.model.findings)
+        early = next((finding for finding in blockers if finding.code == INTERVAL_EARLY), None)
+        blockers = [finding for finding in blockers if finding is not early]  # its reason is asked when signing
         if blockers:
             box = QMessageBox(QMessageBox.Icon.Warning, "Signing refused", blockers_text(blockers), parent=self)
             box.setTextFormat(Qt.TextFormat.RichText)
@@ -686,13 +714,17 @@ class MainWindow(QMainWindow):
             f"Sign the session of {who} on {self.model.session.performed_on.isoformat()}: "
             f"{totals.total_units:g} U in {totals.total_sites} sites, waste {totals.units_wasted:g} U."
         )
-        dialog = SignDialog(signers, summary, self.model.session.injector, self)
-        dialog.accepted.connect(lambda: self.sign_as(dialog.chosen()))
+        dialog = SignDialog(signers, summary, self.model.session.injector, self, reason_for=early)
+        dialog.accepted.connect(lambda: self.sign_as(dialog.chosen(), dialog.interval_reason()))
         self.dialog = dialog
         dialog.open()
 
-    def sign_as(self, signer: Injector) -> bool:
-        """Sign the open draft as this injector; the session then opens read-only."""
+    def sign_as(self, signer: Injector, interval_reason: str = "") -> bool:
+        """Sign the open draft as this injector (an early session's reason recorded first); it then opens read-only."""
+        if interval_reason.strip():
+            self.model.update_header(interval_reason=interval_reason.strip())
+            if self.model.unsaved:
+                return False  # the failed save is on the notice line, with Retry save
         session = self.model.session
         if session.id is None:
             return False
@@ -725,6 +757,36 @@ class MainWindow(QMainWindow):
             return False
         self.on_session_changed()
         return True
+
+    # ----- the patient's record behind the checklist
+    def reload_context(self) -> bool:
+        """Read the patient's record afresh for the open session (its date moved, the baseline was edited)."""
+        session = self.model.session
+        if not self.has_session or session.patient_id is None:
+            return False
+        self._context_on = session.performed_on
+        try:
+            context = self.repo.note_context(session)
+        except StorageError as error:
+            self.show_notice(str(error))
+            return False
+        self.model.set_context(context)
+        return True
+
+    def edit_baseline(self) -> None:
+        """Open the patient's record at the baseline; once saved, the checklist reads it again."""
+        if self.patient is None:
+            return
+        from charting.ui.patient_form import PatientFormDialog
+
+        form = PatientFormDialog(self.repo, self.patient, settings=self.settings, today=self.today, parent=self)
+        form.accepted.connect(lambda: self._record_saved(form.saved_patient))
+        self.dialog = form
+        form.open()
+
+    def _record_saved(self, patient: Patient | None) -> None:
+        self.patient = patient or self.patient
+        self.reload_context()
 
     # ----- other records
     def lot_recall(self) -> None:
@@ -822,6 +884,32 @@ class MainWindow(QMainWindow):
     def _close_discarding(self) -> None:
         self._discard_unsaved = True
         self.close()
+
+    # ----- the due list and the clinical settings
+    def due_list(self) -> None:
+        """Patients due in the coming days or overdue; opening one shows them here."""
+        from charting.ui.due_list import DueListDialog
+
+        dialog = DueListDialog(self.repo, self.today, parent=self)
+        dialog.patient_chosen.connect(self.show_patient)
+        self.dialog = dialog
+        dialog.open()
+
+    def clinical_settings(self) -> None:
+        """The clinic's thresholds, default diagnosis and paper size; saved ones apply at once."""
+        from charting.ui.settings_dialog import SettingsDialog
+
+        dialog = SettingsDialog(self.repo, self.protocol, parent=self)
+        dialog.accepted.connect(self.apply_settings)
+        self.dialog = dialog
+        dialog.open()
+
+    def apply_settings(self) -> None:
+        """Use the clinic's settings as stored now: the open session's findings are worked out again with them."""
+        self.settings = self.repo.settings
+        self.model.settings = self.settings
+        if not self.reload_context():  # nothing open for a patient: the findings are worked out again all the same
+            self.model.set_context(self.model.context)
 
 
 def _actor() -> str:

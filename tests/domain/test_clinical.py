@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -94,7 +95,19 @@ def test_age_boundary() -> None:
     assert age_on(date(2008, 2, 29), date(2026, 3, 1)) == 18
 
 
-CHRONIC = Baseline(headache_days=20, headache_hours_per_day=6, failed_preventives=("topiramate", "amitriptyline"))
+CHRONIC = Baseline(
+    headache_days=20,
+    headache_hours_per_day=6,
+    failed_preventives=("topiramate", "amitriptyline"),
+    specific_acute_days=4,
+    simple_analgesic_days=2,
+)
+
+
+def test_medication_overuse_not_assessed_warns() -> None:
+    unassessed = replace(CHRONIC, specific_acute_days=None, simple_analgesic_days=None)
+    assert codes(date(1980, 4, 2), unassessed) == {"overuse_unassessed": Level.WARNING}
+    assert codes(date(1980, 4, 2), replace(unassessed, overuse_managed=True)) == {}
 
 
 def codes(dob: date, baseline: Baseline, settings: ClinicalSettings = DEFAULTS) -> dict[str, Level]:

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from charting.domain.people import Clinic, Injector
-from charting.domain.session import Patient, Session
+from charting.domain.session import Baseline, Patient, Session
 from charting.storage.database import open_database
 from charting.storage.repository import Repository
 from charting.ui.window import MainWindow
@@ -38,10 +38,23 @@ def repo(db_path: Path) -> Repository:
     return repository
 
 
+ELIGIBLE_BASELINE = Baseline(
+    headache_days=20,
+    headache_hours_per_day=6,
+    failed_preventives=("topiramate", "propranolol"),
+    specific_acute_days=6,
+    simple_analgesic_days=4,
+)
+"""A chronic migraine baseline that meets every eligibility criterion (so a ready session has no findings)."""
+
+
 @pytest.fixture
 def patient(repo: Repository) -> Patient:
-    """A patient in the database."""
-    return repo.add_patient(Patient(mrn="10023", family_name="Doe", given_name="Jane", dob=date(1980, 4, 2)))
+    """A patient in the database, eligible for treatment by their baseline record."""
+    added = repo.add_patient(Patient(mrn="10023", family_name="Doe", given_name="Jane", dob=date(1980, 4, 2)))
+    assert added.id is not None
+    repo.save_baseline(added.id, ELIGIBLE_BASELINE)
+    return added
 
 
 @pytest.fixture

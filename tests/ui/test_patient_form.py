@@ -223,6 +223,8 @@ def test_eligibility_follows_the_baseline_as_it_is_entered(qtbot: QtBot, repo: R
     dialog.headache_days.setValue(20)
     dialog.headache_hours.setValue(8)
     dialog.preventives.setText("topiramate, propranolol")
+    assert "Medication overuse is not assessed" in dialog.eligibility.text()
+    dialog.specific_acute_days.setValue(4)
     assert dialog.eligibility.text() == "Meets the criteria for chronic migraine treatment."
     dialog.dob.setText((TODAY - timedelta(days=365 * 16)).isoformat())
     assert "treatment is for adults" in dialog.eligibility.text()
@@ -259,6 +261,8 @@ def test_the_save_button_stays_put_while_the_eligibility_findings_change(
     dialog.headache_days.setValue(20)
     dialog.headache_hours.setValue(8)
     dialog.preventives.setText("topiramate, propranolol")
+    assert "Medication overuse is not assessed" in dialog.eligibility.text()
+    dialog.specific_acute_days.setValue(4)
     assert dialog.eligibility.text() == "Meets the criteria for chronic migraine treatment."
     assert save_button_position(dialog) == start
     dialog.dob.setText((TODAY - timedelta(days=365 * 16)).isoformat())  # a minor

@@ -78,6 +78,12 @@ def test_a_session_on_the_birth_date_itself_can_be_signed(
 ) -> None:
     open_draft(window, repo, protocol, patient, patient.dob)
     assert "date of birth" not in window.totals_panel.findings.text()
+    window.sign()  # a newborn is refused by age (a clinician's judgement: it may be overridden with a reason)
+    box = window.dialog
+    assert isinstance(box, QMessageBox)
+    assert "treatment is for adults" in box.text() and "date of birth" not in box.text()
+    box.close()
+    assert window.model.set_override("age", "Test of the date boundary only")
     window.sign()
     dialog = window.dialog
     assert isinstance(dialog, SignDialog)
