@@ -3,22 +3,32 @@
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import TextIO
 
 from charting import __version__
-from charting.documents import DocumentError, file_stem, procedure_note_pdf, write_private_file
+from charting.documents import (
+    DocumentError,
+    continuation_summary_pdf,
+    file_stem,
+    procedure_note_pdf,
+    write_private_file,
+)
+from charting.domain.clock import local_now
 from charting.domain.protocol import Protocol, ProtocolError, load_protocol
 from charting.resources import protocol_path
 from charting.storage import Repository, StorageError, open_database
 from charting.storage.backup import backup_database
 from charting.storage.check import check_database
 from charting.storage.demo import DEMO_PATIENTS, DEMO_SEED, fill_demo
-from charting.storage.repository import SessionSummary
+from charting.storage.repository import DueEntry, SessionSummary
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -83,6 +93,7 @@ def build_parser() -> argparse.ArgumentParser:
     protocol.set_defaults(handler=cmd_protocol)
     add_records_commands(commands)
     add_export_pdf_command(commands)
+    add_course_commands(commands)
     return parser
 
 
@@ -334,6 +345,111 @@ def cmd_export_pdf(ctx: Context) -> int:
         write_private_file(path, procedure_note_pdf(repository, session, paper=paper), replace=args.overwrite)
         ctx.out.write(f"{path}\n")
     ctx.out.write(f"Wrote {len(signed)} signed note(s) of patient {args.patient} to {folder}.\n")
+    return EXIT_OK
+
+
+DUE_DAYS = 14
+"""The due list looks this many days ahead unless ``--days`` says otherwise."""
+DUE_COLUMNS = ("name", "mrn", "last_session", "next_due", "due_by", "days_until")
+"""The due list's columns, on the screen and in the CSV file (a negative ``days_until`` is overdue)."""
+
+
+def add_course_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """The commands on the course of treatment: the continuation-of-therapy summary and the due list."""
+    summary = commands.add_parser(
+        "summary", help="write a patient's continuation-of-therapy summary (for the insurer) as PDF"
+    )
+    summary.add_argument("--patient", metavar="MRN", required=True, help="the patient's record number")
+    summary.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        required=True,
+        help="the PDF file to write (must not exist unless --overwrite)",
+    )
+    summary.add_argument("--overwrite", action="store_true", help="replace a PDF file that already exists")
+    summary.set_defaults(handler=cmd_summary)
+
+    due = commands.add_parser("due", help="patients whose next session falls due in the coming days, or is overdue")
+    due.add_argument(
+        "--days", metavar="N", type=int, default=DUE_DAYS, help=f"how many days ahead to look (default {DUE_DAYS})"
+    )
+    due.add_argument("--csv", metavar="FILE", help="also write the list to a CSV file (replaced if it exists)")
+    due.set_defaults(handler=cmd_due)
+
+
+def cmd_summary(ctx: Context) -> int:
+    """Write a patient's continuation-of-therapy summary to ``-o FILE``."""
+    args = ctx.args
+    repository = open_repository(ctx)
+    patient = repository.patient_by_mrn(args.patient)
+    if patient is None or patient.id is None:
+        raise CommandError(f"No patient has record number {args.patient}; check the number.")
+    output = Path(args.output)
+    if not args.overwrite:
+        refuse_existing([output], "choose another file name, or add --overwrite to replace it")
+    pdf = continuation_summary_pdf(repository, patient.id, now=local_now())
+    write_private_file(output, pdf, replace=args.overwrite)
+    ctx.out.write(f"Wrote the continuation-of-therapy summary of patient {patient.mrn} to {output}.\n")
+    return EXIT_OK
+
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting with one of these as a formula."""
+
+
+def spreadsheet_text(text: str) -> str:
+    """Typed text as a CSV cell a spreadsheet shows as text, never runs as a formula (a quote goes in front)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def _due_row(entry: DueEntry, today: date) -> dict[str, str]:
+    return {
+        "name": entry.patient.display_name,
+        "mrn": entry.patient.mrn,
+        "last_session": entry.last_session.isoformat(),
+        "next_due": entry.next_due.isoformat(),
+        "due_by": entry.due_until.isoformat(),
+        "days_until": f"{entry.days_until(today)}",
+    }
+
+
+def _days_text(days: int) -> str:
+    if days < 0:
+        return f"{-days} overdue"
+    return "today" if days == 0 else f"in {days}"
+
+
+def cmd_due(ctx: Context) -> int:
+    """Print the patients due within ``--days`` days or overdue, soonest first; ``--csv`` writes the same rows."""
+    days = ctx.args.days
+    if days < 0:
+        raise CommandError("--days must be 0 or more.")
+    repository = open_repository(ctx)
+    today = local_now().date()
+    entries = repository.due_list(today, days)
+    rows = [_due_row(entry, today) for entry in entries]
+    if ctx.args.csv:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=DUE_COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(
+            {**row, "name": spreadsheet_text(row["name"]), "mrn": spreadsheet_text(row["mrn"])} for row in rows
+        )
+        write_private_file(Path(ctx.args.csv), buffer.getvalue().encode("utf-8"))
+    w = ctx.out.write
+    if not rows:
+        w(f"No patient is due in the next {days} days or overdue.\n")
+    else:
+        width = max(30, *(len(row["name"]) for row in rows))
+        w(f"{'Patient':<{width}} {'MRN':<12} {'Last':<10}  {'Next due':<10}  {'Due by':<10}  Days\n")
+        for row, entry in zip(rows, entries, strict=True):
+            w(
+                f"{row['name']:<{width}} {row['mrn']:<12} {row['last_session']:<10}  {row['next_due']:<10}  "
+                f"{row['due_by']:<10}  {_days_text(entry.days_until(today))}\n"
+            )
+    if ctx.args.csv:
+        w(f"Wrote {len(rows)} patient(s) to {ctx.args.csv}.\n")
     return EXIT_OK
 
 

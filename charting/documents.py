@@ -1,6 +1,7 @@
-"""The documents made from the records: the procedure note of a session, as data and as PDF.
+"""The documents made from the records: the procedure note of a session and the continuation-of-therapy summary of
+a patient, as data and as PDF.
 
-Shared by the window and the command line, so both print exactly the same note.
+Shared by the window and the command line, so both print exactly the same documents.
 """
 
 from __future__ import annotations
@@ -11,12 +12,16 @@ import re
 import tempfile
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from charting.domain.clock import local_now
 from charting.domain.session import Session
 from charting.report.note import ProcedureNote, build_note
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
+
+if TYPE_CHECKING:
+    from charting.report.summary import ContinuationSummary
 
 OWNER_ONLY = 0o600
 
@@ -48,6 +53,7 @@ def procedure_note(repository: Repository, session: Session, *, now: datetime | 
             settings=context.settings or repository.settings,
             baseline=context.baseline,
             previous_session_date=context.previous_session_date,
+            earlier_visits=context.earlier_visits,
             printed_at=None if session.signed else (now or local_now()),
         )
     except StorageError as error:
@@ -62,6 +68,40 @@ def procedure_note_pdf(
     from charting.report.render import render_note
 
     return render_note(procedure_note(repository, session, now=now), paper=paper or repository.settings.paper_size)
+
+
+def continuation_summary(repository: Repository, patient_id: int, *, now: datetime) -> ContinuationSummary:
+    """The continuation-of-therapy summary of a patient's signed sessions, with the records as they stand now.
+
+    The thresholds are the clinic's current settings; the injector is the one who charted the latest signed session.
+    DocumentError for an unknown patient or one with no signed session.
+    """
+    # reportlab loads with the first summary, as with the first note.
+    from charting.report.summary import SummaryError, build_summary
+
+    try:
+        patient = repository.get_patient(patient_id)
+        sessions = [session for session in repository.sessions_for_patient(patient_id) if session.signed]
+        latest = sessions[-1] if sessions else None
+        return build_summary(
+            patient,
+            sessions,
+            repository.note_protocol(latest) if latest is not None else repository.protocol,
+            repository.settings,
+            clinic=repository.clinic(),
+            injector=repository.injector_named(latest.injector) if latest is not None else None,
+            baseline=repository.baseline(patient_id),
+            now=now,
+        )
+    except (StorageError, SummaryError) as error:
+        raise DocumentError(str(error)) from error
+
+
+def continuation_summary_pdf(repository: Repository, patient_id: int, *, now: datetime) -> bytes:
+    """The continuation-of-therapy summary as PDF bytes, on the clinic's paper size."""
+    from charting.report.summary import render_summary
+
+    return render_summary(continuation_summary(repository, patient_id, now=now), paper=repository.settings.paper_size)
 
 
 def write_private_file(path: Path, data: bytes, *, replace: bool = True) -> None:

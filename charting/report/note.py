@@ -11,20 +11,32 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 
 from charting.domain.billing import BillingLine, billing_lines, units_opened
+from charting.domain.checklist import evaluate_visit, overrides_in_force
 from charting.domain.clock import aware
-from charting.domain.eligibility import Baseline, age_on, medication_overuse
-from charting.domain.interval import earliest_eligible, interval_findings, interval_status
+from charting.domain.course import Course, build_course, response_findings, visit_of
+from charting.domain.eligibility import Baseline, age_on
+from charting.domain.interval import INTERVAL_EARLY, INTERVAL_EXPLAINED, earliest_eligible, interval_status
 from charting.domain.marking import adverse_event_text
-from charting.domain.outcomes import cycle_response, hit6_impact, midas_grade
 from charting.domain.people import Addendum, Clinic, Injector
 from charting.domain.protocol import BillingCodes, Protocol, View
-from charting.domain.rules import CAP_CODES, Finding, cap_findings, evaluate
-from charting.domain.session import Kind, Patient, Session
+from charting.domain.rules import CAP_CODES, Finding, cap_findings
+from charting.domain.session import SCREENING_QUESTIONS, Answer, Kind, Patient, Session, SignedContext, Visit
 from charting.domain.settings import ClinicalSettings
 from charting.domain.totals import compute_totals
+from charting.report.wording import (
+    NOT_RECORDED,
+    count_text,
+    date_text,
+    datetime_text,
+    diagnosis_text,
+    hit6_text,
+    midas_text,
+    overuse_text,
+    preventives_text,
+    units_text,
+)
 
 DRAFT_MARK = "DRAFT - not signed"
-NOT_RECORDED = "not recorded"
 DEVIATION_CODES = CAP_CODES
 """Findings the note lists as deviations from the protocol: caps exceeded, with the reason recorded (if any)."""
 NOTICE_CODES = frozenset(
@@ -35,29 +47,15 @@ NOTICE_CODES = frozenset(
         "dilution_non_standard",
         "product_cosmetic",
         "reconstitution_old",
-        "interval_early",
+        INTERVAL_EARLY,
+        INTERVAL_EXPLAINED,
     }
 )
 """Findings the note lists as notices: within the protocol's range or beside it, but worth a reader's attention."""
-
-
-def units_text(units: float) -> str:
-    """Units as printed: 155 U, 2.5 U."""
-    return f"{units:g} U"
-
-
-def date_text(value: date | None) -> str:
-    """A date as printed (ISO, unambiguous for every reader), or 'not recorded'."""
-    return value.isoformat() if value is not None else NOT_RECORDED
-
-
-def datetime_text(value: datetime | None) -> str:
-    """A date and time to the minute, with its UTC offset when it has one."""
-    if value is None:
-        return NOT_RECORDED
-    text = value.strftime("%Y-%m-%d %H:%M")
-    offset = value.strftime("%z")
-    return f"{text} {offset[:3]}:{offset[3:]}" if offset else text
+COURSE_NOTICE_CODES = ("consider_stopping", "episodic_now")
+"""The course's notices to reconsider treatment, printed beside the response as facts."""
+ANSWER_TEXT = {Answer.NO: "no", Answer.YES: "YES", Answer.UNASKED: "not asked"}
+"""A screening answer as printed: a "yes" stands out."""
 
 
 def yes_no(value: bool) -> str:
@@ -155,6 +153,8 @@ class ProcedureNote:
     skipped_sites: tuple[str, ...]
     deviations: tuple[str, ...]
     deviation_reason: str
+    overrides: tuple[str, ...]
+    """Refusals the injector proceeded past, each with the recorded reason."""
     notices: tuple[str, ...]
     """Findings within or beside the protocol (above the label dose, a non-standard dilution...), worded as facts."""
     units_administered: str
@@ -167,6 +167,8 @@ class ProcedureNote:
     instructions: tuple[str, ...]
     outcomes: tuple[tuple[str, str], ...]
     response: str
+    course_notices: tuple[str, ...]
+    """"Consider stopping" and the episodic notice, as facts, when the course calls for them."""
     interval: str
     next_due: str
     comments: str
@@ -202,27 +204,25 @@ def _indication(baseline: Baseline | None, settings: ClinicalSettings) -> tuple[
         return (("Baseline", "not recorded"),)
     days = f"{baseline.headache_days} a month (baseline)" if baseline.headache_days is not None else NOT_RECORDED
     hours = f"{baseline.headache_hours_per_day:g}" if baseline.headache_hours_per_day is not None else NOT_RECORDED
-    tried = baseline.failed_preventives
-    preventives = f"{len(tried)}: {', '.join(tried)}" if tried else "none recorded"
-    if baseline.specific_acute_days is None and baseline.simple_analgesic_days is None:
-        overuse = "acute medication days not recorded"
-    else:
-        figures = (
-            f"triptan/ergot/opioid/combination {baseline.specific_acute_days or 0} d, "
-            f"simple analgesic {baseline.simple_analgesic_days or 0} d a month"
-        )
-        if not medication_overuse(baseline, settings):
-            overuse = f"assessed, no overuse ({figures})"
-        elif baseline.overuse_managed:
-            overuse = f"assessed, overuse managed ({figures})"
-        else:
-            overuse = f"assessed, overuse NOT recorded as managed ({figures})"
     return (
         ("Headache days", days),
         ("Hours a day", hours),
-        ("Failed preventives", preventives),
-        ("Medication overuse", overuse),
+        ("Failed preventives", preventives_text(baseline)),
+        ("Medication overuse", overuse_text(baseline, settings)),
+        *_baseline_outcomes(baseline),
     )
+
+
+def _baseline_outcomes(baseline: Baseline) -> tuple[tuple[str, str], ...]:
+    """The baseline's migraine days, MIDAS and HIT-6, those recorded only."""
+    rows = []
+    if baseline.migraine_days is not None:
+        rows.append(("Migraine days", f"{baseline.migraine_days} a month (baseline)"))
+    if baseline.midas is not None:
+        rows.append(("Baseline MIDAS", midas_text(baseline.midas)))
+    if baseline.hit6 is not None:
+        rows.append(("Baseline HIT-6", hit6_text(baseline.hit6)))
+    return tuple(rows)
 
 
 def _product(session: Session, protocol: Protocol, concentration: float | None) -> tuple[tuple[str, str], ...]:
@@ -316,7 +316,7 @@ def _notices(
                 f"Reconstituted {hours:.0f} hours before {when}, more than the {settings.reconstitution_hours} "
                 "hours allowed."
             )
-        elif finding.code == "interval_early" and previous_session_date is not None:
+        elif finding.code in {INTERVAL_EARLY, INTERVAL_EXPLAINED} and previous_session_date is not None:
             status = interval_status(previous_session_date, session.performed_on, settings)
             reason = session.interval_reason.strip()
             notices.append(
@@ -333,38 +333,81 @@ def _outcomes(session: Session) -> tuple[tuple[str, str], ...]:
     o = session.outcomes
     rows: list[tuple[str, str]] = []
 
-    def days(value: int | None) -> str:
-        return f"{value}" if value is not None else NOT_RECORDED
-
-    rows.append(("Headache days", days(o.headache_days)))
-    rows.append(("Migraine days", days(o.migraine_days)))
-    rows.append(("Mod./severe days", days(o.moderate_severe_days)))
-    rows.append(("Acute med. days", days(o.acute_medication_days)))
-    if o.midas is not None:
-        grade, words = midas_grade(o.midas)
-        rows.append(("MIDAS", f"{o.midas} (grade {grade}, {words})"))
-    else:
-        rows.append(("MIDAS", NOT_RECORDED))
-    if o.hit6 is not None:
-        rows.append(("HIT-6", f"{o.hit6} ({hit6_impact(o.hit6)})"))
-    else:
-        rows.append(("HIT-6", NOT_RECORDED))
+    rows.append(("Headache days", count_text(o.headache_days)))
+    rows.append(("Migraine days", count_text(o.migraine_days)))
+    rows.append(("Mod./severe days", count_text(o.moderate_severe_days)))
+    rows.append(("Acute med. days", count_text(o.acute_medication_days)))
+    rows.append(("MIDAS", midas_text(o.midas) if o.midas is not None else NOT_RECORDED))
+    rows.append(("HIT-6", hit6_text(o.hit6) if o.hit6 is not None else NOT_RECORDED))
     return tuple(rows)
 
 
-def _response(session: Session, baseline: Baseline | None, settings: ClinicalSettings) -> str:
-    current = session.outcomes.headache_days
-    if baseline is None or baseline.headache_days is None:
+def note_course(session: Session, context: SignedContext, settings: ClinicalSettings) -> Course:
+    """The treatment course up to this visit: the baseline, the earlier signed visits and this one.
+
+    A session signed before earlier visits were kept in its context names only its previous session's date: that
+    session stands in as a visit without figures, so this visit still counts as a later cycle.
+    """
+    earlier = list(context.earlier_visits)
+    if not earlier and context.previous_session_date is not None:
+        earlier = [Visit(context.previous_session_date, 0.0)]
+    return build_course(context.baseline, [*earlier, visit_of(session)], settings)
+
+
+def _response(course: Course, settings: ClinicalSettings) -> str:
+    current = course.cycles[-1]
+    if course.baseline_days is None:
         return "Response not assessed: no baseline headache days recorded."
-    if current is None:
-        return f"Response not assessed: headache days not recorded at this visit (baseline {baseline.headache_days})."
-    response = cycle_response(baseline.headache_days, current, settings)
-    if response.reduction_pct is None:
+    if current.number == 1:
+        return (
+            f"First treatment: no response to assess yet (baseline {course.baseline_days} headache days a month, "
+            f"from the {course.baseline_source})."
+        )
+    if current.headache_days is None:
+        return f"Response not assessed: headache days not recorded at this visit (baseline {course.baseline_days})."
+    response = current.response
+    if response is None or response.reduction_pct is None:
         return "Response not assessed: the baseline is zero headache days."
     verdict = "responder" if response.responder else "not a responder"
     return (
-        f"{current} headache days against a baseline of {baseline.headache_days}: "
+        f"{current.headache_days} headache days against a baseline of {course.baseline_days}: "
         f"{response.reduction_pct:.0f}% reduction, {verdict} (threshold {settings.responder_threshold_pct:g}%)."
+    )
+
+
+def _course_notices(course: Course, settings: ClinicalSettings) -> tuple[str, ...]:
+    return tuple(
+        finding.statement for finding in response_findings(course, settings) if finding.code in COURSE_NOTICE_CODES
+    )
+
+
+def _screening(session: Session, protocol: Protocol) -> tuple[str, str]:
+    """The screening answers; a session charted before they were asked one by one prints its single checkbox."""
+    answers = session.screening.answers
+    if any(answer is not Answer.UNASKED for answer in answers.values()):
+        return "Screening", "; ".join(
+            f"{SCREENING_QUESTIONS[question]}: {ANSWER_TEXT[answer]}" for question, answer in answers.items()
+        )
+    if session.contraindications_checked:
+        return "Contraindications", f"checked: {'; '.join(c.lower() for c in protocol.contraindications)}"
+    return "Contraindications", "NOT checked"
+
+
+def _overrides(
+    session: Session, context: SignedContext, protocol: Protocol, settings: ClinicalSettings, now: datetime | None
+) -> tuple[str, ...]:
+    """Each override in force: the refusal it answers, as a fact, and the recorded reason."""
+    in_force = overrides_in_force(session, context, protocol, settings)
+    if not in_force:
+        return ()
+    refusals = {
+        finding.code: finding
+        for finding in evaluate_visit(replace(session, overrides=()), protocol, settings, now, context)
+    }
+    return tuple(
+        f"{refusals[override.code].statement} Reason recorded: {override.reason.strip().rstrip('.')}."
+        for override in in_force
+        if override.code in refusals
     )
 
 
@@ -392,18 +435,30 @@ def build_note(  # noqa: PLR0917 - the positional signature is the report contra
     settings: ClinicalSettings,
     baseline: Baseline | None = None,
     previous_session_date: date | None = None,
+    earlier_visits: Sequence[Visit] = (),
     printed_at: datetime | None = None,
 ) -> ProcedureNote:
-    """Gather everything the note prints from the session, the patient and the domain's rules."""
+    """Gather everything the note prints from the session, the patient and the domain's rules.
+
+    The findings are the visit's checklist (``checklist.evaluate_visit``) over the note's context: the patient,
+    baseline, previous session and ``earlier_visits`` (the patient's other signed sessions up to this one).
+    """
     totals = compute_totals(session, protocol)
     opened = units_opened(session.vial_units, session.vials_opened)
     lines = billing_lines(protocol.billing, totals.total_units, totals.units_wasted)
     reason = session.deviation_reason.strip()
     now = _comparable(session.signed_at if session.signed else printed_at, session.reconstituted_at)
-    findings = [
-        *evaluate(session, protocol, settings, now, patient),
-        *interval_findings(previous_session_date, session.performed_on, settings, session.interval_reason),
-    ]
+    context = SignedContext(
+        patient=patient,
+        clinic=clinic,
+        injector=injector,
+        baseline=baseline,
+        previous_session_date=previous_session_date,
+        settings=settings,
+        earlier_visits=tuple(earlier_visits),
+    )
+    findings = evaluate_visit(session, protocol, settings, now, context)
+    course = note_course(session, context, settings)
     rows = tuple(
         MuscleRow(
             muscle=m.label,
@@ -441,8 +496,6 @@ def build_note(  # noqa: PLR0917 - the positional signature is the report contra
         if inj.skipped
     )
     diagnosis_code = session.diagnosis_code or settings.default_diagnosis
-    diagnosis = protocol.diagnosis(diagnosis_code)
-    diagnosis_line = f"{diagnosis_code} {diagnosis.text}" if diagnosis is not None else diagnosis_code
     if previous_session_date is None:
         interval = "First session recorded (no previous session)."
     else:
@@ -458,12 +511,7 @@ def build_note(  # noqa: PLR0917 - the positional signature is the report contra
     checks = (
         ("Consent obtained", yes_no(session.consent)),
         ("Time-out performed", yes_no(session.time_out)),
-        (
-            "Contraindications",
-            f"checked: {'; '.join(c.lower() for c in protocol.contraindications)}"
-            if session.contraindications_checked
-            else "NOT checked",
-        ),
+        _screening(session, protocol),
     )
     created_at = (
         session.signed_at
@@ -486,7 +534,7 @@ def build_note(  # noqa: PLR0917 - the positional signature is the report contra
         date_of_service=date_text(session.performed_on),
         injector=injector.display_name if injector is not None else (session.injector or NOT_RECORDED),
         injector_npi=injector.npi if injector is not None and injector.npi else "",
-        diagnosis=diagnosis_line,
+        diagnosis=diagnosis_text(protocol, diagnosis_code),
         indication=_indication(baseline, settings),
         procedure_checks=checks,
         product=_product(session, protocol, totals.concentration),
@@ -498,6 +546,7 @@ def build_note(  # noqa: PLR0917 - the positional signature is the report contra
         skipped_sites=skipped,
         deviations=_deviations(session, protocol),
         deviation_reason=reason,
+        overrides=_overrides(session, context, protocol, settings, now),
         notices=_notices(
             findings, session, protocol, settings=settings, previous_session_date=previous_session_date, now=now
         ),
@@ -510,7 +559,8 @@ def build_note(  # noqa: PLR0917 - the positional signature is the report contra
         adverse_events=events,
         instructions=protocol.post_procedure_instructions,
         outcomes=_outcomes(session),
-        response=_response(session, baseline, settings),
+        response=_response(course, settings),
+        course_notices=_course_notices(course, settings),
         interval=interval,
         next_due=next_due,
         comments=session.comments.strip(),

@@ -14,25 +14,12 @@ from __future__ import annotations
 
 import io
 import logging
-from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any
 
-from reportlab.lib.colors import Color, HexColor
-from reportlab.lib.pagesizes import A4, LETTER
-from reportlab.lib.units import inch
-from reportlab.pdfgen.canvas import Canvas
-from reportlab.platypus import (
-    BaseDocTemplate,
-    Flowable,
-    Frame,
-    KeepTogether,
-    PageTemplate,
-    Spacer,
-)
+from reportlab.platypus import Flowable, KeepTogether, Spacer
 
+from charting.report.blocks import DENSITIES, TIGHT, Blocks, Density
 from charting.report.diagram import (
     FTP_COLOUR,
     INJECTED_COLOUR,
@@ -43,283 +30,56 @@ from charting.report.diagram import (
     ViewDiagram,
     load_art,
 )
-from charting.report.fonts import register_fonts
-from charting.report.grid import Cell, Grid
+from charting.report.grid import Grid
 from charting.report.note import DRAFT_MARK, NoteMark, ProcedureNote
-from charting.report.pairs import PAD as PAIR_PAD
-from charting.report.pairs import KeyLook, KeyValueColumns
+from charting.report.page import (
+    ACCENT,
+    BLACK,
+    DRAFT_RED,
+    MUTED,
+    SHADE,
+    Letterhead,
+    LetterheadDocument,
+    PageSetup,
+)
 from charting.report.svg import SvgError
-from charting.report.text import Run, TextBlock, TextStyle, TextWriter, text_width
+from charting.report.text import Run, text_width
 from charting.resources import diagram_path
 
 log = logging.getLogger(__name__)
 
-PAPER_SIZES = {"letter": LETTER, "a4": A4}
-MARGIN = 0.5 * inch
-FOOTER_HEIGHT = 12.0
-ACCENT = HexColor("#1F3A5F")
-MUTED = HexColor("#555555")
-RULE = HexColor("#9AA5B1")
-SHADE = HexColor("#EEF1F4")
-DRAFT_RED = HexColor("#C00000")
-BLACK = HexColor("#000000")
-WATERMARK = Color(0.85, 0.1, 0.1, alpha=0.13)
-
-
-TIGHT = [
-    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ("LEFTPADDING", (0, 0), (-1, -1), 2),
-    ("RIGHTPADDING", (0, 0), (-1, -1), 2),
-    ("TOPPADDING", (0, 0), (-1, -1), 0.5),
-    ("BOTTOMPADDING", (0, 0), (-1, -1), 0.5),
-]
-"""Table padding for dense rows."""
-CELL_LEADING = 1.175
-"""The most leading (as a share of the size) a value or table cell gets: they sit in rows that separate them."""
-KEY_GAP = 8.0
-"""Space between the widest key and its value."""
-
-
-@dataclass(frozen=True)
-class Density:
-    """How tightly the note is set: type sizes (points), leading as a share of the size, and spacing."""
-
-    text: float
-    """The body: every paragraph, including the long free text (notices, adverse events, comments, addenda)."""
-    cell: float
-    """Values beside their keys and table cells."""
-    small: float
-    """Keys, muted table labels and the diagram's legend."""
-    leading: float
-    section: float
-    """Section headings, and the signature line."""
-    gap: float
-    """Space above a section heading."""
-    pad: float
-    """Padding above and below a table row."""
-
-
-DENSITIES = (
-    Density(text=8.5, cell=8, small=7.5, leading=1.22, section=9, gap=4, pad=1),
-    Density(text=8, cell=7.5, small=7, leading=1.2, section=8.5, gap=3, pad=0.75),
-    Density(text=7.5, cell=7.5, small=7, leading=1.18, section=8.5, gap=2.5, pad=0.5),
-    Density(text=7, cell=7, small=6.5, leading=1.16, section=8, gap=2, pad=0.5),
-    Density(text=6.5, cell=6.5, small=6.5, leading=1.13, section=7.5, gap=1.5, pad=0.25),
-)
-"""From the most open to the densest; the note takes the first that puts the whole session on one page. No text is
-ever set below 6.5 pt."""
-
-
-@dataclass(frozen=True)
-class Look:
-    """A named text style of the note: font, colour, size, leading and spacing."""
-
-    font: str
-    colour: Color
-    style: TextStyle
-
-
-def note_looks(density: Density = DENSITIES[0]) -> dict[str, Look]:
-    """The note's named text styles at a density (the first: 8.5 pt body, dense but clean)."""
-    sans, bold, mono = register_fonts()
-    d = density
-
-    def style(size: float, leading: float = d.leading, space_before: float = 0.0) -> TextStyle:
-        return TextStyle(size, round(size * leading, 2), space_before=space_before)
-
-    return {
-        "Body": Look(sans, BLACK, style(d.text)),
-        "Small": Look(sans, BLACK, style(d.small)),
-        "Cell": Look(sans, BLACK, style(d.cell, min(d.leading, CELL_LEADING))),
-        "Section": Look(bold, ACCENT, style(d.section, space_before=d.gap)),
-        "Mono": Look(mono, BLACK, style(7)),
-        "Draft": Look(bold, DRAFT_RED, TextStyle(10, 12)),
-        "Signature": Look(bold, BLACK, style(d.section)),
-    }
-
-
 TITLE = "Procedure note: onabotulinumtoxinA for chronic migraine"
 
 
-@dataclass(frozen=True)
-class _Header:
-    """The header of every page, wrapped (never cut) to the page: the clinic, its contact line and the patient."""
-
-    clinic: TextBlock
-    title_size: float
-    """The title's size: smaller beside a clinic name too long for one line."""
-    contact: TextBlock
-    patient: TextBlock
-    height: float
-    """From the top margin to the top of the body."""
-
-    CLINIC_TOP = 1.0
-    """The clinic's first line starts this far above the top margin."""
-    GAPS = (1.5, 2.0)
-    """Space between the clinic and the contact line, and between that and the patient line."""
-    RULE_BELOW = 5.0
-    """The rule's distance below the last baseline; the body starts ``BODY_BELOW`` under the rule."""
-    BODY_BELOW = 7.0
-
-    @staticmethod
-    def of(note: ProcedureNote, width: float) -> _Header:
-        """The header of a note on a page ``width`` points wide (between the margins)."""
-        sans, bold, _ = register_fonts()
-
-        def block(text: str, font: str, *, size: float, leading: float, colour: Color, wide: float) -> TextBlock:
-            made = TextBlock([Run(text, font, colour)], TextStyle(size, leading))
-            made.wrap(wide, PAGE_TEXT)
-            return made
-
-        name = note.clinic_name or "Procedure note"
-        long_name = text_width(name, bold, 11) > width - text_width(TITLE, bold, 9) - 12
-        title_size = 8.0 if long_name else 9.0
-        beside_title = width - text_width(TITLE, bold, title_size) - 12
-        size, leading = (9.5, 10.5) if long_name else (11.0, 12.0)
-        clinic = block(name, bold, size=size, leading=leading, colour=ACCENT, wide=beside_title)
-        address = ", ".join(line.strip().rstrip(",") for line in note.clinic_address.splitlines() if line.strip())
-        contact_text = " | ".join(part for part in (address, note.clinic_phone) if part)
-        contact = block(contact_text, sans, size=7.5, leading=9, colour=MUTED, wide=width)
-        # No-break spaces keep each label with its value and space the items apart (a line breaks between them).
-        who = (
-            f"{note.patient_name}\xa0\xa0 MRN\xa0{note.patient_mrn}\xa0\xa0 DOB\xa0{note.patient_dob}\xa0\xa0 "
-            f"Date\xa0of\xa0service\xa0{note.date_of_service}"
-        )
-        beside_mark = width - (text_width(DRAFT_MARK, bold, 10) + 8 if note.is_draft else 0)
-        patient = block(who, bold, size=8.5, leading=10, colour=BLACK, wide=beside_mark)
-        blocks = (clinic, contact, patient)
-        last_baseline = (
-            _Header.CLINIC_TOP
-            - sum(b.height for b in blocks[:-1])
-            - sum(_Header.GAPS)
-            - patient.style.size
-            - patient.height
-            + patient.style.leading
-        )
-        height = -last_baseline + _Header.RULE_BELOW + _Header.BODY_BELOW
-        return _Header(clinic, title_size, contact, patient, height)
-
-    def write(self, text: TextWriter, left: float, top: float) -> float:
-        """Write the clinic, contact and patient blocks from ``top`` (the top margin); the patient line's top."""
-        y = top + self.CLINIC_TOP
-        self.clinic.write(text, left, y)
-        y -= self.clinic.height + self.GAPS[0]
-        self.contact.write(text, left, y)
-        y -= self.contact.height + self.GAPS[1]
-        self.patient.write(text, left, y)
-        return y
-
-
-PAGE_TEXT = 72000.0
-"""A height no header or table cell reaches: text is measured for its width only."""
-
-
-@dataclass(frozen=True)
-class _Page:
-    """What the page template draws on every page."""
-
-    note: ProcedureNote
-    width: float
-    height: float
-    header: _Header
-
-
-class _NoteCanvas(Canvas):  # type: ignore[misc]  # reportlab ships no type hints
-    """A canvas that knows the page count at the end, for "page x of y", and dates the PDF by the note."""
-
-    def __init__(self, *args: Any, page: _Page, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._page_info = page
-        self._pages: list[dict[str, Any]] = []
-        created = page.note.created_at
-        stamp = created.strftime("D:%Y%m%d%H%M%S")
-        offset = created.strftime("%z")
-        stamp += f"{offset[:3]}'{offset[3:]}'" if offset else "Z"
-        self.setDateFormatter(lambda *_: stamp)
-
-    def showPage(self) -> None:  # noqa: N802 - reportlab's name
-        self._pages.append(dict(self.__dict__))
-        self._startPage()
-
-    def save(self) -> None:
-        total = len(self._pages)
-        for number, state in enumerate(self._pages, start=1):
-            self.__dict__.update(state)
-            self._draw_page_number(number, total)
-            super().showPage()
-        super().save()
-
-    def _draw_page_number(self, number: int, total: int) -> None:
-        sans, _, _ = register_fonts()
-        self.setFont(sans, 7.5)
-        self.setFillColor(MUTED)
-        self.drawRightString(self._page_info.width - MARGIN, MARGIN - 2, f"page {number} of {total}")
-
-
-def _draw_page_frame(canvas: Canvas, doc: BaseDocTemplate) -> None:
-    page: _Page = doc.note_page
-    note, header = page.note, page.header
-    sans, bold, _ = register_fonts()
-    left, right = MARGIN, page.width - MARGIN
-    top = page.height - MARGIN
-    canvas.saveState()
-    text = TextWriter(canvas)
-    patient_top = header.write(text, left, top)
-    size = header.title_size
-    text.use(bold, size, size, ACCENT)
-    text.line(right - text_width(TITLE, bold, size), top + header.CLINIC_TOP - header.clinic.style.size, TITLE)
+def letterhead(note: ProcedureNote) -> Letterhead:
+    """The note's letterhead: the clinic, the patient line with the date of service, the document id, the draft mark."""
+    # No-break spaces keep each label with its value and space the items apart (a line breaks between them).
+    who = (
+        f"{note.patient_name}\xa0\xa0 MRN\xa0{note.patient_mrn}\xa0\xa0 DOB\xa0{note.patient_dob}\xa0\xa0 "
+        f"Date\xa0of\xa0service\xa0{note.date_of_service}"
+    )
     footer = note.document_id
     if note.printed_at:
         footer += f" | printed {note.printed_at}"
-    text.use(sans, 7, 7, MUTED)
-    text.line(left, MARGIN - 2, footer)
-    if note.is_draft:
-        text.use(bold, 10, 10, DRAFT_RED)
-        text.line(right - text_width(DRAFT_MARK, bold, 10), patient_top - header.patient.style.size, DRAFT_MARK)
-    text.flush()
-    canvas.setStrokeColor(RULE)
-    canvas.setLineWidth(0.8)
-    rule = top - header.height + header.BODY_BELOW
-    canvas.line(left, rule, right, rule)
-    if note.is_draft:
-        canvas.setFillColor(WATERMARK)
-        canvas.setFont(bold, 64)
-        canvas.translate(page.width / 2, page.height / 2)
-        canvas.rotate(35)
-        canvas.drawCentredString(0, 0, DRAFT_MARK)
-    canvas.restoreState()
+    return Letterhead(
+        title=TITLE,
+        metadata_title=note.title,
+        document="Procedure note",
+        clinic_name=note.clinic_name,
+        clinic_address=note.clinic_address,
+        clinic_phone=note.clinic_phone,
+        patient=who,
+        footer=footer,
+        created_at=note.created_at,
+        mark=DRAFT_MARK if note.is_draft else "",
+    )
 
 
-class _NoteDocument(BaseDocTemplate):  # type: ignore[misc]  # reportlab ships no type hints
-    """The note's document: one page template with the header, footer and draft mark."""
+class _NoteDocument(LetterheadDocument):
+    """The note's document, which notes the page the session itself ends on."""
 
-    def __init__(self, buffer: io.BytesIO, page: _Page) -> None:
-        super().__init__(
-            buffer,
-            pagesize=(page.width, page.height),
-            leftMargin=MARGIN,
-            rightMargin=MARGIN,
-            topMargin=MARGIN + page.header.height,
-            bottomMargin=MARGIN + FOOTER_HEIGHT,
-            title=page.note.title,
-            author=page.note.clinic_name,
-            creator="charting",
-            invariant=1,
-            initialFontName=register_fonts()[0],
-        )
-        self.note_page = page
-        frame = Frame(
-            self.leftMargin,
-            self.bottomMargin,
-            self.width,
-            self.height,
-            id="body",
-            leftPadding=0,
-            rightPadding=0,
-            topPadding=0,
-            bottomPadding=0,
-        )
-        self.addPageTemplates([PageTemplate(id="note", frames=[frame], onPage=_draw_page_frame)])
+    def __init__(self, buffer: io.BytesIO, page: PageSetup) -> None:
+        super().__init__(buffer, page)
         self.session_end: Flowable | None = None
         """The last flowable of the session itself (the signature box); ``session_pages`` is the page it is on."""
         self.session_pages = 0
@@ -329,76 +89,22 @@ class _NoteDocument(BaseDocTemplate):  # type: ignore[misc]  # reportlab ships n
             self.session_pages = self.page
 
 
-class _Builder:
+class _Builder(Blocks):
     """Turns the note into flowables with the named styles."""
 
     def __init__(self, note: ProcedureNote, width: float, density: Density = DENSITIES[0]) -> None:
+        super().__init__(width, density)
         self.note = note
-        self.width = width
-        self.density = density
-        self.looks = note_looks(density)
-        self.sans, self.bold, _ = register_fonts()
         self.signature_box: Flowable | None = None
         """The box with the signature (or the draft mark): the end of what must fit on page 1."""
-
-    def p(self, *parts: str | Run, style: str = "Body") -> TextBlock:
-        """A block of literal text in a named style; a ``Run`` part keeps its own font and colour."""
-        look = self.looks[style]
-        runs = [part if isinstance(part, Run) else Run(part, look.font, look.colour) for part in parts]
-        return TextBlock(runs, look.style)
-
-    def labelled(self, label: str, value: str, style: str = "Body") -> TextBlock:
-        """'Label: value' with the label in bold."""
-        return self.p(Run(f"{label} ", self.bold, self.looks[style].colour), value, style=style)
-
-    def table(self, rows: Sequence[Sequence[Cell]], widths: Sequence[float]) -> Grid:
-        """A table whose plain-text cells, even empty ones, use the embedded font."""
-        return Grid(rows, widths, [("FONTNAME", (0, 0), (-1, -1), self.sans)])
-
-    def font(
-        self,
-        start: tuple[int, int],
-        end: tuple[int, int],
-        *,
-        bold: bool = False,
-        size: float | None = None,
-        colour: Color = BLACK,
-    ) -> list[tuple[Any, ...]]:
-        """Table style commands for plain-text cells (drawn literally, no markup: nothing to escape).
-
-        The size is the density's cell size unless given.
-        """
-        sans, bold_face, _ = register_fonts()
-        size = size or self.density.cell
-        return [
-            ("FONTNAME", start, end, bold_face if bold else sans),
-            ("FONTSIZE", start, end, size),
-            ("LEADING", start, end, size * 1.18),
-            ("TEXTCOLOR", start, end, colour),
-        ]
-
-    def section(self, title: str) -> TextBlock:
-        return self.p(title, style="Section")
-
-    def pairs(self, items: Sequence[tuple[str, str]]) -> KeyValueColumns:
-        """Key/value pairs in two side-by-side columns, filled down then across, each column on its own; the keys
-        take the width of the widest, the values the rest."""
-        d = self.density
-        key = KeyLook(self.bold, d.small, MUTED, top=PAIR_PAD + d.cell - d.small)
-        key_width = max(text_width(label, key.font, key.size) for label, _ in items) + KEY_GAP
-        return KeyValueColumns(
-            [(label, self.p(value, style="Cell")) for label, value in items], columns=2, key_width=key_width, key=key
-        )
 
     def visit(self) -> list[Flowable]:
         n = self.note
         injector = f"{n.injector} (NPI {n.injector_npi})" if n.injector_npi else n.injector
+        # The name, record number and date of service head every page; the body does not repeat them.
         items = [
-            ("Patient", n.patient_name),
             ("Date of birth", f"{n.patient_dob} ({n.patient_age})"),
-            ("Record number", n.patient_mrn),
             ("Allergies", n.patient_allergies),
-            ("Date of service", n.date_of_service),
             ("Injector", injector),
             ("Diagnosis", n.diagnosis),
         ]
@@ -561,12 +267,15 @@ class _Builder:
                 skipped,
             )
         )
-        deviations = " ".join(n.deviations) if n.deviations else "none"
-        out.append(self.labelled("Deviations from the protocol:", deviations))
+        deviations = [("Deviations from the protocol:", " ".join(n.deviations) if n.deviations else "none")]
         if n.deviation_reason:
-            out.append(self.labelled("Deviation reason recorded:", n.deviation_reason))
+            deviations.append(("Deviation reason recorded:", n.deviation_reason))
+        out.append(self.run_on(*deviations))
+        beside = [("Refusals overridden:", " ".join(n.overrides))] if n.overrides else []
         if n.notices:
-            out.append(self.labelled("Notices:", " ".join(n.notices)))
+            beside.append(("Notices:", " ".join(n.notices)))
+        if beside:
+            out.append(self.run_on(*beside))
         return out
 
     def outcomes(self) -> list[Flowable]:
@@ -591,15 +300,13 @@ class _Builder:
         return [
             self.section("Outcomes at this visit (last 28-30 days)"),
             table,
-            self.labelled("Response against baseline:", n.response),
+            self.run_on(
+                ("Response against baseline:", " ".join((n.response, *n.course_notices))),
+                ("Interval:", n.interval),
+                ("Next session due:", n.next_due),
+            ),
             self.labelled("Adverse events:", events),
             self.labelled("Post-procedure instructions given:", instructions),
-            self.p(
-                Run("Interval: ", self.bold, BLACK),
-                f"{n.interval} ",
-                Run("Next session due: ", self.bold, BLACK),
-                n.next_due,
-            ),
         ]
 
     def signature(self) -> list[Flowable]:
@@ -664,24 +371,21 @@ def _marker(mark: NoteMark) -> Marker:
 
 def render_note(note: ProcedureNote, *, paper: str = "letter") -> bytes:
     """The note as PDF bytes on US Letter or A4; the same note always gives the same bytes."""
-    if paper not in PAPER_SIZES:
-        raise ValueError(f"Paper size {paper!r} is not one of {', '.join(PAPER_SIZES)}.")
-    width, height = PAPER_SIZES[paper]
-    page = _Page(note=note, width=width, height=height, header=_Header.of(note, width - 2 * MARGIN))
+    page = PageSetup.of(letterhead(note), paper)
     pdf = b""
     for density in DENSITIES:
-        pdf, session_pages = _render(page, density)
+        pdf, session_pages = _render(note, page, density)
         if session_pages == 1:
             break
     return pdf
 
 
-def _render(page: _Page, density: Density) -> tuple[bytes, int]:
+def _render(note: ProcedureNote, page: PageSetup, density: Density) -> tuple[bytes, int]:
     """The note at one density, and how many pages the session itself (all but the addenda) takes."""
     buffer = io.BytesIO()
     document = _NoteDocument(buffer, page)
-    builder = _Builder(page.note, document.width, density)
+    builder = _Builder(note, document.width, density)
     story = builder.story()
     document.session_end = builder.signature_box
-    document.build(story, canvasmaker=lambda *args, **kwargs: _NoteCanvas(*args, page=page, **kwargs))
+    document.build_pdf(story)
     return buffer.getvalue(), document.session_pages

@@ -13,7 +13,16 @@ from charting.domain import marking
 from charting.domain.eligibility import Baseline
 from charting.domain.people import Addendum, Clinic, Injector
 from charting.domain.protocol import Protocol
-from charting.domain.session import AdverseEvent, Outcomes, Patient, Session, Status, content_hash
+from charting.domain.session import (
+    AdverseEvent,
+    Answer,
+    Outcomes,
+    Patient,
+    Session,
+    Status,
+    Visit,
+    content_hash,
+)
 from charting.domain.settings import ClinicalSettings
 from charting.report.note import ProcedureNote, build_note
 
@@ -95,9 +104,10 @@ def note_of(
     addenda: tuple[Addendum, ...] = (),
     baseline: Baseline | None = BASELINE,
     previous: date | None = PREVIOUS,
+    earlier: tuple[Visit, ...] = (),
     settings: ClinicalSettings | None = None,
 ) -> ProcedureNote:
-    """The note of a session with the standard clinic, injector and baseline."""
+    """The note of a session with the standard clinic, injector and baseline (and the ``earlier`` signed visits)."""
     return build_note(
         chart,
         patient,
@@ -108,6 +118,7 @@ def note_of(
         settings=settings or ClinicalSettings(),
         baseline=baseline,
         previous_session_date=previous,
+        earlier_visits=earlier,
         printed_at=PRINTED_AT,
     )
 
@@ -179,7 +190,36 @@ WORST_BASELINE = Baseline(
     specific_acute_days=12,
     simple_analgesic_days=16,
     overuse_managed=True,
+    migraine_days=19,
+    moderate_severe_days=21,
+    midas=62,
+    hit6=68,
 )
+WORST_SETTINGS = ClinicalSettings(responder_threshold_pct=50)
+"""A clinic on the 50% responder threshold, so that 14 days against 26 is no response and both course notices print."""
+WORST_EARLIER = (
+    Visit(date(2025, 5, 20), 195, 26),
+    Visit(date(2025, 8, 19), 195, 14),
+    Visit(date(2025, 11, 13), 195, 14),
+)
+"""The course before the longest session: the first treatment and two cycles without a response."""
+WORST_OUTCOMES = Outcomes(
+    headache_days=14, migraine_days=11, moderate_severe_days=9, acute_medication_days=12, midas=14, hit6=58
+)
+WORST_OVERRIDES = (
+    (
+        "contra_infection",
+        "Small folliculitis patch over the right trapezius only; the affected sites moved medially after review by "
+        "the dermatology registrar the same morning",
+    ),
+)
+WORST_SCREENING = {
+    "infection_at_site": Answer.YES,
+    "hypersensitivity": Answer.NO,
+    "neuromuscular_disease": Answer.YES,
+    "other_toxin_12_weeks": Answer.YES,
+}
+"""A contraindication overridden with its reason and both cautions: the longest screening a signed note prints."""
 WORST_NON_DEFAULT = (("FRO_L_1", 2.5), ("FRO_R_1", 2.5), ("OCC_L_1", 7.5), ("TEM_L_FTP1", 10.0), ("TRA_R_1", 2.5))
 """Doses off the protocol's default that keep 195 U while taking the temporalis and occipitalis past their caps."""
 WORST_EVENTS = (
@@ -231,6 +271,7 @@ WORST_COMMENTS = (
 WORST_SIGNED_AT = datetime(2026, 1, 13, 15, 40, tzinfo=UTC)
 """Signed 30 hours after reconstitution, so the reconstitution notice prints."""
 WORST_PREVIOUS = date(2025, 11, 13)
+"""The last of ``WORST_EARLIER``."""
 
 
 def worst_session(protocol: Protocol, *, sign: bool = True) -> Session:
@@ -257,6 +298,11 @@ def worst_session(protocol: Protocol, *, sign: bool = True) -> Session:
         draft = marking.set_units(draft, site_id, units)
     for event in WORST_EVENTS:
         draft = marking.add_adverse_event(draft, protocol, event)
+    for question, answer in WORST_SCREENING.items():
+        draft = marking.answer_screening(draft, question, answer)
+    for code, reason in WORST_OVERRIDES:
+        draft = marking.set_override(draft, code, reason)
+    draft = marking.set_outcomes(draft, WORST_OUTCOMES)
     if not sign:
         return draft
     done = replace(draft, status=Status.SIGNED, signed_at=WORST_SIGNED_AT, signed_by=WORST_INJECTOR.display_name)
@@ -264,7 +310,8 @@ def worst_session(protocol: Protocol, *, sign: bool = True) -> Session:
 
 
 def worst_note(protocol: Protocol, addenda: tuple[Addendum, ...] = (), *, sign: bool = True) -> ProcedureNote:
-    """The note of ``worst_session``, its previous session 60 days before (an early interval)."""
+    """The note of ``worst_session``: its previous session 60 days before (an early interval), after two cycles
+    without a response and below the episodic threshold, a contraindication overridden and both cautions."""
     return build_note(
         worst_session(protocol, sign=sign),
         WORST_PATIENT,
@@ -272,8 +319,9 @@ def worst_note(protocol: Protocol, addenda: tuple[Addendum, ...] = (), *, sign: 
         WORST_CLINIC,
         WORST_INJECTOR,
         addenda,
-        settings=ClinicalSettings(),
+        settings=WORST_SETTINGS,
         baseline=WORST_BASELINE,
         previous_session_date=WORST_PREVIOUS,
+        earlier_visits=WORST_EARLIER,
         printed_at=None if sign else WORST_SIGNED_AT,
     )

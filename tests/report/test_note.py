@@ -169,8 +169,12 @@ def test_unchecked_items_and_missing_figures_say_so(protocol: Protocol) -> None:
     assert ("Lot / expiry", "C1234A / not recorded") in note.product
     assert note.volume == "not recorded"
     assert note.indication == (("Baseline", "not recorded"),)
-    assert note.response == "Response not assessed: no baseline headache days recorded."
+    assert note.response == (
+        "First treatment: no response to assess yet (baseline 9 headache days a month, from the first treatment visit)."
+    ), "without a baseline record, the first treatment's figures are the baseline month"
     assert note.interval == "First session recorded (no previous session)."
+    later = note_of(protocol, chart, baseline=None)
+    assert later.response == "Response not assessed: no baseline headache days recorded."
 
 
 def test_overuse_not_managed_is_flagged(protocol: Protocol) -> None:

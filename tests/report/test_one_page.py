@@ -15,9 +15,10 @@ from reportlab.pdfgen.canvas import Canvas
 
 from charting.domain.people import Addendum
 from charting.domain.protocol import Protocol
+from charting.report.blocks import DENSITIES
 from charting.report.fonts import register_fonts
 from charting.report.note import DRAFT_MARK
-from charting.report.render import DENSITIES, render_note
+from charting.report.render import render_note
 from tests.report.notes import (
     WORST_BASELINE,
     WORST_CLINIC,
@@ -27,6 +28,7 @@ from tests.report.notes import (
     WORST_INJECTOR,
     WORST_INTERVAL,
     WORST_NEEDLE,
+    WORST_OVERRIDES,
     WORST_PATIENT,
     WORST_PREVIOUS,
     flat,
@@ -110,7 +112,14 @@ def section_9_items() -> list[str]:
         "assessed, overuse managed (triptan/ergot/opioid/combination 12 d, simple analgesic 16 d a month)",
         "Consent obtained Yes",
         "Time-out performed Yes",
-        "checked: hypersensitivity to any botulinum toxin product; infection at a proposed injection site",
+        "Infection at a proposed injection site: YES; Hypersensitivity to any botulinum toxin product: no; "
+        "Neuromuscular disease (myasthenia gravis, Lambert-Eaton, ALS): YES; "
+        "Another botulinum toxin in the last 12 weeks: YES",
+        "Migraine days 19 a month (baseline)",
+        "Baseline MIDAS 62 (grade IV, severe disability)",
+        "Baseline HIT-6 68 (severe impact)",
+        *(f"Reason recorded: {reason}." for _, reason in WORST_OVERRIDES),
+        "Contraindication: infection at a proposed injection site.",
         "BOTOX Cosmetic (onabotulinumtoxinA) 100 U",
         "2 x 100 U vials",
         "C5678B-2026-LOT-0042 / 2027-03-31",
@@ -142,7 +151,10 @@ def section_9_items() -> list[str]:
         "Seek care at once for trouble swallowing, speaking or breathing.",
         "14 (grade III, moderate disability)",
         "58 (substantial impact)",
-        "9 headache days against a baseline of 26: 65% reduction, responder",
+        "14 headache days against a baseline of 26: 46% reduction, not a responder (threshold 50%).",
+        "Consider stopping treatment: 2 cycles in a row without a response (46%, 46% fewer headache days than the "
+        "baseline of 26, below the 50% threshold).",
+        "Below 15 headache days a month for 3 months or more (reports of 14, 14 and 14 days since 2025-07-20).",
         f"60 days since the previous session on {WORST_PREVIOUS.isoformat()}.",
         "Next session due: 2026-04-06",
         WORST_COMMENTS,

@@ -1,0 +1,173 @@
+"""The trend chart: headache days at each cycle against the baseline and the response threshold, over time.
+
+Drawn with reportlab's graphics from ``course.build_course`` data: a line through each visit's headache days
+(filled green dots for a response, hollow vermillion for none, grey for the first treatment, whose figures are the
+baseline month), the baseline and the threshold as horizontal lines, and every session marked on the time axis with
+its cycle number (as in the summary's table) and its date where there is room for them.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, String
+from reportlab.lib.colors import Color, HexColor
+
+from charting import palette
+from charting.domain.course import Course, Cycle
+from charting.report.fonts import register_fonts
+from charting.report.text import text_width
+
+RESPONDER_COLOUR = HexColor(palette.GREEN)
+NON_RESPONDER_COLOUR = HexColor(palette.SKIPPED)
+LINE_COLOUR = HexColor(palette.INJECTED)
+INK = HexColor(palette.INK)
+MUTED = HexColor(palette.MUTED)
+GRID = HexColor("#D5DAE0")
+LABEL_SIZE = 6.5
+"""No text in the chart is smaller than the printed documents' smallest."""
+LEFT, RIGHT, BOTTOM, TOP = 30.0, 84.0, 24.0, 8.0
+"""Room around the plot: the day scale (left), the labels of the baseline and threshold lines (right), the session
+numbers and dates (bottom)."""
+INSET = 12.0
+"""The first and last sessions sit this far inside the plot, clear of its edges."""
+DOT = 2.6
+DAY_STEP = 5
+"""The day scale is marked every 5 days."""
+
+
+def threshold_days(baseline_days: float, threshold_pct: float) -> float:
+    """The headache days at or below which a cycle counts as a response: the baseline less the threshold's share."""
+    return baseline_days * (1 - threshold_pct / 100)
+
+
+@dataclass(frozen=True)
+class _Scale:
+    """Where dates and day counts fall in the plot."""
+
+    left: float
+    right: float
+    bottom: float
+    top: float
+    first: date
+    days_across: int
+    """Days from the first session to the last (0 for a single date)."""
+    top_days: int
+
+    def x(self, on: date) -> float:
+        if self.days_across == 0:
+            return (self.left + self.right) / 2
+        return self.left + INSET + (on - self.first).days / self.days_across * (self.right - self.left - 2 * INSET)
+
+    def y(self, days: float) -> float:
+        return self.bottom + days / self.top_days * (self.top - self.bottom)
+
+
+def _label(x: float, y: float, text: str, *, colour: Color = INK, anchor: str = "start", bold: bool = False) -> String:
+    sans, bold_face, _ = register_fonts()
+    font = bold_face if bold else sans
+    return String(x, y, text, fontName=font, fontSize=LABEL_SIZE, fillColor=colour, textAnchor=anchor)
+
+
+def _dot(cycle: Cycle) -> tuple[Color | None, Color]:
+    """Fill and outline of a visit's dot."""
+    if cycle.response is None:
+        return None, MUTED
+    if cycle.response.responder:
+        return RESPONDER_COLOUR, RESPONDER_COLOUR
+    return None, NON_RESPONDER_COLOUR
+
+
+def trend_drawing(course: Course, threshold_pct: float, *, width: float, height: float) -> Drawing:
+    """The course as a chart ``width`` by ``height`` points (an empty frame when there is no session)."""
+    drawing = Drawing(width, height)
+    recorded = [cycle.headache_days for cycle in course.cycles if cycle.headache_days is not None]
+    highest = max([*recorded, course.baseline_days or 0, 1])
+    dates = [cycle.performed_on for cycle in course.cycles]
+    first = min(dates, default=date.min)
+    scale = _Scale(
+        left=LEFT,
+        right=width - RIGHT,
+        bottom=BOTTOM,
+        top=height - TOP,
+        first=first,
+        days_across=(max(dates) - first).days if dates else 0,
+        top_days=DAY_STEP * math.ceil((highest + 1) / DAY_STEP),
+    )
+    _axes(drawing, scale)
+    if course.baseline_days is not None:
+        _reference_lines(drawing, scale, course.baseline_days, threshold_pct)
+    points = [(scale.x(c.performed_on), scale.y(c.headache_days)) for c in course.cycles if c.headache_days is not None]
+    if len(points) > 1:
+        drawing.add(PolyLine([value for point in points for value in point], strokeColor=LINE_COLOUR, strokeWidth=1))
+    for cycle in course.cycles:
+        if cycle.headache_days is not None:
+            fill, outline = _dot(cycle)
+            x, y = scale.x(cycle.performed_on), scale.y(cycle.headache_days)
+            drawing.add(Circle(x, y, DOT, fillColor=fill, strokeColor=outline, strokeWidth=1))
+    _sessions(drawing, scale, course)
+    return drawing
+
+
+def _axes(drawing: Drawing, scale: _Scale) -> None:
+    """The day scale with its grid, the axes, and the scale's name up the left side."""
+    for days in range(0, scale.top_days + 1, DAY_STEP):
+        y = scale.y(days)
+        drawing.add(Line(scale.left, y, scale.right, y, strokeColor=GRID, strokeWidth=0.4))
+        drawing.add(_label(scale.left - 3, y - 2, f"{days}", colour=MUTED, anchor="end"))
+    drawing.add(Line(scale.left, scale.bottom, scale.right, scale.bottom, strokeColor=INK, strokeWidth=0.6))
+    drawing.add(Line(scale.left, scale.bottom, scale.left, scale.top, strokeColor=INK, strokeWidth=0.6))
+    name = Group(_label(0, 0, "headache days", colour=MUTED, anchor="middle"))
+    name.transform = (0, 1, -1, 0, 7, (scale.bottom + scale.top) / 2)
+    drawing.add(name)
+
+
+def _reference_lines(drawing: Drawing, scale: _Scale, baseline_days: int, threshold_pct: float) -> None:
+    """The baseline (dashed) and the response threshold (dotted), each labelled at its right end."""
+    baseline = scale.y(baseline_days)
+    drawing.add(
+        Line(scale.left, baseline, scale.right, baseline, strokeColor=INK, strokeWidth=0.8, strokeDashArray=[4, 2])
+    )
+    _line_label(drawing, scale, baseline, ("baseline", f"{baseline_days} days"), INK)
+    limit = threshold_days(baseline_days, threshold_pct)
+    threshold = scale.y(limit)
+    drawing.add(
+        Line(
+            scale.left,
+            threshold,
+            scale.right,
+            threshold,
+            strokeColor=RESPONDER_COLOUR,
+            strokeWidth=0.8,
+            strokeDashArray=[1.5, 1.5],
+        )
+    )
+    words = (f"response threshold {threshold_pct:g}%", f"{limit:.1f} days or fewer")
+    _line_label(drawing, scale, threshold, words, RESPONDER_COLOUR)
+
+
+def _line_label(drawing: Drawing, scale: _Scale, y: float, lines: tuple[str, str], colour: Color) -> None:
+    """Two lines of label right of the plot, centred on the line they name."""
+    drawing.add(_label(scale.right + 4, y + 1, lines[0], colour=colour))
+    drawing.add(_label(scale.right + 4, y - LABEL_SIZE - 0.5, lines[1], colour=colour))
+
+
+def _sessions(drawing: Drawing, scale: _Scale, course: Course) -> None:
+    """A tick at each session; its cycle number, and its date under it, wherever they do not crowd the last shown."""
+    sans, bold, _ = register_fonts()
+    number_right = date_right = -math.inf
+    for cycle in course.cycles:
+        x = scale.x(cycle.performed_on)
+        drawing.add(Line(x, scale.bottom, x, scale.bottom - 3, strokeColor=INK, strokeWidth=0.6))
+        number = f"{cycle.number}"
+        half = text_width(number, bold, LABEL_SIZE) / 2
+        if x - half > number_right + 2:
+            drawing.add(_label(x, scale.bottom - 10, number, anchor="middle", bold=True))
+            number_right = x + half
+        when = cycle.performed_on.isoformat()
+        half = text_width(when, sans, LABEL_SIZE) / 2
+        if x - half > date_right + 4:
+            drawing.add(_label(x, scale.bottom - 19, when, colour=MUTED, anchor="middle"))
+            date_right = x + half
