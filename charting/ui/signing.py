@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Callable
 from datetime import datetime
 
 from PySide6.QtCore import Qt
@@ -22,6 +23,7 @@ from charting.domain.clock import aware
 from charting.domain.people import Addendum, Injector
 from charting.domain.rules import Finding
 from charting.domain.session import Session
+from charting.storage.credentials import MIN_PIN_LENGTH, pin_problem
 
 CHOOSE_SIGNER = "Choose who signs"
 """Shown in "Signed by" while the session names no injector who may sign."""
@@ -66,10 +68,11 @@ def injector_index(signers: list[Injector], injector: str) -> int:
 
 
 class SignDialog(QDialog):
-    """Choose who signs, and confirm: a signed session cannot change afterwards.
+    """Choose who signs, type their PIN, and confirm: a signed session cannot change afterwards.
 
     The signer starts as the profile the session names as its injector; when it names none that may sign, nobody is
-    chosen and Sign waits for a choice, so Enter never signs as someone else. An early session (``reason_for``, the
+    chosen and Sign waits for a choice, so Enter never signs as someone else. The signer's PIN is asked; one who has
+    none yet chooses it here, typed twice (``has_pin`` says who has one). An early session (``reason_for``, the
     interval finding) also needs the reason, which the note prints: Sign waits for it too.
     """
 
@@ -81,10 +84,12 @@ class SignDialog(QDialog):
         parent: QWidget | None = None,
         *,
         reason_for: Finding | None = None,
+        has_pin: Callable[[Injector], bool] = lambda _signer: False,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign the session")
         self.signers = signers
+        self.has_pin = has_pin
         layout = QVBoxLayout(self)
         text = QLabel(
             f"<p>{html.escape(summary)}</p><p>Once signed, the session cannot change; corrections are addenda.</p>"
@@ -98,6 +103,18 @@ class SignDialog(QDialog):
         self.signer.setPlaceholderText(CHOOSE_SIGNER)
         self.signer.setCurrentIndex(injector_index(signers, injector))
         form.addRow("Signed by", self.signer)
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_again = QLineEdit()
+        self.pin_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_again.setPlaceholderText("the same PIN again")
+        self.pin_hint = QLabel()
+        self.pin_hint.setWordWrap(True)
+        self.pin_hint.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow("PIN", self.pin)
+        form.addRow("PIN again", self.pin_again)
+        form.addRow(self.pin_hint)
+        self.form = form
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("required: why the session is early")
         self.early = QLabel(reason_for.message if reason_for is not None else "")
@@ -116,16 +133,47 @@ class SignDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.sign_button.setDefault(True)  # after it is in the dialog, or Qt makes Cancel the default
-        self.signer.currentIndexChanged.connect(self._follow_choice)
-        self.reason.textChanged.connect(self._follow_choice)
-        self._follow_choice()
+        self.signer.currentIndexChanged.connect(self._signer_changed)
+        for field in (self.reason, self.pin, self.pin_again):
+            field.textChanged.connect(self._follow_choice)
+        self._signer_changed()
         if self.signer.currentIndex() < 0:
             self.signer.setFocus()
         elif self._reason_needed:
             self.reason.setFocus()
+        else:
+            self.pin.setFocus()
+
+    def new_pin(self) -> bool:
+        """True when the chosen signer has no PIN yet and chooses it here."""
+        return self.signer.currentIndex() >= 0 and not self.has_pin(self.chosen())
+
+    def _signer_changed(self) -> None:
+        self.pin.clear()
+        self.pin_again.clear()
+        first = self.new_pin()
+        self.form.setRowVisible(self.pin_again, first)
+        self.pin.setPlaceholderText(f"choose a PIN, {MIN_PIN_LENGTH} characters or more" if first else "")
+        self.pin_hint.setText(
+            f"{self.chosen().display_name} has no PIN yet: the one typed here signs their notes from now on."
+            if first
+            else ""
+        )
+        self.form.setRowVisible(self.pin_hint, first)
+        self._follow_choice()
+
+    def _pin_ready(self) -> bool:
+        pin = self.pin.text()
+        if not self.new_pin():
+            return bool(pin)
+        return pin == self.pin_again.text() and pin_problem(pin) is None
 
     def _ready(self) -> bool:
-        return self.signer.currentIndex() >= 0 and (not self._reason_needed or bool(self.interval_reason()))
+        return (
+            self.signer.currentIndex() >= 0
+            and self._pin_ready()
+            and (not self._reason_needed or bool(self.interval_reason()))
+        )
 
     def _follow_choice(self) -> None:
         self.sign_button.setEnabled(self._ready())
@@ -142,6 +190,10 @@ class SignDialog(QDialog):
     def chosen(self) -> Injector:
         """The injector chosen to sign (the dialog accepts only once one is)."""
         return self.signers[self.signer.currentIndex()]
+
+    def typed_pin(self) -> str:
+        """The PIN typed for the signer."""
+        return self.pin.text()
 
 
 class AddendumDialog(QDialog):

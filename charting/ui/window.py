@@ -714,13 +714,31 @@ class MainWindow(QMainWindow):
             f"Sign the session of {who} on {self.model.session.performed_on.isoformat()}: "
             f"{totals.total_units:g} U in {totals.total_sites} sites, waste {totals.units_wasted:g} U."
         )
-        dialog = SignDialog(signers, summary, self.model.session.injector, self, reason_for=early)
-        dialog.accepted.connect(lambda: self.sign_as(dialog.chosen(), dialog.interval_reason()))
+        dialog = SignDialog(
+            signers,
+            summary,
+            self.model.session.injector,
+            self,
+            reason_for=early,
+            has_pin=lambda signer: signer.id is not None and self.repo.has_pin(signer.id),
+        )
+        dialog.accepted.connect(
+            lambda: self.sign_as(
+                dialog.chosen(), dialog.interval_reason(), pin=dialog.typed_pin(), first_pin=dialog.new_pin()
+            )
+        )
         self.dialog = dialog
         dialog.open()
 
-    def sign_as(self, signer: Injector, interval_reason: str = "") -> bool:
-        """Sign the open draft as this injector (an early session's reason recorded first); it then opens read-only."""
+    def sign_as(self, signer: Injector, interval_reason: str = "", *, pin: str = "", first_pin: bool = False) -> bool:
+        """Sign the open draft as this injector with their PIN (``first_pin``: they chose it just now, so it is set
+        first); an early session's reason is recorded first. The session then opens read-only."""
+        if first_pin and signer.id is not None:
+            try:
+                self.repo.set_pin(signer.id, pin)
+            except StorageError as error:
+                self.show_notice(str(error))
+                return False
         if interval_reason.strip():
             self.model.update_header(interval_reason=interval_reason.strip())
             if self.model.unsaved:
@@ -729,7 +747,7 @@ class MainWindow(QMainWindow):
         if session.id is None:
             return False
         try:
-            signed = self.repo.sign_session(session.id, signer, local_now())
+            signed = self.repo.sign_session(session.id, signer, local_now(), pin=pin)
         except StorageError as error:
             self.show_notice(str(error))
             return False

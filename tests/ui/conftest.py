@@ -13,6 +13,7 @@ from charting.domain.people import Clinic, Injector
 from charting.domain.session import Baseline, Patient, Session
 from charting.storage.database import open_database
 from charting.storage.repository import Repository
+from charting.ui.signing import SignDialog
 from charting.ui.window import MainWindow
 
 TODAY = date(2026, 11, 25)
@@ -29,13 +30,24 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "clinic.db"
 
 
+SIGNER_PIN = "2468"
+"""The PIN the tests' signers type (choosing it at their first signature in the window)."""
+
+
 @pytest.fixture
 def repo(db_path: Path) -> Repository:
-    """A repository on a new database, with the clinic and one injector who signs."""
+    """A repository on a new database, with the clinic and one injector who signs (no PIN set yet)."""
     repository = Repository(open_database(db_path), actor="test")
     repository.save_clinic(Clinic(name="Headache Clinic", address="1 Main St"))
     repository.save_injector(Injector(name="Anna Meyer", credentials="MD", npi="1234567893"))
     return repository
+
+
+def type_pin(dialog: SignDialog, pin: str = SIGNER_PIN) -> None:
+    """Type the chosen signer's PIN in the sign dialog (twice when they choose their first one there)."""
+    dialog.pin.setText(pin)
+    if dialog.new_pin():
+        dialog.pin_again.setText(pin)
 
 
 ELIGIBLE_BASELINE = Baseline(

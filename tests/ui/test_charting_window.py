@@ -21,7 +21,7 @@ from charting.ui.diagram import site_menu
 from charting.ui.signing import SignDialog
 from charting.ui.window import MainWindow
 from tests.sessions import READY_HEADER
-from tests.ui.conftest import TODAY, save_screenshot
+from tests.ui.conftest import TODAY, save_screenshot, type_pin
 
 TODAY_AT_NOON = datetime(2026, 11, 25, 12, 0)
 
@@ -334,6 +334,8 @@ def test_a_signed_session_is_read_only_with_its_addenda(charting: MainWindow, pr
     dialog = charting.dialog
     assert isinstance(dialog, SignDialog)
     assert dialog.signer.currentText() == "Anna Meyer, MD"
+    assert not dialog.sign_button.isEnabled(), "the signer's PIN is asked"
+    type_pin(dialog)
     dialog.sign_button.click()
     session = charting.model.session
     assert session.signed and session.signed_by == "Anna Meyer, MD"
@@ -548,6 +550,7 @@ def test_enter_in_the_sign_dialog_signs(charting: MainWindow, qtbot: QtBot) -> N
     dialog = charting.dialog
     assert isinstance(dialog, SignDialog)
     qtbot.waitUntil(dialog.isVisible)
+    type_pin(dialog)
     qtbot.keyClick(dialog.signer, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: charting.model.session.signed)
 

@@ -18,7 +18,7 @@ from charting.ui.signing import SignDialog
 from charting.ui.style import FINDING_SYMBOLS
 from charting.ui.window import MainWindow
 from tests.sessions import READY_HEADER, ready_session
-from tests.ui.conftest import TODAY, save_screenshot
+from tests.ui.conftest import TODAY, save_screenshot, type_pin
 
 REFUSED = FINDING_SYMBOLS["refusal"]
 WARNED = FINDING_SYMBOLS["warning"]
@@ -143,6 +143,7 @@ def test_a_yes_to_infection_refuses_signing_until_overridden_with_a_reason(
     charting.sign()
     sign_dialog = charting.dialog
     assert isinstance(sign_dialog, SignDialog)
+    type_pin(sign_dialog)
     assert not sign_dialog.reason.isVisible(), "no early session: no reason asked"
     sign_dialog.sign_button.click()
     assert charting.model.session.signed
@@ -221,6 +222,7 @@ def test_an_early_session_asks_for_the_reason_when_signing_and_stores_it(
     window.sign()
     dialog = window.dialog
     assert isinstance(dialog, SignDialog), "the early session alone does not refuse: the dialog asks the reason"
+    type_pin(dialog)
     qtbot.waitUntil(dialog.isVisible)
     assert dialog.reason.isVisible() and dialog.early.text().startswith("Only 60 days since the last session")
     assert dialog.early.text().endswith("Record a reason to sign it.")
@@ -246,7 +248,9 @@ def test_a_session_on_time_is_not_asked_a_reason(window: MainWindow, repo: Repos
     assert mark_of(panel.interval) == OK_SYMBOL and not panel.interval.detail.isVisible()
     window.sign()
     dialog = window.dialog
-    assert isinstance(dialog, SignDialog) and dialog.sign_button.isEnabled()
+    assert isinstance(dialog, SignDialog) and not dialog.sign_button.isEnabled()
+    type_pin(dialog)
+    assert dialog.sign_button.isEnabled()
     assert dialog.interval_reason() == ""
 
 
@@ -305,6 +309,7 @@ def test_a_signed_session_with_answers_shows_them_disabled(
     window.sign()
     dialog = window.dialog
     assert isinstance(dialog, SignDialog)
+    type_pin(dialog)
     dialog.sign_button.click()
     assert window.model.session.signed
     panel = show_checklist(window)

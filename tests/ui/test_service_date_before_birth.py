@@ -18,6 +18,7 @@ from charting.storage.repository import Repository
 from charting.ui.signing import SignDialog
 from charting.ui.window import MainWindow
 from tests.sessions import ready_session
+from tests.ui.conftest import SIGNER_PIN, type_pin
 
 REFUSAL = (
     "The date of service 1980-04-01 is before the patient's date of birth 1980-04-02; "
@@ -62,6 +63,7 @@ def test_the_records_refuse_to_sign_it(
     window.sign()
     dialog = window.dialog
     assert isinstance(dialog, SignDialog), "the window still holds the old date of birth"
+    type_pin(dialog)
     dialog.sign_button.click()
     assert window.notice.text() == (
         "The session cannot be signed yet: The date of service 2000-01-01 is before the patient's date of birth "
@@ -69,7 +71,7 @@ def test_the_records_refuse_to_sign_it(
     )
     assert draft.id is not None
     with pytest.raises(StorageError, match="before the patient's date of birth"):
-        repo.sign_session(draft.id, repo.injectors()[0], local_now())
+        repo.sign_session(draft.id, repo.injectors()[0], local_now(), pin=SIGNER_PIN)  # set in the dialog
     assert not repo.load_session(draft.id).signed
 
 
@@ -87,5 +89,6 @@ def test_a_session_on_the_birth_date_itself_can_be_signed(
     window.sign()
     dialog = window.dialog
     assert isinstance(dialog, SignDialog)
+    type_pin(dialog)
     dialog.sign_button.click()
     assert window.model.session.signed

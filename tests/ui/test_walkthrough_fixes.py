@@ -23,7 +23,7 @@ from charting.ui.recall import LotRecallDialog
 from charting.ui.signing import CHOOSE_SIGNER, SignDialog
 from charting.ui.window import MainWindow
 from tests.sessions import READY_HEADER
-from tests.ui.conftest import draft_of, save_screenshot
+from tests.ui.conftest import draft_of, save_screenshot, type_pin
 
 HAKANSSON = Injector(name="Dr. Jürgen Håkansson", credentials="DO", npi="1245319599")
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
@@ -213,6 +213,8 @@ def test_the_signer_is_the_sessions_injector_and_enter_signs_as_them(
     dialog = window.dialog
     assert isinstance(dialog, SignDialog)
     assert dialog.signer.currentText() == HAKANSSON.display_name
+    assert dialog.new_pin(), "his first signature: he chooses his PIN here"
+    type_pin(dialog)
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     assert window.model.session.signed
     assert window.model.session.signed_by == HAKANSSON.display_name
@@ -233,6 +235,7 @@ def test_no_signer_is_preset_when_the_session_names_none(
     qtbot.keyClick(dialog, Qt.Key.Key_Return)
     assert not window.model.session.signed, "Enter signs as nobody"
     dialog.signer.setCurrentIndex(1)
+    type_pin(dialog)
     assert dialog.sign_button.isEnabled()
     dialog.sign_button.click()
     assert window.model.session.signed_by == HAKANSSON.display_name

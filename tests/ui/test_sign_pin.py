@@ -1,0 +1,48 @@
+"""Signing in the window asks the signer's PIN; one who has none yet chooses it at their first signature."""
+
+from __future__ import annotations
+
+from pytestqt.qtbot import QtBot
+
+from charting.storage.repository import Repository
+from charting.ui.signing import SignDialog
+from charting.ui.window import MainWindow
+from tests.ui.conftest import SIGNER_PIN, type_pin
+from tests.ui.test_charting_window import make_ready
+
+
+def open_sign_dialog(window: MainWindow, qtbot: QtBot) -> SignDialog:
+    make_ready(window)
+    window.sign()
+    dialog = window.dialog
+    assert isinstance(dialog, SignDialog)
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
+def test_the_first_signature_sets_the_pin_typed_twice(charting: MainWindow, repo: Repository, qtbot: QtBot) -> None:
+    signer = repo.injectors()[0]
+    dialog = open_sign_dialog(charting, qtbot)
+    assert dialog.new_pin() and dialog.pin_again.isVisible() and "has no PIN yet" in dialog.pin_hint.text()
+    dialog.pin.setText(SIGNER_PIN)
+    dialog.pin_again.setText("2469")
+    assert not dialog.sign_button.isEnabled(), "the two PINs differ"
+    dialog.pin_again.setText(SIGNER_PIN)
+    dialog.sign_button.click()
+    assert charting.model.session.signed
+    assert repo.pin_is_right(int(signer.id or 0), SIGNER_PIN)
+
+
+def test_a_wrong_pin_signs_nothing_and_says_so(charting: MainWindow, repo: Repository, qtbot: QtBot) -> None:
+    repo.set_pin(int(repo.injectors()[0].id or 0), SIGNER_PIN)
+    dialog = open_sign_dialog(charting, qtbot)
+    assert not dialog.new_pin() and not dialog.pin_again.isVisible()
+    assert not dialog.sign_button.isEnabled()
+    type_pin(dialog, "0000")
+    dialog.sign_button.click()
+    assert not charting.model.session.signed
+    assert charting.notice.text() == "That is not Anna Meyer, MD's PIN; type it again. Nothing was signed."
+    dialog = open_sign_dialog(charting, qtbot)
+    type_pin(dialog)
+    dialog.sign_button.click()
+    assert charting.model.session.signed and charting.model.session.signed_by == "Anna Meyer, MD"
