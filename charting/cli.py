@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import json
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from pathlib import Path
 from typing import TextIO
 
@@ -17,6 +14,7 @@ from charting import __version__
 from charting.documents import (
     DocumentError,
     continuation_summary_pdf,
+    due_list_csv,
     file_stem,
     procedure_note_pdf,
     write_private_file,
@@ -28,7 +26,7 @@ from charting.storage import Repository, StorageError, open_database
 from charting.storage.backup import backup_database
 from charting.storage.check import check_database
 from charting.storage.demo import DEMO_PATIENTS, DEMO_SEED, fill_demo
-from charting.storage.repository import DueEntry, SessionSummary
+from charting.storage.repository import SessionSummary
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -350,8 +348,6 @@ def cmd_export_pdf(ctx: Context) -> int:
 
 DUE_DAYS = 14
 """The due list looks this many days ahead unless ``--days`` says otherwise."""
-DUE_COLUMNS = ("name", "mrn", "last_session", "next_due", "due_by", "days_until")
-"""The due list's columns, on the screen and in the CSV file (a negative ``days_until`` is overdue)."""
 
 
 def add_course_commands(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -394,26 +390,6 @@ def cmd_summary(ctx: Context) -> int:
     return EXIT_OK
 
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A spreadsheet reads a cell starting with one of these as a formula."""
-
-
-def spreadsheet_text(text: str) -> str:
-    """Typed text as a CSV cell a spreadsheet shows as text, never runs as a formula (a quote goes in front)."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def _due_row(entry: DueEntry, today: date) -> dict[str, str]:
-    return {
-        "name": entry.patient.display_name,
-        "mrn": entry.patient.mrn,
-        "last_session": entry.last_session.isoformat(),
-        "next_due": entry.next_due.isoformat(),
-        "due_by": entry.due_until.isoformat(),
-        "days_until": f"{entry.days_until(today)}",
-    }
-
-
 def _days_text(days: int) -> str:
     if days < 0:
         return f"{-days} overdue"
@@ -428,28 +404,22 @@ def cmd_due(ctx: Context) -> int:
     repository = open_repository(ctx)
     today = local_now().date()
     entries = repository.due_list(today, days)
-    rows = [_due_row(entry, today) for entry in entries]
     if ctx.args.csv:
-        buffer = io.StringIO()
-        writer = csv.DictWriter(buffer, fieldnames=DUE_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(
-            {**row, "name": spreadsheet_text(row["name"]), "mrn": spreadsheet_text(row["mrn"])} for row in rows
-        )
-        write_private_file(Path(ctx.args.csv), buffer.getvalue().encode("utf-8"))
+        write_private_file(Path(ctx.args.csv), due_list_csv(entries, today).encode("utf-8"))
     w = ctx.out.write
-    if not rows:
+    if not entries:
         w(f"No patient is due in the next {days} days or overdue.\n")
     else:
-        width = max(30, *(len(row["name"]) for row in rows))
+        width = max(30, *(len(entry.patient.display_name) for entry in entries))
         w(f"{'Patient':<{width}} {'MRN':<12} {'Last':<10}  {'Next due':<10}  {'Due by':<10}  Days\n")
-        for row, entry in zip(rows, entries, strict=True):
+        for entry in entries:
             w(
-                f"{row['name']:<{width}} {row['mrn']:<12} {row['last_session']:<10}  {row['next_due']:<10}  "
-                f"{row['due_by']:<10}  {_days_text(entry.days_until(today))}\n"
+                f"{entry.patient.display_name:<{width}} {entry.patient.mrn:<12} {entry.last_session.isoformat():<10}  "
+                f"{entry.next_due.isoformat():<10}  {entry.due_until.isoformat():<10}  "
+                f"{_days_text(entry.days_until(today))}\n"
             )
     if ctx.args.csv:
-        w(f"Wrote {len(rows)} patient(s) to {ctx.args.csv}.\n")
+        w(f"Wrote {len(entries)} patient(s) to {ctx.args.csv}.\n")
     return EXIT_OK
 
 

@@ -1,5 +1,5 @@
 """The documents made from the records: the procedure note of a session and the continuation-of-therapy summary of
-a patient, as data and as PDF.
+a patient, as data and as PDF, and the due list as CSV.
 
 Shared by the window and the command line, so both print exactly the same documents.
 """
@@ -7,10 +7,12 @@ Shared by the window and the command line, so both print exactly the same docume
 from __future__ import annotations
 
 import contextlib
+import csv
+import io
 import os
 import re
 import tempfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,12 +20,16 @@ from charting.domain.clock import local_now
 from charting.domain.session import Session
 from charting.report.note import ProcedureNote, build_note
 from charting.storage.errors import StorageError
-from charting.storage.repository import Repository
+from charting.storage.repository import DueEntry, Repository
 
 if TYPE_CHECKING:
     from charting.report.summary import ContinuationSummary
 
 OWNER_ONLY = 0o600
+DUE_CSV_COLUMNS = ("name", "mrn", "last_session", "next_due", "due_by", "days_until")
+"""The columns of the due list's CSV (a negative ``days_until`` is overdue)."""
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a cell starting with one of these as a formula."""
 
 
 class DocumentError(Exception):
@@ -136,3 +142,27 @@ def write_private_file(path: Path, data: bytes, *, replace: bool = True) -> None
         raise DocumentError(
             f"Could not write {path} ({error.strerror or error}); free some disk space or choose another folder."
         ) from error
+
+
+def spreadsheet_text(text: str) -> str:
+    """Typed text as a CSV cell a spreadsheet shows as text, never runs as a formula (a quote goes in front)."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
+def due_list_csv(entries: list[DueEntry], today: date) -> str:
+    """The due list as CSV: ISO dates, and the days until due as a number (negative when overdue)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(DUE_CSV_COLUMNS)
+    for entry in entries:
+        writer.writerow(
+            (
+                spreadsheet_text(entry.patient.display_name),
+                spreadsheet_text(entry.patient.mrn),
+                entry.last_session.isoformat(),
+                entry.next_due.isoformat(),
+                entry.due_until.isoformat(),
+                entry.days_until(today),
+            )
+        )
+    return out.getvalue()

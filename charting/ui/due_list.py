@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -31,10 +29,6 @@ DEFAULT_DAYS = 14
 MAX_DAYS = 365
 SORT_ROLE = Qt.ItemDataRole.UserRole
 """The role whose value the list sorts by: dates and numbers, not their text."""
-CSV_COLUMNS = ("name", "mrn", "last_session", "next_due", "due_by", "days_until")
-"""The columns of ``charting due --csv``, so both files read alike (a negative ``days_until`` is overdue)."""
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-"""A spreadsheet reads a cell starting with one of these as a formula."""
 
 
 def days_text(days: int) -> str:
@@ -44,30 +38,6 @@ def days_text(days: int) -> str:
     if days == 0:
         return "due today"
     return f"{plural(-days, 'day')} overdue"
-
-
-def spreadsheet_text(text: str) -> str:
-    """Typed text as a CSV cell a spreadsheet shows as text, never runs as a formula (a quote goes in front)."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def csv_text(entries: list[DueEntry], today: date) -> str:
-    """The entries as CSV: ISO dates, and the days until due as a number (negative when overdue)."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for entry in entries:
-        writer.writerow(
-            (
-                spreadsheet_text(entry.patient.display_name),
-                spreadsheet_text(entry.patient.mrn),
-                entry.last_session.isoformat(),
-                entry.next_due.isoformat(),
-                entry.due_until.isoformat(),
-                entry.days_until(today),
-            )
-        )
-    return out.getvalue()
 
 
 class DueListModel(ReadOnlyTableModel[DueEntry]):
@@ -225,10 +195,10 @@ class DueListDialog(QDialog):
 
     def export_csv_to(self, path: Path, *, replace: bool = False) -> bool:
         """Write the rows as shown to an owner-only CSV file; an existing file is kept unless replaced."""
-        from charting.documents import DocumentError, write_private_file
+        from charting.documents import DocumentError, due_list_csv, write_private_file
 
         try:
-            write_private_file(path, csv_text(self.shown_entries(), self.today).encode("utf-8"), replace=replace)
+            write_private_file(path, due_list_csv(self.shown_entries(), self.today).encode("utf-8"), replace=replace)
         except DocumentError as error:
             self.error.show_error(str(error))
             return False
