@@ -27,6 +27,7 @@ from charting.storage.backup import backup_database
 from charting.storage.check import check_database
 from charting.storage.demo import DEMO_PATIENTS, DEMO_SEED, fill_demo
 from charting.storage.repository import SessionSummary
+from charting.storage.restore import restore_database
 
 EXIT_OK = 0
 EXIT_FAILURE = 1
@@ -112,9 +113,16 @@ def add_records_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     backup.set_defaults(handler=cmd_backup)
 
     check = commands.add_parser(
-        "check", help="check integrity, foreign keys, schema version and every signed session's hash"
+        "check",
+        help="check integrity, foreign keys, schema version, every signed session's hash, the audit chain and triggers",
     )
     check.set_defaults(handler=cmd_check)
+
+    restore = commands.add_parser(
+        "restore", help="replace the database with a backup, checked first; the database it replaces is kept"
+    )
+    restore.add_argument("backup", metavar="FILE", help="the backup to restore (close the window first)")
+    restore.set_defaults(handler=cmd_restore)
 
     demo = commands.add_parser("demo", help="fill an empty database with made-up patients and sessions")
     demo.add_argument(
@@ -236,6 +244,16 @@ def cmd_backup(ctx: Context) -> int:
     return EXIT_OK
 
 
+def cmd_restore(ctx: Context) -> int:
+    """Put a checked backup in the database's place; the database it replaces is kept beside it."""
+    result = restore_database(Path(ctx.args.backup), ctx.db_path)
+    w = ctx.out.write
+    w(f"Restored {ctx.args.backup} to {result.database} ({result.signed_sessions} signed sessions, checked).\n")
+    if result.kept is not None:
+        w(f"The database it replaced is kept as {result.kept}.\n")
+    return EXIT_OK
+
+
 def cmd_check(ctx: Context) -> int:
     """Report integrity, foreign keys, schema version and signed-session hashes; non-zero when anything is wrong."""
     report = check_database(open_repository(ctx))
@@ -259,6 +277,11 @@ def cmd_check(ctx: Context) -> int:
         w(f"  session {session_id}: the protocol it was signed under is missing\n")
     for session_id in report.protocols_altered:
         w(f"  session {session_id}: the protocol it was signed under no longer matches its hash\n")
+    broken = report.audit_chain_broken_at
+    w(f"Audit log chain: {'ok' if broken is None else f'BROKEN at entry {broken} (edited, removed or inserted)'}\n")
+    w(f"Guarding triggers: {'ok' if not report.triggers_missing else 'MISSING or changed'}\n")
+    for name in report.triggers_missing:
+        w(f"  {name}\n")
     if report.ok:
         w("The database is sound.\n")
         return EXIT_OK

@@ -8,15 +8,18 @@ import sqlite3
 import stat
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from charting import cli
+from charting.domain.session import Patient
+from charting.storage import Repository, open_database
 from charting.app import main
 from charting.paths import resolve_database_path
 
-RECORDS_COMMANDS = ("sessions", "recall", "backup", "check", "demo")
+RECORDS_COMMANDS = ("sessions", "recall", "backup", "check", "restore", "demo")
 
 
 def run(argv: list[str]) -> tuple[int, str, str]:
@@ -122,7 +125,48 @@ def test_check_reports_a_tampered_signed_session(demo_db: Path) -> None:
     code, out, err = run(["--db", str(demo_db), "check"])
     assert code == 1
     assert f"session {session_id}:" in out and "hash mismatches: 1" in out
+    assert "Guarding triggers: MISSING or changed" in out and "sessions_signed_no_update" in out
     assert "found problems" in err
+
+
+def test_check_reports_an_edited_audit_entry(demo_db: Path) -> None:
+    connection = sqlite3.connect(demo_db)
+    entry = connection.execute("SELECT id FROM audit_log ORDER BY id LIMIT 1 OFFSET 5").fetchone()[0]
+    connection.execute("DROP TRIGGER audit_log_no_update")
+    connection.execute("UPDATE audit_log SET actor = 'someone else' WHERE id = ?", [entry])
+    connection.commit()
+    connection.close()
+    code, out, _ = run(["--db", str(demo_db), "check"])
+    assert code == 1
+    assert f"Audit log chain: BROKEN at entry {entry}" in out
+
+
+def test_restore_puts_a_checked_backup_back_and_keeps_the_replaced_file(demo_db: Path, tmp_path: Path) -> None:
+    backup = tmp_path / "monday.db"
+    assert run(["--db", str(demo_db), "backup", "-o", str(backup)])[0] == 0
+    repository = Repository(open_database(demo_db), actor="test")
+    patients_at_backup = len(repository.search_patients("", limit=1000))
+    repository.add_patient(Patient(mrn="AFTER", family_name="Later", given_name="Added", dob=date(1990, 1, 1)))
+    repository.db.close()
+    code, out, err = run(["--db", str(demo_db), "restore", str(backup)])
+    assert code == 0, err
+    assert "checked" in out and "is kept as" in out
+    kept = Path(out.split("is kept as ")[1].strip().rstrip("."))
+    assert kept.exists() and kept.parent == demo_db.parent
+    restored = Repository(open_database(demo_db), actor="test")
+    assert len(restored.search_patients("", limit=1000)) == patients_at_backup
+    assert restored.patient_by_mrn("AFTER") is None
+    restored.db.close()
+    assert run(["--db", str(demo_db), "check"])[0] == 0
+
+
+def test_restore_refuses_a_file_that_is_not_a_backup_and_changes_nothing(demo_db: Path, tmp_path: Path) -> None:
+    not_a_backup = tmp_path / "notes.txt"
+    not_a_backup.write_text("hello", encoding="utf-8")
+    before = demo_db.read_bytes()
+    code, _, err = run(["--db", str(demo_db), "restore", str(not_a_backup)])
+    assert code == 1 and "not a charting database" in err
+    assert demo_db.read_bytes() == before
 
 
 @pytest.mark.parametrize("command", [["sessions"], ["recall", "--lot", "X"], ["check"], ["backup", "-o", "out.db"]])
