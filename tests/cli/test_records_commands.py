@@ -14,10 +14,10 @@ from pathlib import Path
 import pytest
 
 from charting import cli
-from charting.domain.session import Patient
-from charting.storage import Repository, open_database
 from charting.app import main
+from charting.domain.session import Patient
 from charting.paths import resolve_database_path
+from charting.storage import Repository, open_database
 
 RECORDS_COMMANDS = ("sessions", "recall", "backup", "check", "restore", "demo")
 
