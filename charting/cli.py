@@ -23,8 +23,8 @@ from charting.domain.clock import local_now
 from charting.domain.protocol import Protocol, ProtocolError, load_protocol
 from charting.resources import protocol_path
 from charting.storage import Repository, StorageError, open_database
-from charting.storage.backup import backup_database
-from charting.storage.check import check_database
+from charting.storage.backup import backup_database, daily_backup
+from charting.storage.check import check_database, problems_sentence
 from charting.storage.demo import DEMO_PATIENTS, DEMO_SEED, fill_demo
 from charting.storage.repository import SessionSummary
 from charting.storage.restore import restore_database
@@ -117,6 +117,11 @@ def add_records_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
         help="check integrity, foreign keys, schema version, every signed session's hash, the audit chain and triggers",
     )
     check.set_defaults(handler=cmd_check)
+
+    maintain = commands.add_parser(
+        "maintain", help="make today's backup (once a day) and check the records; the window runs it after it opens"
+    )
+    maintain.set_defaults(handler=cmd_maintain)
 
     restore = commands.add_parser(
         "restore", help="replace the database with a backup, checked first; the database it replaces is kept"
@@ -242,6 +247,21 @@ def cmd_backup(ctx: Context) -> int:
     target = backup_database(ctx.db_path, Path(ctx.args.output))
     ctx.out.write(f"Backed up {ctx.db_path} to {target}.\n")
     return EXIT_OK
+
+
+def cmd_maintain(ctx: Context) -> int:
+    """Today's backup beside the database, then every check; one line each, non-zero when either failed."""
+    w = ctx.out.write
+    backup_ok = True
+    try:
+        made = daily_backup(ctx.db_path)
+        w(f"Backup: {made}\n" if made is not None else "Backup: no database yet\n")
+    except StorageError as error:
+        backup_ok = False
+        w(f"Backup failed: {error}\n")
+    report = check_database(open_repository(ctx))
+    w(f"Check: {'sound' if report.ok else problems_sentence(report)}\n")
+    return EXIT_OK if backup_ok and report.ok else EXIT_FAILURE
 
 
 def cmd_restore(ctx: Context) -> int:

@@ -116,3 +116,20 @@ def check_database(repository: Repository) -> CheckReport:
         audit_chain_broken_at=broken_at,
         triggers_missing=triggers,
     )
+
+
+def problems_sentence(report: CheckReport) -> str:
+    """What a check found, as one clause a user can read ("" when the database is sound)."""
+    parts = [
+        "the file is damaged" if report.integrity or report.foreign_key_problems else "",
+        f"{len(report.hash_mismatches)} signed session(s) no longer match their signature"
+        if report.hash_mismatches
+        else "",
+        "the audit log was altered" if report.audit_chain_broken_at is not None else "",
+        "guarding triggers are missing" if report.triggers_missing else "",
+        "a protocol sessions were signed under is missing or altered"
+        if report.protocols_missing or report.protocols_altered
+        else "",
+        "the schema version is not this version's" if report.schema_version != report.expected_schema_version else "",
+    ]
+    return "; ".join(part for part in parts if part)

@@ -15,7 +15,7 @@ from datetime import datetime
 from pathlib import Path
 
 from charting.storage.backup import backup_database
-from charting.storage.check import check_database
+from charting.storage.check import check_database, problems_sentence
 from charting.storage.database import open_database, remove_database_files
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
@@ -28,24 +28,6 @@ class RestoreResult:
     database: Path
     kept: Path | None
     signed_sessions: int
-
-
-def _problems(repository: Repository) -> str:
-    report = check_database(repository)
-    if report.ok:
-        return ""
-    parts = [
-        "it is damaged" if report.integrity or report.foreign_key_problems else "",
-        f"{len(report.hash_mismatches)} signed session(s) no longer match their signature"
-        if report.hash_mismatches
-        else "",
-        "its audit log was altered" if report.audit_chain_broken_at is not None else "",
-        "guarding triggers are missing" if report.triggers_missing else "",
-        "a protocol sessions were signed under is missing or altered"
-        if report.protocols_missing or report.protocols_altered
-        else "",
-    ]
-    return "; ".join(part for part in parts if part) or "it does not pass 'charting check'"
 
 
 def restore_database(backup: Path, database: Path, *, now: datetime | None = None) -> RestoreResult:
@@ -65,7 +47,7 @@ def restore_database(backup: Path, database: Path, *, now: datetime | None = Non
         connection = open_database(candidate, create=False)  # upgrades a backup from an older version
         try:
             repository = Repository(connection, actor="restore")
-            problems = _problems(repository)
+            problems = problems_sentence(check_database(repository))
             signed = int(connection.execute("SELECT count(*) FROM sessions WHERE status = 'signed'").fetchone()[0])
             connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             connection.execute("PRAGMA journal_mode = DELETE")

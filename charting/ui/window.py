@@ -45,7 +45,6 @@ from charting.domain.protocol import Protocol, ProtocolError, load_protocol
 from charting.domain.rules import signing_blockers
 from charting.domain.session import Patient, Session
 from charting.domain.settings import ClinicalSettings
-from charting.storage.backup import daily_backup
 from charting.storage.database import open_database
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
@@ -63,9 +62,13 @@ from charting.ui.totals_panel import TotalsPanel
 if TYPE_CHECKING:
     from PySide6.QtPrintSupport import QPrinter
 
+    from charting.ui.maintenance import StartupMaintenance
+
 log = logging.getLogger(__name__)
 
 APP_TITLE = "charting"
+MAINTENANCE_MESSAGE_MS = 30000
+"""How long the status bar says that today's backup and the records check went well."""
 SIGN_KEY = "Ctrl+Shift+S"
 """Sign's shortcut: clear of the chart keys and of the File and Edit keys (Ctrl+F, N, P, Q, E, Z, Y)."""
 
@@ -123,6 +126,8 @@ class MainWindow(QMainWindow):
         self._context_on: date | None = None
         """The date of service the patient's record (the model's context) was read for."""
         self._discard_unsaved = False
+        self.maintenance: StartupMaintenance | None = None
+        """Today's backup and the records check, once started (``start_maintenance``)."""
         self.printer: QPrinter | None = None
         """The printer of the open print preview (the dialog does not own it)."""
         self.dialog: QWidget | None = None
@@ -897,11 +902,33 @@ class MainWindow(QMainWindow):
             box.open()
             event.ignore()
             return
+        if self.maintenance is not None:
+            self.maintenance.stop()
         event.accept()
 
     def _close_discarding(self) -> None:
         self._discard_unsaved = True
         self.close()
+
+    # ----- today's backup and the records check
+    def start_maintenance(self, db_path: Path) -> None:
+        """Make today's backup and check the records in a child process; the result comes to ``maintenance_done``."""
+        from charting.ui.maintenance import StartupMaintenance
+
+        self.maintenance = StartupMaintenance(db_path, self)
+        self.maintenance.finished.connect(self.maintenance_done)
+        self.maintenance.start()
+
+    def maintenance_done(self, all_well: bool, sentence: str) -> None:
+        """Say what the backup and the check found: in the status bar when all is well, else in a warning."""
+        if all_well:
+            self.statusBar().showMessage(sentence, MAINTENANCE_MESSAGE_MS)
+            return
+        log.warning("start-up maintenance found problems")
+        box = QMessageBox(QMessageBox.Icon.Warning, "Records check", sentence, parent=self)
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        self.dialog = box
+        box.open()
 
     # ----- the due list and the clinical settings
     def due_list(self) -> None:
@@ -945,7 +972,8 @@ def open_repository(db_path: Path, protocol_file: str | None = None) -> Reposito
 
 
 def start_window(db_path: Path, protocol_file: str | None = None) -> MainWindow:
-    """Open the database, show the window, back up, welcome a new clinic and reopen the drafts.
+    """Open the database, show the window, start today's backup and the records check in a child process, welcome a
+    new clinic and reopen the drafts.
 
     StorageError or ProtocolError when the database or the protocol cannot be used.
     """
@@ -953,11 +981,7 @@ def start_window(db_path: Path, protocol_file: str | None = None) -> MainWindow:
     window = MainWindow(repo)
     window.resize(1366, 768)
     window.show()
-    try:
-        daily_backup(db_path)
-    except StorageError as error:
-        log.warning("daily backup failed: %s", type(error).__name__)
-        window.statusBar().showMessage(f"Today's backup could not be made: {error}", 30000)
+    window.start_maintenance(db_path)
     from charting.ui.welcome import WelcomeDialog, needs_welcome
 
     if needs_welcome(repo):

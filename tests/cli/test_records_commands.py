@@ -19,7 +19,7 @@ from charting.domain.session import Patient
 from charting.paths import resolve_database_path
 from charting.storage import Repository, open_database
 
-RECORDS_COMMANDS = ("sessions", "recall", "backup", "check", "restore", "demo")
+RECORDS_COMMANDS = ("sessions", "recall", "backup", "check", "restore", "maintain", "demo")
 
 
 def run(argv: list[str]) -> tuple[int, str, str]:
@@ -215,3 +215,17 @@ def test_the_installed_entry_point_runs_a_records_command(demo_db: Path) -> None
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)
+
+
+def test_maintain_backs_up_once_a_day_and_checks(demo_db: Path) -> None:
+    code, out, err = run(["--db", str(demo_db), "maintain"])
+    assert code == 0, err
+    lines = out.splitlines()
+    assert lines[0].startswith("Backup: ") and Path(lines[0].removeprefix("Backup: ")).exists()
+    assert lines[1] == "Check: sound"
+    connection = sqlite3.connect(demo_db)
+    connection.execute("DROP TRIGGER sessions_signed_no_delete")
+    connection.commit()
+    connection.close()
+    code, out, _ = run(["--db", str(demo_db), "maintain"])
+    assert code == 1 and "Check: guarding triggers are missing" in out

@@ -465,7 +465,7 @@ def test_start_up_refuses_a_file_that_is_not_a_database(tmp_path: Path, qtbot: Q
     assert path.read_bytes() == before
 
 
-def test_start_up_reopens_the_latest_draft_and_backs_up(
+def test_start_up_reopens_the_latest_draft_and_backs_up_in_the_background(
     repo: Repository, patient: Patient, db_path: Path, qtbot: QtBot
 ) -> None:
     from charting.storage.backup import daily_backups
@@ -476,6 +476,10 @@ def test_start_up_reopens_the_latest_draft_and_backs_up(
     qtbot.addWidget(window)
     assert window.model.session.id == draft.id
     assert window.saved_label.text() == "All changes saved"
+    assert window.maintenance is not None  # the backup and the check run in a child, after the window shows
+    with qtbot.waitSignal(window.maintenance.finished, timeout=60000) as finished:
+        pass
+    assert finished.args == [True, "Today's backup is kept and the records check found nothing wrong."]
     assert len(daily_backups(db_path)) == 1
 
 
