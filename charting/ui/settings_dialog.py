@@ -23,6 +23,7 @@ from charting.domain.settings import ClinicalSettings
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
 from charting.ui.forms import ErrorLabel
+from charting.ui.lock import DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_SETTING, MAX_IDLE_LOCK_MINUTES, idle_lock_minutes
 
 
 @dataclass(frozen=True)
@@ -116,13 +117,22 @@ class SettingsDialog(QDialog):
         documents_form = QFormLayout(documents)
         documents_form.addRow("Default diagnosis (ICD-10)", self.default_diagnosis)
         documents_form.addRow("Paper size", self.paper_size)
+        self.idle_lock = QSpinBox()
+        self.idle_lock.setRange(0, MAX_IDLE_LOCK_MINUTES)
+        self.idle_lock.setSuffix(" min")
+        self.idle_lock.setSpecialValueText("never")
+        self.idle_lock.setToolTip(
+            f"Hide patient data after this many minutes without input, until a PIN is typed "
+            f"(default {DEFAULT_IDLE_LOCK_MINUTES})."
+        )
+        documents_form.addRow("Lock the window after", self.idle_lock)
 
         self.error = ErrorLabel()
         self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.defaults_button = QPushButton("Restore defaults")
         self.buttons.addButton(self.defaults_button, QDialogButtonBox.ButtonRole.ResetRole)
-        self.defaults_button.clicked.connect(lambda: self.show_settings(ClinicalSettings()))
+        self.defaults_button.clicked.connect(self.restore_defaults)
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
@@ -133,9 +143,15 @@ class SettingsDialog(QDialog):
         layout.addWidget(self.buttons)
         try:
             self.show_settings(repo.settings)
+            self.idle_lock.setValue(idle_lock_minutes(repo.setting(IDLE_LOCK_SETTING)))
         except StorageError as error:
             self.show_settings(defaults)
             self.error.show_error(str(error))
+
+    def restore_defaults(self) -> None:
+        """Fill the form with the defaults (saved only with Save)."""
+        self.show_settings(ClinicalSettings())
+        self.idle_lock.setValue(DEFAULT_IDLE_LOCK_MINUTES)
 
     def show_settings(self, settings: ClinicalSettings) -> None:
         """Fill the form from these settings."""
@@ -157,7 +173,9 @@ class SettingsDialog(QDialog):
     def save(self) -> bool:
         """Store the settings; the window picks them up when the dialog closes with Save."""
         try:
-            self.repo.save_clinical_settings(self.entered())
+            with self.repo.batch():
+                self.repo.save_clinical_settings(self.entered())
+                self.repo.save_setting(IDLE_LOCK_SETTING, str(self.idle_lock.value()))
         except StorageError as error:
             self.error.show_error(str(error))
             return False

@@ -12,7 +12,7 @@ import html
 import logging
 import sys
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +21,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
+    QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -54,6 +55,7 @@ from charting.ui.checklist_panel import ChecklistPanel
 from charting.ui.diagram import DiagramScene, DiagramView, site_menu
 from charting.ui.forms import ElidedLabel
 from charting.ui.header_panel import HeaderPanel
+from charting.ui.lock import IDLE_LOCK_SETTING, MS_PER_MINUTE, IdleWatcher, LockPage, idle_lock_minutes
 from charting.ui.lot_offer import LotOffer
 from charting.ui.session_model import SessionModel
 from charting.ui.signing import AddendumDialog, SignDialog, addenda_html, blockers_text, signature_html
@@ -151,6 +153,12 @@ class MainWindow(QMainWindow):
         self._build_menus()
         self._build_central()
         self._build_status_bar()
+        self.lock_page = LockPage()
+        self.lock_page.unlock_requested.connect(self.unlock)
+        self.stack.addWidget(self.lock_page)
+        self._locked: LockedState | None = None
+        self.idle_watcher = IdleWatcher(self._idle_lock_ms(), self)
+        self.idle_watcher.idle.connect(self.lock)
         self.model.session_changed.connect(self.on_session_changed)
         self.model.saved.connect(self.on_saved)
         self.model.save_failed.connect(self.on_save_failed)
@@ -910,6 +918,76 @@ class MainWindow(QMainWindow):
         self._discard_unsaved = True
         self.close()
 
+    # ----- the idle lock
+    def _idle_lock_ms(self) -> int:
+        try:
+            stored = self.repo.setting(IDLE_LOCK_SETTING)
+        except StorageError:
+            stored = None
+        return idle_lock_minutes(stored) * MS_PER_MINUTE
+
+    @property
+    def locked(self) -> bool:
+        """True while the window hides patient data behind the lock page."""
+        return self._locked is not None
+
+    def lock(self) -> bool:
+        """Hide every patient's data (open dialogs included) until a profile's PIN is typed.
+
+        False, with the reason in the status bar, when no profile has a PIN to unlock with.
+        """
+        if self._locked is not None:
+            return True
+        try:
+            profiles = [i for i in self._injectors() if i.id is not None and self.repo.has_pin(i.id)]
+        except StorageError:
+            profiles = []
+        if not profiles:
+            self.statusBar().showMessage(
+                "The window cannot lock itself: no profile has a PIN yet; set one under Records > Clinic and injectors."
+            )
+            return False
+        dialogs = [
+            widget
+            for widget in QApplication.topLevelWidgets()
+            if widget is not self and widget.isVisible() and isinstance(widget, QDialog)
+        ]
+        for dialog in dialogs:
+            dialog.hide()
+        actions = {action: action.isEnabled() for action in self.findChildren(QAction)}
+        for action in actions:
+            action.setEnabled(False)  # no shortcut reaches the chart behind the lock
+        self._locked = LockedState(self.stack.currentIndex(), self.windowTitle(), dialogs, actions)
+        self.stack.setCurrentWidget(self.lock_page)
+        self.setWindowTitle(f"{APP_TITLE} \u2014 locked")
+        self.statusBar().clearMessage()
+        self.lock_page.show_profiles(profiles, self.model.session.injector if self.has_session else "")
+        return True
+
+    def unlock(self, profile: Injector, pin: str) -> bool:
+        """Show the window as it was when it locked, once the profile's PIN is right."""
+        state = self._locked
+        if state is None:
+            return True
+        try:
+            right = profile.id is not None and self.repo.pin_is_right(profile.id, pin)
+        except StorageError as error:
+            self.lock_page.error.show_error(str(error))
+            return False
+        if not right:
+            self.lock_page.refuse()
+            return False
+        self._locked = None
+        self.stack.setCurrentIndex(state.page)
+        self.setWindowTitle(state.title)
+        for action, enabled in state.actions.items():
+            action.setEnabled(enabled)
+        for dialog in state.dialogs:
+            dialog.show()
+        self.idle_watcher.set_interval(self._idle_lock_ms())
+        self.statusBar().showMessage(f"Unlocked by {profile.display_name}.", MAINTENANCE_MESSAGE_MS)
+        return True
+
     # ----- today's backup and the records check
     def start_maintenance(self, db_path: Path) -> None:
         """Make today's backup and check the records in a child process; the result comes to ``maintenance_done``."""
@@ -951,10 +1029,22 @@ class MainWindow(QMainWindow):
 
     def apply_settings(self) -> None:
         """Use the clinic's settings as stored now: the open session's findings are worked out again with them."""
+        self.idle_watcher.set_interval(self._idle_lock_ms())
         self.settings = self.repo.settings
         self.model.settings = self.settings
         if not self.reload_context():  # nothing open for a patient: the findings are worked out again all the same
             self.model.set_context(self.model.context)
+
+
+@dataclass(frozen=True)
+class LockedState:
+    """What the window showed when it locked: the page, its title, the dialogs it hid and its actions' states."""
+
+    page: int
+    """The index of the page shown in the window's stack."""
+    title: str
+    dialogs: list[QDialog]
+    actions: dict[QAction, bool]
 
 
 def _actor() -> str:

@@ -1,0 +1,126 @@
+"""The idle lock: after some minutes without a key or a click, the window hides every patient's data until a
+profile's PIN is typed. Nothing is lost: each mark was saved when it was made, and open dialogs come back as they were.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from charting.domain.people import Injector
+from charting.ui.forms import ErrorLabel
+
+IDLE_LOCK_SETTING = "idle_lock_minutes"
+"""The settings key of the minutes without input before the window locks (0: never)."""
+DEFAULT_IDLE_LOCK_MINUTES = 5
+MAX_IDLE_LOCK_MINUTES = 240
+MS_PER_MINUTE = 60_000
+INPUT_EVENTS = frozenset(
+    {
+        QEvent.Type.KeyPress,
+        QEvent.Type.MouseButtonPress,
+        QEvent.Type.MouseMove,
+        QEvent.Type.Wheel,
+        QEvent.Type.TouchBegin,
+    }
+)
+"""What counts as someone at the keyboard."""
+
+
+def idle_lock_minutes(stored: str | None) -> int:
+    """The minutes of the stored setting (the default when unset or unreadable), within 0 and the maximum."""
+    try:
+        minutes = int(stored) if stored is not None else DEFAULT_IDLE_LOCK_MINUTES
+    except ValueError:
+        minutes = DEFAULT_IDLE_LOCK_MINUTES
+    return max(0, min(MAX_IDLE_LOCK_MINUTES, minutes))
+
+
+class IdleWatcher(QObject):
+    """Emits ``idle`` once the application has had no key press, click or pointer move for the given time."""
+
+    idle = Signal()
+
+    def __init__(self, interval_ms: int, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.timer = QTimer(self)
+        self.timer.setSingleShot(True)
+        self.timer.timeout.connect(self.idle)
+        self.set_interval(interval_ms)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self)
+
+    def set_interval(self, interval_ms: int) -> None:
+        """Lock after this many milliseconds without input; 0 never locks."""
+        self.timer.stop()
+        self.timer.setInterval(interval_ms)
+        if interval_ms > 0:
+            self.timer.start()
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        """Any input starts the wait again (the event goes on as usual)."""
+        if event.type() in INPUT_EVENTS and self.timer.interval() > 0:
+            self.timer.start()
+        return False
+
+
+class LockPage(QWidget):
+    """What the locked window shows: no patient, only who may unlock it and their PIN."""
+
+    unlock_requested = Signal(object, str)
+    """(the injector profile chosen, the PIN typed)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.profiles: list[Injector] = []
+        title = QLabel("charting is locked")
+        big = QFont(title.font())
+        big.setPointSizeF(big.pointSizeF() * 1.6)
+        big.setBold(True)
+        title.setFont(big)
+        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        text = QLabel("Patient data is hidden. Choose your profile and type your PIN to continue.")
+        text.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.profile = QComboBox()
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin.setPlaceholderText("PIN")
+        self.pin.returnPressed.connect(self._request)
+        self.unlock_button = QPushButton("Unlock")
+        self.unlock_button.clicked.connect(self._request)
+        self.error = ErrorLabel()
+        row = QHBoxLayout()
+        row.addStretch(1)
+        for widget in (self.profile, self.pin, self.unlock_button):
+            row.addWidget(widget)
+        row.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addStretch(1)
+        layout.addWidget(title)
+        layout.addWidget(text)
+        layout.addLayout(row)
+        layout.addWidget(self.error, alignment=Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+
+    def show_profiles(self, profiles: list[Injector], preferred: str = "") -> None:
+        """Offer these profiles (those with a PIN), the one named ``preferred`` first chosen."""
+        self.profiles = profiles
+        self.profile.clear()
+        self.profile.addItems([profile.display_name for profile in profiles])
+        names = [profile.display_name for profile in profiles]
+        self.profile.setCurrentIndex(names.index(preferred) if preferred in names else 0)
+        self.pin.clear()
+        self.error.show_error("")
+        self.pin.setFocus()
+
+    def refuse(self) -> None:
+        """The PIN was not right: say so and let it be typed again."""
+        self.pin.clear()
+        self.error.show_error("That PIN is not right for this profile; type it again.")
+        self.pin.setFocus()
+
+    def _request(self) -> None:
+        if 0 <= self.profile.currentIndex() < len(self.profiles):
+            self.unlock_requested.emit(self.profiles[self.profile.currentIndex()], self.pin.text())
