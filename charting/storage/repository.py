@@ -1060,13 +1060,25 @@ class Repository:
 
     # -- addenda ----------------------------------------------------------------------------------------------------
 
-    def add_addendum(self, session_id: int, text: str, author: str, at: datetime) -> Addendum:
-        """Add a signed, timestamped addendum to a signed session (addenda are never changed); a naive ``at`` is local."""
+    def add_addendum(
+        self, session_id: int, text: str, author: str, at: datetime, *, pin: str | None = None
+    ) -> Addendum:
+        """Add a signed, timestamped addendum to a signed session (addenda are never changed); a naive ``at`` is local.
+
+        An author who is an injector profile with a PIN signs the addendum with it; an assistant's profile cannot.
+        """
         at = aware(at)
         if not text.strip():
             raise StorageError("The addendum is empty; write the correction or note first.")
         if not author.strip():
             raise StorageError("An addendum needs its author; choose who writes it.")
+        profile = self.injector_named(author)
+        if profile is not None and not profile.can_sign:
+            raise StorageError(f"{profile.display_name} may chart but not sign an addendum; ask an injector.")
+        pinned = profile is not None and profile.id is not None and self.has_pin(profile.id)
+        if profile is not None and profile.id is not None and pinned and not self.pin_is_right(profile.id, pin or ""):
+            self._audit_refusal("addendum refused: wrong PIN", profile.id)
+            raise StorageError(f"That is not {profile.display_name}'s PIN; type it again. Nothing was added.")
         with self._write():
             cursor = self.db.execute(
                 "INSERT INTO addenda (session_id, text, author, created_at) VALUES (?, ?, ?, ?)",

@@ -6,7 +6,7 @@ import html
 from collections.abc import Callable
 from datetime import datetime
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
@@ -67,13 +67,87 @@ def injector_index(signers: list[Injector], injector: str) -> int:
     return -1
 
 
+class SignerFields(QObject):
+    """Who signs and their PIN, as rows of a form: the profile, its PIN and, for someone who has none yet, the new
+    PIN typed twice (``has_pin`` says who has one). ``changed`` whenever the choice or a PIN field changes."""
+
+    changed = Signal()
+
+    def __init__(
+        self,
+        form: QFormLayout,
+        signers: list[Injector],
+        preset: str,
+        has_pin: Callable[[Injector], bool],
+        *,
+        label: str,
+    ) -> None:
+        super().__init__(form)
+        self.form = form
+        self.signers = signers
+        self.has_pin = has_pin
+        self.signer = QComboBox()
+        for signer in signers:
+            self.signer.addItem(signer.display_name)
+        self.signer.setPlaceholderText(CHOOSE_SIGNER)
+        self.signer.setCurrentIndex(injector_index(signers, preset))
+        self.pin = QLineEdit()
+        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_again = QLineEdit()
+        self.pin_again.setEchoMode(QLineEdit.EchoMode.Password)
+        self.pin_again.setPlaceholderText("the same PIN again")
+        self.pin_hint = QLabel()
+        self.pin_hint.setWordWrap(True)
+        self.pin_hint.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow(label, self.signer)
+        form.addRow("PIN", self.pin)
+        form.addRow("PIN again", self.pin_again)
+        form.addRow(self.pin_hint)
+        self.signer.currentIndexChanged.connect(self._signer_changed)
+        self.pin.textChanged.connect(self.changed)
+        self.pin_again.textChanged.connect(self.changed)
+        self._signer_changed()
+
+    def chosen(self) -> Injector | None:
+        """The profile chosen, or None while nobody is."""
+        index = self.signer.currentIndex()
+        return self.signers[index] if index >= 0 else None
+
+    def new_pin(self) -> bool:
+        """True when the chosen profile has no PIN yet and chooses it here."""
+        chosen = self.chosen()
+        return chosen is not None and not self.has_pin(chosen)
+
+    def ready(self) -> bool:
+        """True once someone is chosen and their PIN typed (a new one typed twice and long enough)."""
+        pin = self.pin.text()
+        if self.chosen() is None or not pin:
+            return False
+        return not self.new_pin() or (pin == self.pin_again.text() and pin_problem(pin) is None)
+
+    def _signer_changed(self) -> None:
+        self.pin.clear()
+        self.pin_again.clear()
+        first = self.new_pin()
+        chosen = self.chosen()
+        self.form.setRowVisible(self.pin_again, first)
+        self.form.setRowVisible(self.pin_hint, first)
+        self.pin.setPlaceholderText(f"choose a PIN, {MIN_PIN_LENGTH} characters or more" if first else "")
+        self.pin_hint.setText(
+            f"{chosen.display_name} has no PIN yet: the one typed here signs from now on."
+            if first and chosen is not None
+            else ""
+        )
+        self.changed.emit()
+
+
 class SignDialog(QDialog):
     """Choose who signs, type their PIN, and confirm: a signed session cannot change afterwards.
 
     The signer starts as the profile the session names as its injector; when it names none that may sign, nobody is
     chosen and Sign waits for a choice, so Enter never signs as someone else. The signer's PIN is asked; one who has
-    none yet chooses it here, typed twice (``has_pin`` says who has one). An early session (``reason_for``, the
-    interval finding) also needs the reason, which the note prints: Sign waits for it too.
+    none yet chooses it here, typed twice. An early session (``reason_for``, the interval finding) also needs the
+    reason, which the note prints: Sign waits for it too.
     """
 
     def __init__(
@@ -88,8 +162,6 @@ class SignDialog(QDialog):
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign the session")
-        self.signers = signers
-        self.has_pin = has_pin
         layout = QVBoxLayout(self)
         text = QLabel(
             f"<p>{html.escape(summary)}</p><p>Once signed, the session cannot change; corrections are addenda.</p>"
@@ -97,24 +169,11 @@ class SignDialog(QDialog):
         text.setWordWrap(True)
         layout.addWidget(text)
         form = QFormLayout()
-        self.signer = QComboBox()
-        for signer in signers:
-            self.signer.addItem(signer.display_name)
-        self.signer.setPlaceholderText(CHOOSE_SIGNER)
-        self.signer.setCurrentIndex(injector_index(signers, injector))
-        form.addRow("Signed by", self.signer)
-        self.pin = QLineEdit()
-        self.pin.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_again = QLineEdit()
-        self.pin_again.setEchoMode(QLineEdit.EchoMode.Password)
-        self.pin_again.setPlaceholderText("the same PIN again")
-        self.pin_hint = QLabel()
-        self.pin_hint.setWordWrap(True)
-        self.pin_hint.setTextFormat(Qt.TextFormat.PlainText)
-        form.addRow("PIN", self.pin)
-        form.addRow("PIN again", self.pin_again)
-        form.addRow(self.pin_hint)
-        self.form = form
+        self.fields = SignerFields(form, signers, injector, has_pin, label="Signed by")
+        self.signer = self.fields.signer
+        self.pin = self.fields.pin
+        self.pin_again = self.fields.pin_again
+        self.pin_hint = self.fields.pin_hint
         self.reason = QLineEdit()
         self.reason.setPlaceholderText("required: why the session is early")
         self.early = QLabel(reason_for.message if reason_for is not None else "")
@@ -133,10 +192,9 @@ class SignDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.sign_button.setDefault(True)  # after it is in the dialog, or Qt makes Cancel the default
-        self.signer.currentIndexChanged.connect(self._signer_changed)
-        for field in (self.reason, self.pin, self.pin_again):
-            field.textChanged.connect(self._follow_choice)
-        self._signer_changed()
+        self.fields.changed.connect(self._follow_choice)
+        self.reason.textChanged.connect(self._follow_choice)
+        self._follow_choice()
         if self.signer.currentIndex() < 0:
             self.signer.setFocus()
         elif self._reason_needed:
@@ -146,40 +204,16 @@ class SignDialog(QDialog):
 
     def new_pin(self) -> bool:
         """True when the chosen signer has no PIN yet and chooses it here."""
-        return self.signer.currentIndex() >= 0 and not self.has_pin(self.chosen())
-
-    def _signer_changed(self) -> None:
-        self.pin.clear()
-        self.pin_again.clear()
-        first = self.new_pin()
-        self.form.setRowVisible(self.pin_again, first)
-        self.pin.setPlaceholderText(f"choose a PIN, {MIN_PIN_LENGTH} characters or more" if first else "")
-        self.pin_hint.setText(
-            f"{self.chosen().display_name} has no PIN yet: the one typed here signs their notes from now on."
-            if first
-            else ""
-        )
-        self.form.setRowVisible(self.pin_hint, first)
-        self._follow_choice()
-
-    def _pin_ready(self) -> bool:
-        pin = self.pin.text()
-        if not self.new_pin():
-            return bool(pin)
-        return pin == self.pin_again.text() and pin_problem(pin) is None
+        return self.fields.new_pin()
 
     def _ready(self) -> bool:
-        return (
-            self.signer.currentIndex() >= 0
-            and self._pin_ready()
-            and (not self._reason_needed or bool(self.interval_reason()))
-        )
+        return self.fields.ready() and (not self._reason_needed or bool(self.interval_reason()))
 
     def _follow_choice(self) -> None:
         self.sign_button.setEnabled(self._ready())
 
     def accept(self) -> None:
-        """Sign only once someone is chosen (and an early session's reason is given)."""
+        """Sign only once someone is chosen with their PIN (and an early session's reason is given)."""
         if self._ready():
             super().accept()
 
@@ -189,7 +223,9 @@ class SignDialog(QDialog):
 
     def chosen(self) -> Injector:
         """The injector chosen to sign (the dialog accepts only once one is)."""
-        return self.signers[self.signer.currentIndex()]
+        chosen = self.fields.chosen()
+        assert chosen is not None, "accepted only with a signer"
+        return chosen
 
     def typed_pin(self) -> str:
         """The PIN typed for the signer."""
@@ -197,17 +233,22 @@ class SignDialog(QDialog):
 
 
 class AddendumDialog(QDialog):
-    """Write an addendum to a signed session: its author and its text."""
+    """Write an addendum to a signed session: its author (an injector, with their PIN) and its text."""
 
-    def __init__(self, authors: list[str], parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        authors: list[Injector],
+        preset: str = "",
+        parent: QWidget | None = None,
+        *,
+        has_pin: Callable[[Injector], bool] = lambda _author: False,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add an addendum")
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.author = QComboBox()
-        self.author.setEditable(True)
-        self.author.addItems(authors)
-        form.addRow("Author", self.author)
+        self.fields = SignerFields(form, authors, preset, has_pin, label="Author")
+        self.author = self.fields.signer
         layout.addLayout(form)
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText("The correction or note; it is added with the time and cannot be changed.")
@@ -218,3 +259,17 @@ class AddendumDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.add_button.setDefault(True)
+        self.fields.changed.connect(self._follow)
+        self.text.textChanged.connect(self._follow)
+        self._follow()
+
+    def _ready(self) -> bool:
+        return self.fields.ready() and bool(self.text.toPlainText().strip())
+
+    def _follow(self) -> None:
+        self.add_button.setEnabled(self._ready())
+
+    def accept(self) -> None:
+        """Add only once the author, their PIN and the text are given."""
+        if self._ready():
+            super().accept()

@@ -733,7 +733,7 @@ class MainWindow(QMainWindow):
             self.model.session.injector,
             self,
             reason_for=early,
-            has_pin=lambda signer: signer.id is not None and self.repo.has_pin(signer.id),
+            has_pin=self._has_pin,
         )
         dialog.accepted.connect(
             lambda: self.sign_as(
@@ -746,12 +746,8 @@ class MainWindow(QMainWindow):
     def sign_as(self, signer: Injector, interval_reason: str = "", *, pin: str = "", first_pin: bool = False) -> bool:
         """Sign the open draft as this injector with their PIN (``first_pin``: they chose it just now, so it is set
         first); an early session's reason is recorded first. The session then opens read-only."""
-        if first_pin and signer.id is not None:
-            try:
-                self.repo.set_pin(signer.id, pin)
-            except StorageError as error:
-                self.show_notice(str(error))
-                return False
+        if first_pin and not self._set_first_pin(signer, pin):
+            return False
         if interval_reason.strip():
             self.model.update_header(interval_reason=interval_reason.strip())
             if self.model.unsaved:
@@ -766,22 +762,47 @@ class MainWindow(QMainWindow):
             return False
         return self.open_session(signed)
 
+    def _has_pin(self, injector: Injector) -> bool:
+        try:
+            return injector.id is not None and self.repo.has_pin(injector.id)
+        except StorageError:
+            return False
+
+    def _set_first_pin(self, injector: Injector, pin: str) -> bool:
+        """Keep the PIN someone chose at their first signature; False (with the reason shown) when it is refused."""
+        try:
+            self.repo.set_pin(int(injector.id or 0), pin)
+        except StorageError as error:
+            self.show_notice(str(error))
+            return False
+        return True
+
     def add_addendum(self) -> None:
-        """Write an addendum to the signed session shown."""
+        """Write an addendum to the signed session shown, signed by its author's PIN."""
         if not self.has_session or not self.model.read_only:
             return
-        dialog = AddendumDialog(self._injector_names(), self)
-        dialog.accepted.connect(lambda: self.add_addendum_text(dialog.text.toPlainText(), dialog.author.currentText()))
+        authors = [injector for injector in self._injectors() if injector.can_sign]
+        dialog = AddendumDialog(authors, self.model.session.injector, self, has_pin=self._has_pin)
+        dialog.accepted.connect(
+            lambda: self.add_addendum_text(
+                dialog.text.toPlainText(),
+                dialog.fields.chosen() or authors[0],
+                pin=dialog.fields.pin.text(),
+                first_pin=dialog.fields.new_pin(),
+            )
+        )
         self.dialog = dialog
         dialog.open()
 
-    def add_addendum_text(self, text: str, author: str) -> bool:
-        """Store an addendum on the signed session shown, timestamped now."""
+    def add_addendum_text(self, text: str, author: Injector, *, pin: str = "", first_pin: bool = False) -> bool:
+        """Store an addendum by this author (with their PIN) on the signed session shown, timestamped now."""
         session = self.model.session
         if session.id is None:
             return False
+        if first_pin and not self._set_first_pin(author, pin):
+            return False
         try:
-            self.repo.add_addendum(session.id, text, author, local_now())
+            self.repo.add_addendum(session.id, text, author.display_name, local_now(), pin=pin)
             self.addenda = self.repo.addenda(session.id)
         except StorageError as error:
             self.show_notice(str(error))

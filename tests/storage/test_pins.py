@@ -71,3 +71,18 @@ def test_an_assistant_cannot_sign_even_with_a_pin(repo: Repository, protocol: Pr
     repo.set_pin(int(assistant.id or 0), PIN)
     with pytest.raises(StorageError, match="may chart but not sign"):
         repo.sign_session(draft_id(repo, protocol, patient), assistant, SIGNED_AT, pin=PIN)
+
+
+def test_an_addendum_is_signed_with_its_authors_pin(
+    repo: Repository, protocol: Protocol, patient: Patient, signer: Injector
+) -> None:
+    repo.set_pin(int(signer.id or 0), PIN)
+    session_id = repo.sign_session(draft_id(repo, protocol, patient), signer, SIGNED_AT, pin=PIN).id or 0
+    with pytest.raises(StorageError, match="Nothing was added"):
+        repo.add_addendum(session_id, "Corrected lot.", signer.display_name, SIGNED_AT, pin="0000")
+    assert repo.addenda(session_id) == []
+    repo.add_addendum(session_id, "Corrected lot.", signer.display_name, SIGNED_AT, pin=PIN)
+    assistant = repo.save_injector(Injector(name="Sam Rivera", credentials="MA", can_sign=False))
+    with pytest.raises(StorageError, match="may chart but not sign an addendum"):
+        repo.add_addendum(session_id, "Called the patient.", assistant.display_name, SIGNED_AT)
+    assert [a.author for a in repo.addenda(session_id)] == [signer.display_name]

@@ -21,7 +21,7 @@ from charting.ui.diagram import site_menu
 from charting.ui.signing import SignDialog
 from charting.ui.window import MainWindow
 from tests.sessions import READY_HEADER
-from tests.ui.conftest import TODAY, save_screenshot, type_pin
+from tests.ui.conftest import SIGNER_PIN, TODAY, save_screenshot, type_pin
 
 TODAY_AT_NOON = datetime(2026, 11, 25, 12, 0)
 
@@ -347,7 +347,10 @@ def test_a_signed_session_is_read_only_with_its_addenda(charting: MainWindow, pr
     assert not charting.header_panel.lot.isEnabled()
     assert not charting.act_mark.isEnabled() and not charting.act_sign.isEnabled()
     assert charting.act_addendum.isEnabled()
-    assert charting.add_addendum_text("Lot number corrected to C1234B.", "Anna Meyer, MD")
+    anna = charting.repo.injectors()[0]
+    assert not charting.add_addendum_text("Lot number corrected to C1234B.", anna, pin="0000")
+    assert "not Anna Meyer, MD's PIN" in charting.notice.text()
+    assert charting.add_addendum_text("Lot number corrected to C1234B.", anna, pin=SIGNER_PIN)
     assert "Lot number corrected to C1234B." in charting.addenda_label.text()
     assert charting.addenda_box.isVisible()
     save_screenshot(charting, "signed")
@@ -522,7 +525,8 @@ def test_a_signer_and_addendum_with_markup_show_as_typed(charting: MainWindow, r
     signer = repo.save_injector(Injector(name="<b>Kim</b> & Co", credentials="MD"))
     make_ready(charting)
     assert charting.sign_as(signer)
-    assert charting.add_addendum_text("<i>not italic</i>", "<u>Lee</u>")
+    lee = repo.save_injector(Injector(name="<u>Lee</u>"))
+    assert charting.add_addendum_text("<i>not italic</i>", lee)
     label = charting.addenda_label.text()
     assert "&lt;b&gt;Kim&lt;/b&gt; &amp; Co, MD" in label
     assert "&lt;i&gt;not italic&lt;/i&gt;" in label and "&lt;u&gt;Lee&lt;/u&gt;" in label

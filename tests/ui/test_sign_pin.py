@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pytestqt.qtbot import QtBot
 
+from charting.domain.people import Injector
 from charting.storage.repository import Repository
-from charting.ui.signing import SignDialog
+from charting.ui.signing import AddendumDialog, SignDialog
 from charting.ui.window import MainWindow
 from tests.ui.conftest import SIGNER_PIN, type_pin
 from tests.ui.test_charting_window import make_ready
@@ -46,3 +47,20 @@ def test_a_wrong_pin_signs_nothing_and_says_so(charting: MainWindow, repo: Repos
     type_pin(dialog)
     dialog.sign_button.click()
     assert charting.model.session.signed and charting.model.session.signed_by == "Anna Meyer, MD"
+
+
+def test_an_addendum_names_an_injector_and_asks_their_pin(charting: MainWindow, repo: Repository, qtbot: QtBot) -> None:
+    repo.save_injector(Injector(name="Sam Rivera", credentials="MA", can_sign=False))
+    dialog = open_sign_dialog(charting, qtbot)
+    type_pin(dialog)
+    dialog.sign_button.click()
+    charting.add_addendum()
+    addendum = charting.dialog
+    assert isinstance(addendum, AddendumDialog)
+    assert [addendum.author.itemText(i) for i in range(addendum.author.count())] == ["Anna Meyer, MD"]
+    assert addendum.author.currentText() == "Anna Meyer, MD" and not addendum.author.isEditable()
+    addendum.text.setPlainText("Lot corrected to C1234B.")
+    assert not addendum.add_button.isEnabled(), "the author's PIN is asked"
+    addendum.fields.pin.setText(SIGNER_PIN)
+    addendum.add_button.click()
+    assert [a.text for a in repo.addenda(charting.model.session.id or 0)] == ["Lot corrected to C1234B."]
