@@ -250,18 +250,23 @@ def cmd_backup(ctx: Context) -> int:
 
 
 def cmd_maintain(ctx: Context) -> int:
-    """Today's backup beside the database, then every check; one line each, non-zero when either failed."""
+    """Every check, then (when the records are sound) today's backup beside the database; one line each, non-zero
+    when either failed."""
     w = ctx.out.write
-    backup_ok = True
+    report = check_database(open_repository(ctx))
+    if not report.ok:  # a damaged or altered database must not push the good backups out of the rotation
+        w("Backup skipped: the earlier good backups are kept.\n")
+        w(f"Check: {problems_sentence(report)}\n")
+        return EXIT_FAILURE
     try:
         made = daily_backup(ctx.db_path)
-        w(f"Backup: {made}\n" if made is not None else "Backup: no database yet\n")
     except StorageError as error:
-        backup_ok = False
         w(f"Backup failed: {error}\n")
-    report = check_database(open_repository(ctx))
-    w(f"Check: {'sound' if report.ok else problems_sentence(report)}\n")
-    return EXIT_OK if backup_ok and report.ok else EXIT_FAILURE
+        w("Check: sound\n")
+        return EXIT_FAILURE
+    w(f"Backup: {made}\n" if made is not None else "Backup: no database yet\n")
+    w("Check: sound\n")
+    return EXIT_OK
 
 
 def cmd_restore(ctx: Context) -> int:
@@ -299,6 +304,8 @@ def cmd_check(ctx: Context) -> int:
         w(f"  session {session_id}: the protocol it was signed under no longer matches its hash\n")
     broken = report.audit_chain_broken_at
     w(f"Audit log chain: {'ok' if broken is None else f'BROKEN at entry {broken} (edited, removed or inserted)'}\n")
+    for session_id in report.signatures_off_chain:
+        w(f"  session {session_id}: the audit entry of its signing is no longer in the log\n")
     w(f"Guarding triggers: {'ok' if not report.triggers_missing else 'MISSING or changed'}\n")
     for name in report.triggers_missing:
         w(f"  {name}\n")

@@ -61,6 +61,7 @@ def procedure_note(repository: Repository, session: Session, *, now: datetime | 
             previous_session_date=context.previous_session_date,
             earlier_visits=context.earlier_visits,
             printed_at=None if session.signed else (now or local_now()),
+            audit_sha256=repository.audit_head_at_signing(session.id) if session.id is not None else "",
         )
     except StorageError as error:
         raise DocumentError(str(error)) from error

@@ -37,9 +37,10 @@ CAUTIONS = {
     "other_toxin_12_weeks": "caution_other_toxin",
 }
 """Screening questions whose "yes" is a caution (a warning)."""
-OVERRIDABLE = frozenset({"age", "episodic", "hours", *CONTRAINDICATIONS.values()})
-"""Refusals that are a clinician's judgement: signing may proceed past them with a recorded reason. Refusals about
-the record itself (consent, time-out, an expired lot, doses, dates) must be resolved instead."""
+OVERRIDABLE = frozenset({"age", "episodic", "hours", "contra_infection"})
+"""Refusals that are a clinician's judgement: signing may proceed past them with a recorded reason (an infection at
+one site: the site is skipped). Hypersensitivity to a botulinum toxin is absolute on the label, and refusals about the
+record itself (consent, time-out, an expired lot, doses, dates) must be resolved instead."""
 
 
 def screening_findings(screening: Screening, contraindications_checked: bool) -> list[Finding]:
@@ -51,8 +52,12 @@ def screening_findings(screening: Screening, contraindications_checked: bool) ->
                 Finding(
                     Level.REFUSAL,
                     code,
-                    f"Contraindication: {SCREENING_QUESTIONS[question].lower()}; do not inject (or skip the affected "
-                    "sites), or override with the clinical reason.",
+                    f"Contraindication: {SCREENING_QUESTIONS[question].lower()}; "
+                    + (
+                        "do not inject the affected sites (skip them), and override with the clinical reason."
+                        if code in OVERRIDABLE
+                        else "do not inject (botulinum toxin is contraindicated)."
+                    ),
                 )
             )
     for question, code in CAUTIONS.items():

@@ -67,7 +67,7 @@ def build_course(baseline: Baseline | None, visits: Sequence[Visit], settings: C
     cycles = []
     for number, visit in enumerate(ordered, start=1):
         response = None
-        if number > 1 and visit.headache_days is not None and baseline_days is not None:
+        if number > 1 and visit.headache_days is not None and baseline_days:  # a zero baseline has no reduction
             response = cycle_response(baseline_days, visit.headache_days, settings)
         cycles.append(Cycle(number, visit.performed_on, visit.units, visit.headache_days, response))
     return Course(baseline_days, source, tuple(cycles))

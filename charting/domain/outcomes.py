@@ -19,7 +19,8 @@ HIT6_BANDS = ((49, "little or no impact"), (55, "some impact"), (59, "substantia
 HIT6_TOP_BAND = "severe impact"
 HIT6_MEANINGFUL_DROP = 5
 MIDAS_MAX = 270
-"""Five items of up to 90 days each over three months."""
+"""Three months of days (90) in each of the three areas the five items cover: work or school, household work, and
+family, social or leisure activities (the reduced-productivity items count only days not already counted)."""
 REPORT_DAYS_MAX = 31
 """Day counts are over the last 28-30 days of the diary; a calendar month has at most 31."""
 DAY_COUNTS = {

@@ -437,6 +437,7 @@ def build_note(  # noqa: PLR0917 - the positional signature is the report contra
     previous_session_date: date | None = None,
     earlier_visits: Sequence[Visit] = (),
     printed_at: datetime | None = None,
+    audit_sha256: str = "",
 ) -> ProcedureNote:
     """Gather everything the note prints from the session, the patient and the domain's rules.
 
@@ -521,6 +522,8 @@ def build_note(  # noqa: PLR0917 - the positional signature is the report contra
     document_id = f"session {session.id if session.id is not None else '-'}"
     if session.content_sha256:
         document_id += f", content {session.content_sha256[:12]}"
+    if audit_sha256:
+        document_id += f", audit {audit_sha256[:12]}"
     return ProcedureNote(
         title=f"Procedure note: onabotulinumtoxinA for chronic migraine ({protocol.name})",
         clinic_name=clinic.name if clinic is not None else "",

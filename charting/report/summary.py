@@ -22,6 +22,7 @@ from charting.domain.protocol import Protocol
 from charting.domain.session import Baseline, Patient, Session
 from charting.domain.settings import ClinicalSettings
 from charting.report.blocks import DENSITIES, Blocks
+from charting.report.note import COURSE_NOTICE_CODES
 from charting.report.page import ACCENT, BLACK, SHADE, Letterhead, LetterheadDocument, PageSetup
 from charting.report.text import Run
 from charting.report.trend import threshold_days, trend_drawing
@@ -39,8 +40,6 @@ from charting.report.wording import (
 
 TITLE = "Continuation of therapy: onabotulinumtoxinA for chronic migraine"
 DOCUMENT = "Continuation-of-therapy summary"
-COURSE_NOTICE_CODES = ("consider_stopping", "episodic_now")
-"""The course's notices to reconsider treatment, printed as facts."""
 TABLE_HEAD = ("Cycle", "Date", "Units", "Headache days", "Migraine days", "MIDAS", "HIT-6", "Reduction", "Responder")
 NOT_IN_TABLE = "-"
 """A figure not recorded, in the table of cycles."""

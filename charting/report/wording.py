@@ -59,7 +59,7 @@ def preventives_text(baseline: Baseline) -> str:
 def overuse_text(baseline: Baseline, settings: ClinicalSettings) -> str:
     """Whether medication overuse was assessed, found and managed, with the acute medication days."""
     if baseline.specific_acute_days is None and baseline.simple_analgesic_days is None:
-        return "acute medication days not recorded"
+        return "overuse ruled out" if baseline.overuse_managed else "acute medication days not recorded"
     figures = (
         f"triptan/ergot/opioid/combination {baseline.specific_acute_days or 0} d, "
         f"simple analgesic {baseline.simple_analgesic_days or 0} d a month"

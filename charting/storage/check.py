@@ -36,6 +36,8 @@ class CheckReport:
     """Ids of signed sessions whose protocol's stored text no longer matches the SHA-256 that names it."""
     audit_chain_broken_at: int | None = None
     """The first audit entry whose hash does not follow from the entries before it (edited, removed or inserted)."""
+    signatures_off_chain: tuple[int, ...] = ()
+    """Ids of signed sessions whose signing entry, with the chain head kept at signing, is no longer in the audit log."""
     triggers_missing: tuple[str, ...] = ()
     """Guarding triggers of the schema that the file no longer has, or has in another form."""
 
@@ -50,6 +52,7 @@ class CheckReport:
             and not self.protocols_missing
             and not self.protocols_altered
             and self.audit_chain_broken_at is None
+            and not self.signatures_off_chain
             and not self.triggers_missing
         )
 
@@ -84,6 +87,14 @@ def check_database(repository: Repository) -> CheckReport:
         version = int(db.execute("PRAGMA user_version").fetchone()[0])
         signed_ids = [int(row[0]) for row in db.execute("SELECT id FROM sessions WHERE status = 'signed' ORDER BY id")]
         broken_at = first_broken_entry(db)
+        off_chain = tuple(
+            int(row[0])
+            for row in db.execute(
+                "SELECT s.id FROM sessions AS s WHERE s.status = 'signed' AND s.audit_sha256 <> '' AND NOT EXISTS ("
+                "SELECT 1 FROM audit_log AS a WHERE a.entity = 'session' AND a.entity_id = s.id "
+                "AND a.action = 'sign' AND a.chain_sha256 = s.audit_sha256) ORDER BY s.id"
+            )
+        )
         triggers = missing_triggers(db)
     except sqlite3.Error as error:
         raise translate_error(error, database_path(db) or "the database") from error
@@ -114,6 +125,7 @@ def check_database(repository: Repository) -> CheckReport:
         protocols_missing=tuple(sorted(missing)),
         protocols_altered=tuple(sorted(altered)),
         audit_chain_broken_at=broken_at,
+        signatures_off_chain=off_chain,
         triggers_missing=triggers,
     )
 
@@ -125,7 +137,7 @@ def problems_sentence(report: CheckReport) -> str:
         f"{len(report.hash_mismatches)} signed session(s) no longer match their signature"
         if report.hash_mismatches
         else "",
-        "the audit log was altered" if report.audit_chain_broken_at is not None else "",
+        "the audit log was altered" if report.audit_chain_broken_at is not None or report.signatures_off_chain else "",
         "guarding triggers are missing" if report.triggers_missing else "",
         "a protocol sessions were signed under is missing or altered"
         if report.protocols_missing or report.protocols_altered

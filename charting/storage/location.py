@@ -20,6 +20,7 @@ NETWORK_FILESYSTEMS = frozenset(
         "coda",
         "davfs",
         "fuse.davfs2",
+        "fuse.gvfsd-fuse",
         "fuse.rclone",
         "fuse.s3fs",
         "fuse.sshfs",

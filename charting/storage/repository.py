@@ -19,6 +19,7 @@ from charting.domain.clock import aware
 from charting.domain.eligibility import Baseline
 from charting.domain.frozen_protocol import protocol_from_json, protocol_json, protocol_sha256
 from charting.domain.interval import interval_status
+from charting.domain.outcomes import outcome_problems
 from charting.domain.people import Addendum, Clinic, Injector
 from charting.domain.protocol import Protocol, ProtocolError, load_protocol
 from charting.domain.rules import signing_blockers
@@ -340,8 +341,6 @@ class DueEntry:
 
     patient: Patient
     last_session: date
-    last_units: float
-    sessions_signed: int
     next_due: date
     """The earliest eligible date: the last session plus the interval setting."""
     due_until: date
@@ -396,6 +395,10 @@ class Repository:
         self._protocol_text: str | None = None
         self._signed_protocols: dict[str, Protocol] = {}
         register_chain_function(db)
+        journal = str(db.execute("PRAGMA journal_mode").fetchone()[0]).lower()
+        main_file = database_path(db)
+        self._wal = main_file.with_name(main_file.name + "-wal") if journal == "wal" and main_file else None
+        """The write-ahead log every write goes to; it exists as long as this connection is open."""
 
     # -- plumbing ---------------------------------------------------------------------------------------------------
 
@@ -417,6 +420,11 @@ class Repository:
     @contextlib.contextmanager
     def _write(self) -> Iterator[None]:
         """One write transaction, lock taken up front; SQLite errors become StorageErrors with a sentence."""
+        if self._wal is not None and not self._wal.exists():
+            raise StorageError(
+                f"Another program removed {self._wal.name} while charting was writing to it, so this change was not "
+                "saved; close charting and open it again, then make the change again."
+            )
         try:
             with immediate(self.db):
                 yield
@@ -479,8 +487,8 @@ class Repository:
 
     def save_clinical_settings(self, settings: ClinicalSettings) -> None:
         """Store the clinic's clinical settings; the repository uses them from now on."""
+        self._settings = None  # read back from the database: a batch that rolls back leaves the stored ones in use
         self.save_setting(SETTINGS_KEY_CLINICAL, json.dumps(settings.to_dict(), sort_keys=True))
-        self._settings = settings
 
     # -- clinic and people -----------------------------------------------------------------------------------------
 
@@ -683,7 +691,18 @@ class Repository:
         return Baseline(**values)
 
     def save_baseline(self, patient_id: int, baseline: Baseline) -> None:
-        """Create or replace the patient's baseline."""
+        """Create or replace the patient's baseline; figures outside their scales are refused with the sentence."""
+        scored = Outcomes(
+            headache_days=baseline.headache_days,
+            migraine_days=baseline.migraine_days,
+            moderate_severe_days=baseline.moderate_severe_days,
+            headache_hours_per_day=baseline.headache_hours_per_day,
+            midas=baseline.midas,
+            hit6=baseline.hit6,
+        )
+        problems = outcome_problems(scored)
+        if problems:
+            raise StorageError(next(iter(problems.values())))
         with self._write():
             self.get_patient(patient_id)
             existed = self.baseline(patient_id) is not None
@@ -919,10 +938,15 @@ class Repository:
         ``at`` is taken as local time: what is stored is always timezone-aware.
         """
         at = aware(at)
+        signer_id = signer.id
+        stored_signer = next((i for i in self.injectors() if signer_id is not None and i.id == signer_id), None)
+        if stored_signer is None or signer_id is None:
+            raise StorageError(f"{signer.display_name} is not an injector profile; choose who signs from the profiles.")
+        signer = stored_signer  # the profile as stored, not as the caller holds it
         if not signer.can_sign:
             raise StorageError(f"{signer.display_name} may chart but not sign; ask an injector to sign.")
-        if signer.id is not None and self.has_pin(signer.id) and not self.pin_is_right(signer.id, pin or ""):
-            self._audit_refusal("sign refused: wrong PIN", signer.id)
+        if self.has_pin(signer_id) and not self.pin_is_right(signer_id, pin or ""):
+            self._audit_refusal("sign refused: wrong PIN", signer_id)
             raise StorageError(f"That is not {signer.display_name}'s PIN; type it again. Nothing was signed.")
         with self._write():
             draft = self.load_session(session_id)
@@ -1065,7 +1089,7 @@ class Repository:
     ) -> Addendum:
         """Add a signed, timestamped addendum to a signed session (addenda are never changed); a naive ``at`` is local.
 
-        An author who is an injector profile with a PIN signs the addendum with it; an assistant's profile cannot.
+        The author is an injector profile who may sign, with their PIN when they have set one.
         """
         at = aware(at)
         if not text.strip():
@@ -1073,10 +1097,11 @@ class Repository:
         if not author.strip():
             raise StorageError("An addendum needs its author; choose who writes it.")
         profile = self.injector_named(author)
-        if profile is not None and not profile.can_sign:
+        if profile is None or profile.id is None:
+            raise StorageError(f"{author} is not an injector profile; choose the author from the profiles.")
+        if not profile.can_sign:
             raise StorageError(f"{profile.display_name} may chart but not sign an addendum; ask an injector.")
-        pinned = profile is not None and profile.id is not None and self.has_pin(profile.id)
-        if profile is not None and profile.id is not None and pinned and not self.pin_is_right(profile.id, pin or ""):
+        if self.has_pin(profile.id) and not self.pin_is_right(profile.id, pin or ""):
             self._audit_refusal("addendum refused: wrong PIN", profile.id)
             raise StorageError(f"That is not {profile.display_name}'s PIN; type it again. Nothing was added.")
         with self._write():
@@ -1111,13 +1136,10 @@ class Repository:
         settings = self.settings
         cutoff = today + timedelta(days=days - settings.interval_days)  # due when last + interval <= today + days
         rows = self._rows(
-            "SELECT p.*, last.performed_on AS last_on, last.units AS last_units, last.signed AS signed FROM ("
-            "  SELECT patient_id, MAX(performed_on) AS performed_on, COUNT(*) AS signed,"
-            "  (SELECT s2.units_administered FROM sessions s2 WHERE s2.patient_id = s.patient_id"
-            "   AND s2.status = 'signed' ORDER BY s2.performed_on DESC, s2.id DESC LIMIT 1) AS units"
-            "  FROM sessions s WHERE status = 'signed' GROUP BY patient_id"
-            ") AS last JOIN patients p ON p.id = last.patient_id WHERE last.performed_on <= ? "
-            "ORDER BY last.performed_on, p.family_key, p.given_key, p.id",
+            "SELECT p.*, last.last_on FROM ("
+            "  SELECT patient_id, MAX(performed_on) AS last_on FROM sessions WHERE status = 'signed' GROUP BY patient_id"
+            ") AS last JOIN patients AS p ON p.id = last.patient_id WHERE last.last_on <= ? "
+            "ORDER BY last.last_on, p.family_key, p.given_key, p.id",
             [cutoff.isoformat()],
         )
         entries = []
@@ -1128,8 +1150,6 @@ class Repository:
                 DueEntry(
                     patient=_patient(row),
                     last_session=last,
-                    last_units=float(row["last_units"]),
-                    sessions_signed=int(row["signed"]),
                     next_due=window.earliest_eligible,
                     due_until=window.due_until,
                 )

@@ -56,7 +56,13 @@ def restore_database(backup: Path, database: Path, *, now: datetime | None = Non
         if problems:
             raise StorageError(f"{backup} was not restored because {problems}; choose another backup.")
         kept = _keep_current(database, stamp)
-        os.replace(candidate, database)
+        try:
+            os.replace(candidate, database)
+        except OSError as error:
+            raise StorageError(
+                f"{database} could not be replaced ({error.strerror}); it is unchanged. Close every program using it "
+                "and restore again."
+            ) from error
     except BaseException:
         remove_database_files(candidate)
         raise
@@ -64,21 +70,26 @@ def restore_database(backup: Path, database: Path, *, now: datetime | None = Non
 
 
 def _keep_current(database: Path, stamp: str) -> Path | None:
-    """Fold the database's write-ahead log into it and keep it under a dated name (a hard link: the same file)."""
+    """Fold the database's write-ahead log into it and keep it under a dated name (a hard link: the same file).
+
+    Leaving write-ahead logging succeeds only when no other connection has the file open (a window, a command), so
+    a restore can never pull the file from under a program that would go on saving into the replaced one.
+    """
     if not database.exists():
         return None
+    in_use = StorageError(
+        f"{database} is in use; close the charting window and any other program using it, then restore."
+    )
     try:
-        current = sqlite3.connect(str(database), isolation_level=None, timeout=5)
+        current = sqlite3.connect(str(database), isolation_level=None, timeout=1)
         try:
-            current.execute("BEGIN EXCLUSIVE")  # waits for, then keeps out, a writer in another window
-            current.execute("ROLLBACK")
-            current.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            mode = current.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
         finally:
             current.close()
     except sqlite3.Error as error:
-        raise StorageError(
-            f"{database} is in use ({error}); close the charting window and any other program using it, then restore."
-        ) from error
+        raise in_use from error
+    if str(mode).lower() != "delete":
+        raise in_use
     kept = database.with_name(f"{database.stem}-before-restore-{stamp}.db")
     try:
         os.link(database, kept)
@@ -86,12 +97,5 @@ def _keep_current(database: Path, stamp: str) -> Path | None:
         raise StorageError(
             f"The current database could not be kept as {kept.name} ({error.strerror}); nothing was restored."
         ) from error
-    wal = database.with_name(database.name + "-wal")
-    if wal.exists() and wal.stat().st_size > 0:  # written to since the checkpoint: it would land in the restored file
-        kept.unlink()
-        raise StorageError(
-            f"{database} is in use; close the charting window and any other program using it, then restore."
-        )
-    wal.unlink(missing_ok=True)
     database.with_name(database.name + "-shm").unlink(missing_ok=True)
     return kept

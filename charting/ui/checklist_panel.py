@@ -123,7 +123,7 @@ def eligibility_states(
         ),
         "preventives": item_state(
             f"Failed preventives: {len(tried)} of {settings.prior_preventives_required}"
-            + (f" ({', '.join(tried)})" if tried else ""),
+            + (f" ({html.escape(', '.join(tried))})" if tried else ""),
             about("preventives"),
             session,
         ),
@@ -184,7 +184,7 @@ def score_note(name: str, value: int | None, baseline: Baseline) -> str:
         if name == "hit6":
             note = hit6_impact(value)
             if baseline.hit6 is not None:
-                change = baseline.hit6 - value
+                change = value - baseline.hit6
                 meaningful = "meaningful" if hit6_meaningful_change(baseline.hit6, value) else "not meaningful"
                 note += f"; {change:+d} vs baseline {baseline.hit6} ({meaningful})"
             return note

@@ -10,7 +10,6 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, QSortFilterProxyModel, 
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QPushButton,
     QSpinBox,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 from charting.storage.errors import StorageError
 from charting.storage.repository import DueEntry, Repository
 from charting.ui import style
+from charting.ui.file_dialogs import save_file_name
 from charting.ui.forms import ErrorLabel, plain_label
 from charting.ui.tables import AnyIndex, ReadOnlyTableModel, plural, table_view
 
@@ -189,7 +189,7 @@ class DueListDialog(QDialog):
     def export_csv(self) -> None:
         """Ask where to save the list as CSV (the dialog asks before replacing a file), then write it."""
         suggested = Path.home() / f"due_list_{self.today.isoformat()}.csv"
-        path, _ = QFileDialog.getSaveFileName(self, "Export the due list", str(suggested), "CSV (*.csv)")
+        path = save_file_name(self, "Export the due list", str(suggested), "CSV (*.csv)")
         if path:
             self.export_csv_to(Path(path), replace=True)
 

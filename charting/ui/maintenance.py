@@ -30,6 +30,8 @@ class StartupMaintenance(QObject):
         self.process = QProcess(self)
         self.process.setProcessChannelMode(QProcess.ProcessChannelMode.SeparateChannels)
         self.process.finished.connect(self._done)
+        self.process.errorOccurred.connect(self._failed_to_start)
+        self._stopping = False
 
     def start(self) -> None:
         """Start the child (the window keeps working meanwhile)."""
@@ -38,6 +40,7 @@ class StartupMaintenance(QObject):
     def stop(self) -> None:
         """Stop the child if it still runs (the window is closing)."""
         if self.process.state() != QProcess.ProcessState.NotRunning:
+            self._stopping = True
             self.process.terminate()
             if not self.process.waitForFinished(STOP_WAIT_MS):
                 self.process.kill()
@@ -45,9 +48,16 @@ class StartupMaintenance(QObject):
 
     def _done(self, code: int, status: QProcess.ExitStatus) -> None:
         lines = bytes(self.process.readAllStandardOutput().data()).decode("utf-8", "replace").splitlines()
-        if status != QProcess.ExitStatus.NormalExit:
+        if self._stopping:
             return  # stopped as the window closed
+        if status != QProcess.ExitStatus.NormalExit:
+            lines = []  # it crashed: whatever it printed is no verdict
+            code = -1
         self.finished.emit(*maintenance_verdict(code, lines))
+
+    def _failed_to_start(self, error: QProcess.ProcessError) -> None:
+        if error == QProcess.ProcessError.FailedToStart:
+            self.finished.emit(*maintenance_verdict(-1, []))
 
 
 def maintenance_verdict(code: int, lines: list[str]) -> tuple[bool, str]:

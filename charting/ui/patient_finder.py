@@ -11,7 +11,6 @@ from PySide6.QtCore import QEvent, QModelIndex, QObject, Qt, Signal, SignalInsta
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QDialog,
-    QFileDialog,
     QHBoxLayout,
     QLineEdit,
     QPushButton,
@@ -28,6 +27,7 @@ from charting.domain.session import Kind, Patient, Session
 from charting.domain.settings import ClinicalSettings
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
+from charting.ui.file_dialogs import save_file_name
 from charting.ui.forms import ErrorLabel, plain_label
 from charting.ui.patient_form import PatientFormDialog
 from charting.ui.tables import AnyIndex, ReadOnlyTableModel, plural, table_view
@@ -455,7 +455,7 @@ class PatientFinder(QDialog):
         from charting.documents import file_stem
 
         suggested = Path.home() / f"{file_stem(self.patient.mrn)}_{self.today.isoformat()}_continuation_summary.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, "Save the continuation summary", str(suggested), "PDF (*.pdf)")
+        path = save_file_name(self, "Save the continuation summary", str(suggested), "PDF (*.pdf)")
         if path:
             self.write_continuation_summary(Path(path), replace=True)
 

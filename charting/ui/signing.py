@@ -24,6 +24,7 @@ from charting.domain.people import Addendum, Injector
 from charting.domain.rules import Finding
 from charting.domain.session import Session
 from charting.storage.credentials import MIN_PIN_LENGTH, pin_problem
+from charting.ui.forms import ErrorLabel
 
 CHOOSE_SIGNER = "Choose who signs"
 """Shown in "Signed by" while the session names no injector who may sign."""
@@ -69,7 +70,8 @@ def injector_index(signers: list[Injector], injector: str) -> int:
 
 class SignerFields(QObject):
     """Who signs and their PIN, as rows of a form: the profile, its PIN and, for someone who has none yet, the new
-    PIN typed twice (``has_pin`` says who has one). ``changed`` whenever the choice or a PIN field changes."""
+    PIN typed twice (``has_pin`` says who has one; ``pin_is_right`` checks a typed one before the dialog closes).
+    ``changed`` whenever the choice or a PIN field changes."""
 
     changed = Signal()
 
@@ -81,11 +83,13 @@ class SignerFields(QObject):
         has_pin: Callable[[Injector], bool],
         *,
         label: str,
+        pin_is_right: Callable[[Injector, str], bool] = lambda _signer, _pin: True,
     ) -> None:
         super().__init__(form)
         self.form = form
         self.signers = signers
         self.has_pin = has_pin
+        self.pin_is_right = pin_is_right
         self.signer = QComboBox()
         for signer in signers:
             self.signer.addItem(signer.display_name)
@@ -103,9 +107,13 @@ class SignerFields(QObject):
         form.addRow("PIN", self.pin)
         form.addRow("PIN again", self.pin_again)
         form.addRow(self.pin_hint)
+        self.pin_error = ErrorLabel()
+        form.addRow(self.pin_error)
+        self._chosen_has_pin = False
+        """Whether the chosen profile has a PIN, read once per choice (not on every key typed)."""
         self.signer.currentIndexChanged.connect(self._signer_changed)
-        self.pin.textChanged.connect(self.changed)
-        self.pin_again.textChanged.connect(self.changed)
+        self.pin.textChanged.connect(self._pin_typed)
+        self.pin_again.textChanged.connect(self._pin_typed)
         self._signer_changed()
 
     def chosen(self) -> Injector | None:
@@ -115,21 +123,42 @@ class SignerFields(QObject):
 
     def new_pin(self) -> bool:
         """True when the chosen profile has no PIN yet and chooses it here."""
-        chosen = self.chosen()
-        return chosen is not None and not self.has_pin(chosen)
+        return self.chosen() is not None and not self._chosen_has_pin
+
+    def _new_pin_problem(self) -> str:
+        pin, again = self.pin.text(), self.pin_again.text()
+        if not self.new_pin() or not pin or not again:
+            return ""
+        return "The two PINs differ; type the same PIN twice." if pin != again else pin_problem(pin) or ""
+
+    def _pin_typed(self) -> None:
+        self.pin_error.show_error(self._new_pin_problem())
+        self.changed.emit()
 
     def ready(self) -> bool:
         """True once someone is chosen and their PIN typed (a new one typed twice and long enough)."""
         pin = self.pin.text()
         if self.chosen() is None or not pin:
             return False
-        return not self.new_pin() or (pin == self.pin_again.text() and pin_problem(pin) is None)
+        return not self.new_pin() or (pin == self.pin_again.text() and not self._new_pin_problem())
+
+    def confirmed(self) -> bool:
+        """Check the typed PIN of a signer who has one; a wrong one is cleared and said, and the dialog stays."""
+        chosen = self.chosen()
+        if chosen is None or self.new_pin() or self.pin_is_right(chosen, self.pin.text()):
+            return True
+        self.pin.clear()
+        self.pin_error.show_error(f"That is not {chosen.display_name}'s PIN; type it again.")
+        self.pin.setFocus()
+        return False
 
     def _signer_changed(self) -> None:
         self.pin.clear()
         self.pin_again.clear()
-        first = self.new_pin()
+        self.pin_error.show_error("")
         chosen = self.chosen()
+        self._chosen_has_pin = chosen is not None and self.has_pin(chosen)
+        first = self.new_pin()
         self.form.setRowVisible(self.pin_again, first)
         self.form.setRowVisible(self.pin_hint, first)
         self.pin.setPlaceholderText(f"choose a PIN, {MIN_PIN_LENGTH} characters or more" if first else "")
@@ -159,6 +188,7 @@ class SignDialog(QDialog):
         *,
         reason_for: Finding | None = None,
         has_pin: Callable[[Injector], bool] = lambda _signer: False,
+        pin_is_right: Callable[[Injector, str], bool] = lambda _signer, _pin: True,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign the session")
@@ -169,7 +199,7 @@ class SignDialog(QDialog):
         text.setWordWrap(True)
         layout.addWidget(text)
         form = QFormLayout()
-        self.fields = SignerFields(form, signers, injector, has_pin, label="Signed by")
+        self.fields = SignerFields(form, signers, injector, has_pin, label="Signed by", pin_is_right=pin_is_right)
         self.signer = self.fields.signer
         self.pin = self.fields.pin
         self.pin_again = self.fields.pin_again
@@ -213,8 +243,8 @@ class SignDialog(QDialog):
         self.sign_button.setEnabled(self._ready())
 
     def accept(self) -> None:
-        """Sign only once someone is chosen with their PIN (and an early session's reason is given)."""
-        if self._ready():
+        """Sign only once someone is chosen with their right PIN (and an early session's reason is given)."""
+        if self._ready() and self.fields.confirmed():
             super().accept()
 
     def interval_reason(self) -> str:
@@ -242,12 +272,13 @@ class AddendumDialog(QDialog):
         parent: QWidget | None = None,
         *,
         has_pin: Callable[[Injector], bool] = lambda _author: False,
+        pin_is_right: Callable[[Injector, str], bool] = lambda _author, _pin: True,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Add an addendum")
         layout = QVBoxLayout(self)
         form = QFormLayout()
-        self.fields = SignerFields(form, authors, preset, has_pin, label="Author")
+        self.fields = SignerFields(form, authors, preset, has_pin, label="Author", pin_is_right=pin_is_right)
         self.author = self.fields.signer
         layout.addLayout(form)
         self.text = QPlainTextEdit()
@@ -270,6 +301,6 @@ class AddendumDialog(QDialog):
         self.add_button.setEnabled(self._ready())
 
     def accept(self) -> None:
-        """Add only once the author, their PIN and the text are given."""
-        if self._ready():
+        """Add only once the author, their right PIN and the text are given."""
+        if self._ready() and self.fields.confirmed():
             super().accept()

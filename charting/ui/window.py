@@ -22,7 +22,6 @@ from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QInputDialog,
@@ -53,6 +52,7 @@ from charting.ui import style
 from charting.ui.adverse_events import AdverseEventDialog
 from charting.ui.checklist_panel import ChecklistPanel
 from charting.ui.diagram import DiagramScene, DiagramView, site_menu
+from charting.ui.file_dialogs import save_file_name
 from charting.ui.forms import ElidedLabel
 from charting.ui.header_panel import HeaderPanel
 from charting.ui.lock import IDLE_LOCK_SETTING, MS_PER_MINUTE, IdleWatcher, LockPage, idle_lock_minutes
@@ -734,6 +734,7 @@ class MainWindow(QMainWindow):
             self,
             reason_for=early,
             has_pin=self._has_pin,
+            pin_is_right=self._pin_is_right,
         )
         dialog.accepted.connect(
             lambda: self.sign_as(
@@ -768,6 +769,12 @@ class MainWindow(QMainWindow):
         except StorageError:
             return False
 
+    def _pin_is_right(self, injector: Injector, pin: str) -> bool:
+        try:
+            return injector.id is not None and self.repo.pin_is_right(injector.id, pin)
+        except StorageError:
+            return True  # the signature itself then says what failed
+
     def _set_first_pin(self, injector: Injector, pin: str) -> bool:
         """Keep the PIN someone chose at their first signature; False (with the reason shown) when it is refused."""
         try:
@@ -782,7 +789,9 @@ class MainWindow(QMainWindow):
         if not self.has_session or not self.model.read_only:
             return
         authors = [injector for injector in self._injectors() if injector.can_sign]
-        dialog = AddendumDialog(authors, self.model.session.injector, self, has_pin=self._has_pin)
+        dialog = AddendumDialog(
+            authors, self.model.session.injector, self, has_pin=self._has_pin, pin_is_right=self._pin_is_right
+        )
         dialog.accepted.connect(
             lambda: self.add_addendum_text(
                 dialog.text.toPlainText(),
@@ -807,6 +816,7 @@ class MainWindow(QMainWindow):
         except StorageError as error:
             self.show_notice(str(error))
             return False
+        self.show_notice("")
         self.on_session_changed()
         return True
 
@@ -898,7 +908,7 @@ class MainWindow(QMainWindow):
         session = self.model.session
         mrn = file_stem(self.patient.mrn) if self.patient is not None else "note"
         suggested = Path.home() / f"{mrn}_{session.performed_on.isoformat()}_procedure_note.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, "Export the procedure note", str(suggested), "PDF (*.pdf)")
+        path = save_file_name(self, "Export the procedure note", str(suggested), "PDF (*.pdf)")
         if path:
             self.export_note_to(Path(path))
 

@@ -229,3 +229,13 @@ def test_maintain_backs_up_once_a_day_and_checks(demo_db: Path) -> None:
     connection.close()
     code, out, _ = run(["--db", str(demo_db), "maintain"])
     assert code == 1 and "Check: guarding triggers are missing" in out
+
+
+def test_maintain_keeps_the_good_backups_when_the_check_fails(demo_db: Path) -> None:
+    connection = sqlite3.connect(demo_db)
+    connection.execute("DROP TRIGGER sessions_signed_no_update")
+    connection.commit()
+    connection.close()
+    code, out, _ = run(["--db", str(demo_db), "maintain"])
+    assert code == 1 and "Backup skipped: the earlier good backups are kept." in out
+    assert not (demo_db.parent / "backups").exists()

@@ -119,3 +119,15 @@ def test_a_signed_note_whose_protocol_was_altered_is_not_printed(repository: Rep
     reopened = Repository(repository.db, actor="test")
     with pytest.raises(DocumentError, match=r"was signed under is altered.*charting check"):
         procedure_note_pdf(reopened, reopened.load_session(int(session.id or 0)))
+
+
+def test_a_signed_note_prints_the_audit_chain_head_kept_at_signing(repository: Repository) -> None:
+    session_id = signed_session(repository)
+    head = repository.audit_head_at_signing(session_id)
+    note = procedure_note(repository, repository.load_session(session_id))
+    assert len(head) == 64 and note.document_id.endswith(f", audit {head[:12]}")
+    text = "".join(
+        page.extract_text()
+        for page in PdfReader(io.BytesIO(procedure_note_pdf(repository, repository.load_session(session_id)))).pages
+    )
+    assert f"audit {head[:12]}" in text

@@ -314,3 +314,9 @@ def test_sessions_signed_before_the_checklist_keep_their_hash(protocol: Protocol
     assert content_hash(replace(signed, signed_context=with_scores)) != SIGNED_BEFORE_THE_CHECKLIST[0]
     with_visits = replace(ctx, earlier_visits=(visit(84, 20),))
     assert content_hash(replace(signed, signed_context=with_visits)) != SIGNED_BEFORE_THE_CHECKLIST[0]
+
+
+def test_a_zero_baseline_assesses_no_response_and_never_says_stop(protocol: Protocol) -> None:
+    course = build_course(replace(BASELINE, headache_days=0), [visit(168, 0), visit(84, 2), visit(0, 3)], DEFAULTS)
+    assert course.responses == [] and nonresponding_run(course, DEFAULTS) == []
+    assert "consider_stopping" not in {f.code for f in response_findings(course, DEFAULTS)}

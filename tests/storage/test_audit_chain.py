@@ -110,3 +110,18 @@ def test_the_upgrade_chains_the_entries_written_before_it(tmp_path: Path) -> Non
     assert first_broken_entry(upgraded.db) is None
     upgraded.save_setting("paper", "a4")
     assert first_broken_entry(upgraded.db) is None and check_database(upgraded).ok
+
+
+def test_a_signing_entry_removed_from_the_end_is_found(repo: Repository, busy: int, db_path: Path) -> None:
+    """The last entry is a signature: without it the chain still verifies, but the session names its head."""
+    signing = [e for e in repo.audit_entries() if e["entity"] == "session" and e["action"] == "sign"]
+    last_signed, sign_entry = signing[-1]["entity_id"], signing[-1]["id"]
+    shell = sqlite3.connect(db_path, isolation_level=None)
+    trigger = shell.execute("SELECT sql FROM sqlite_master WHERE name = 'audit_log_no_delete'").fetchone()[0]
+    shell.execute("DROP TRIGGER audit_log_no_delete")
+    shell.execute(f"DELETE FROM audit_log WHERE id >= {sign_entry}")
+    shell.execute(trigger)
+    shell.close()
+    report = check_database(repo)
+    assert first_broken_entry(repo.db) is None and report.triggers_missing == ()
+    assert report.signatures_off_chain == (last_signed,) and not report.ok

@@ -82,9 +82,9 @@ def test_due_list_has_the_overdue_and_the_soon_due_but_not_the_later(
         sign_on(repo, protocol, patient, signer, on=last - timedelta(days=84), days=20)
         sign_on(repo, protocol, patient, signer, on=last, days=12)
     entries = repo.due_list(today, 14)
-    assert [(e.patient.mrn, e.last_session, e.sessions_signed, e.days_until(today)) for e in entries] == [
-        ("OVERDUE", last_dates["OVERDUE"], 2, -10),
-        ("SOON", last_dates["SOON"], 2, 3),
+    assert [(e.patient.mrn, e.last_session, e.days_until(today)) for e in entries] == [
+        ("OVERDUE", last_dates["OVERDUE"], -10),
+        ("SOON", last_dates["SOON"], 3),
     ]
     assert entries[1].next_due == today + timedelta(days=3)
     assert entries[1].due_until == today + timedelta(days=10)
@@ -132,3 +132,9 @@ def test_a_session_signed_before_0006_verifies_after_the_upgrade(
     assert stored.screening.answers == dict.fromkeys(SCREENING_QUESTIONS, Answer.UNASKED)
     assert stored.overrides == () and upgraded.verify_signature(stored)
     assert check_database(upgraded).ok
+
+
+def test_a_baseline_score_outside_its_scale_is_refused(repo: Repository, patient: Patient) -> None:
+    with pytest.raises(StorageError, match="HIT-6 total runs from 36 to 78"):
+        repo.save_baseline(int(patient.id or 0), Baseline(headache_days=20, hit6=99))
+    assert repo.baseline(int(patient.id or 0)) is None

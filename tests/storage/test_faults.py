@@ -88,3 +88,13 @@ def test_a_broken_character_is_a_sentence_and_the_record_stays(
     assert repo.load_session(int(draft.id or 0)) == draft
     stored = repo.save_session(replace(draft, comments="\u202eright-to-left مرحبا <b>&amp;</b> " * 300), stored=draft)
     assert repo.load_session(int(draft.id or 0)) == stored
+
+
+def test_a_write_ahead_log_removed_by_another_program_stops_saving_with_a_sentence(
+    repo: Repository, protocol: Protocol, patient: Patient, db_path: Path
+) -> None:
+    """What a program that took itself for the last user would do: the next save must not vanish silently."""
+    draft = repo.create_session(ready_session(protocol, patient.id))
+    db_path.with_name(db_path.name + "-wal").unlink()
+    with pytest.raises(StorageError, match=r"removed charting\.db-wal .*close charting and open it again"):
+        repo.save_session(marking.unmark(draft, "PRO_M_1"), stored=draft)

@@ -387,9 +387,11 @@ def test_addenda_are_added_to_signed_sessions_only(
     assert first.id is not None
     draft = repo.create_session(ready_session(protocol, patient.id))
     with pytest.raises(StorageError, match="signed session"):
-        repo.add_addendum(int(draft.id or 0), "text", "author", SIGNED_AT)
+        repo.add_addendum(int(draft.id or 0), "text", signer.display_name, SIGNED_AT)
     with pytest.raises(StorageError, match="empty"):
-        repo.add_addendum(signed.id, "  ", "author", SIGNED_AT)
+        repo.add_addendum(signed.id, "  ", signer.display_name, SIGNED_AT)
+    with pytest.raises(StorageError, match="is not an injector profile"):
+        repo.add_addendum(signed.id, "A note.", "Someone, MD", SIGNED_AT)
 
 
 @pytest.mark.parametrize(
@@ -575,7 +577,7 @@ def signed_with_addendum_and_draft(
     assert patient.id is not None
     signed = signed_session(repo, protocol, patient, signer, adverse_events=(AdverseEvent("Neck pain"),))
     assert signed.id is not None
-    repo.add_addendum(signed.id, "Checked on day 2.", "Anna Meyer, MD", datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
+    repo.add_addendum(signed.id, "Checked on day 2.", signer.display_name, datetime(2026, 11, 26, 9, 0, tzinfo=UTC))
     draft = repo.create_session(ready_session(protocol, patient.id, adverse_events=(AdverseEvent("Bruising"),)))
     assert draft.id is not None
     return signed.id, draft.id

@@ -83,3 +83,17 @@ def test_a_backup_with_a_tampered_signature_replaces_nothing(
 def test_the_database_itself_is_not_a_backup(db_path: Path, repo: Repository) -> None:
     with pytest.raises(StorageError, match="same file"):
         restore_database(db_path, db_path)
+
+
+def test_a_database_open_in_a_window_is_not_replaced(
+    repo: Repository, protocol: Protocol, patient: Patient, signer: Injector, db_path: Path, *, tmp_path: Path
+) -> None:
+    """The window's connection would go on saving into the replaced file: the restore waits until it is closed."""
+    sign_one(repo, protocol, patient, signer)
+    backup = backup_database(db_path, tmp_path / "backup.db")
+    before = fingerprint(db_path)
+    with pytest.raises(StorageError, match="in use; close the charting window"):
+        restore_database(backup, db_path, now=RESTORED_AT)
+    assert fingerprint(db_path) == before
+    assert repo.add_patient(Patient(mrn="LATER", family_name="Still", given_name="Saved", dob=patient.dob)).id
+    assert sorted(p.name for p in db_path.parent.iterdir() if "restor" in p.name) == []

@@ -7,18 +7,18 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QInputDialog, QLabel, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from charting.domain.session import SCREENING_QUESTIONS, Answer, Outcomes, Patient, Session
 from charting.storage.repository import Repository
-from charting.ui.checklist_panel import OK_SYMBOL, UNASKED_SYMBOL, ChecklistPanel
+from charting.ui.checklist_panel import OK_SYMBOL, UNASKED_SYMBOL, ChecklistPanel, score_note
 from charting.ui.session_model import SwapSessionCommand
 from charting.ui.signing import SignDialog
 from charting.ui.style import FINDING_SYMBOLS
 from charting.ui.window import MainWindow
 from tests.sessions import READY_HEADER, ready_session
-from tests.ui.conftest import TODAY, save_screenshot, type_pin
+from tests.ui.conftest import ELIGIBLE_BASELINE, TODAY, save_screenshot, type_pin
 
 REFUSED = FINDING_SYMBOLS["refusal"]
 WARNED = FINDING_SYMBOLS["warning"]
@@ -356,7 +356,11 @@ def test_the_checklist_fits_its_column_at_1366x768(charting: MainWindow, qtbot: 
     make_ready(charting, {"infection_at_site": Answer.YES, "hypersensitivity": Answer.YES})
     charting.model.set_override("contra_infection", "Infection is at the left occiput only; those sites are skipped")
     assert panel.screening["infection_at_site"].withdraw_button.isVisible()
-    assert panel.screening["hypersensitivity"].override_button.isVisible()
+    assert not panel.screening["hypersensitivity"].override_button.isVisible(), "absolute on the label"
+    assert charting.patient is not None and charting.patient.id is not None
+    charting.repo.save_baseline(charting.patient.id, replace(ELIGIBLE_BASELINE, headache_days=12))
+    assert charting.reload_context()
+    assert panel.eligibility["headache_days"].override_button.isVisible()
     QApplication.processEvents()  # the layouts follow the new lines (posted events, no waiting)
     QApplication.processEvents()
     assert panel.width() <= charting.checklist_scroll.viewport().width()
@@ -391,3 +395,16 @@ def test_the_record_is_read_again_when_the_date_of_service_moves(
     )
     assert model.context is not None and model.context.earlier_visits == ()
     assert panel.interval.text.text() == "First session: no earlier signed session."
+
+
+def test_a_lower_hit6_reads_as_a_drop_and_drug_names_show_as_typed(window: MainWindow, patient: Patient) -> None:
+    baseline = replace(ELIGIBLE_BASELINE, hit6=66, failed_preventives=("amitriptyline <10 mg> nightly", "topiramate"))
+    assert score_note("hit6", 60, baseline) == "severe impact; -6 vs baseline 66 (meaningful)"
+    assert score_note("hit6", 70, baseline).endswith("+4 vs baseline 66 (not meaningful)")
+    assert window.new_session(patient.id)
+    assert patient.id is not None
+    window.repo.save_baseline(patient.id, baseline)
+    assert window.reload_context()
+    panel = show_checklist(window)
+    label = panel.eligibility["preventives"].findChildren(QLabel)
+    assert any("amitriptyline &lt;10 mg&gt; nightly" in item.text() for item in label)  # shown as typed

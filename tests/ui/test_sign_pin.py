@@ -27,7 +27,8 @@ def test_the_first_signature_sets_the_pin_typed_twice(charting: MainWindow, repo
     assert dialog.new_pin() and dialog.pin_again.isVisible() and "has no PIN yet" in dialog.pin_hint.text()
     dialog.pin.setText(SIGNER_PIN)
     dialog.pin_again.setText("2469")
-    assert not dialog.sign_button.isEnabled(), "the two PINs differ"
+    assert not dialog.sign_button.isEnabled()
+    assert dialog.fields.pin_error.text() == "The two PINs differ; type the same PIN twice."
     dialog.pin_again.setText(SIGNER_PIN)
     dialog.sign_button.click()
     assert charting.model.session.signed
@@ -42,8 +43,9 @@ def test_a_wrong_pin_signs_nothing_and_says_so(charting: MainWindow, repo: Repos
     type_pin(dialog, "0000")
     dialog.sign_button.click()
     assert not charting.model.session.signed
-    assert charting.notice.text() == "That is not Anna Meyer, MD's PIN; type it again. Nothing was signed."
-    dialog = open_sign_dialog(charting, qtbot)
+    assert dialog.isVisible(), "a wrong PIN keeps the dialog and what was chosen"
+    assert dialog.fields.pin_error.text() == "That is not Anna Meyer, MD's PIN; type it again."
+    assert dialog.pin.text() == "" and dialog.signer.currentText() == "Anna Meyer, MD"
     type_pin(dialog)
     dialog.sign_button.click()
     assert charting.model.session.signed and charting.model.session.signed_by == "Anna Meyer, MD"
@@ -64,3 +66,18 @@ def test_an_addendum_names_an_injector_and_asks_their_pin(charting: MainWindow, 
     addendum.fields.pin.setText(SIGNER_PIN)
     addendum.add_button.click()
     assert [a.text for a in repo.addenda(charting.model.session.id or 0)] == ["Lot corrected to C1234B."]
+
+
+def test_a_wrong_pin_keeps_the_addendum_text(charting: MainWindow, repo: Repository, qtbot: QtBot) -> None:
+    dialog = open_sign_dialog(charting, qtbot)
+    type_pin(dialog)
+    dialog.sign_button.click()
+    charting.add_addendum()
+    addendum = charting.dialog
+    assert isinstance(addendum, AddendumDialog)
+    addendum.text.setPlainText("Patient called on day 3: mild neck pain.")
+    addendum.fields.pin.setText("0000")
+    addendum.add_button.click()
+    assert addendum.isVisible() and "not Anna Meyer, MD's PIN" in addendum.fields.pin_error.text()
+    assert addendum.text.toPlainText() == "Patient called on day 3: mild neck pain."
+    assert repo.addenda(charting.model.session.id or 0) == []

@@ -149,7 +149,8 @@ def sign_with_figure(repo: Repository, patient_id: int, performed_on: date, head
     session = charted_session(patient_id, performed_on, "C1234A", repo)
     draft = repo.create_session(replace(session, outcomes=Outcomes(headache_days=headache_days)))
     assert draft.id is not None
-    repo.sign_session(draft.id, SIGNER, datetime.combine(performed_on, time(10, 0), tzinfo=UTC))
+    signer = next(i for i in repo.injectors() if i.name == SIGNER.name)  # the stored profile signs
+    repo.sign_session(draft.id, signer, datetime.combine(performed_on, time(10, 0), tzinfo=UTC))
 
 
 @pytest.fixture
