@@ -43,6 +43,11 @@ one site: the site is skipped). Hypersensitivity to a botulinum toxin is absolut
 record itself (consent, time-out, an expired lot, doses, dates) must be resolved instead."""
 
 
+def _in_sentence(label: str) -> str:
+    """A question's label inside a sentence: its first letter lower case, names (Lambert-Eaton, ALS) kept."""
+    return label[:1].lower() + label[1:]
+
+
 def screening_findings(screening: Screening, contraindications_checked: bool) -> list[Finding]:
     """A "yes" to a contraindication refuses, to a caution warns; questions left unasked warn."""
     findings = []
@@ -52,7 +57,7 @@ def screening_findings(screening: Screening, contraindications_checked: bool) ->
                 Finding(
                     Level.REFUSAL,
                     code,
-                    f"Contraindication: {SCREENING_QUESTIONS[question].lower()}; "
+                    f"Contraindication: {_in_sentence(SCREENING_QUESTIONS[question])}; "
                     + (
                         "do not inject the affected sites (skip them), and override with the clinical reason."
                         if code in OVERRIDABLE
@@ -66,11 +71,13 @@ def screening_findings(screening: Screening, contraindications_checked: bool) ->
                 Finding(
                     Level.WARNING,
                     code,
-                    f"Caution: {SCREENING_QUESTIONS[question].lower()}; weigh the risk of weakness and spread, and "
+                    f"Caution: {_in_sentence(SCREENING_QUESTIONS[question])}; weigh the risk of weakness and spread, and "
                     "note it in the comments.",
                 )
             )
-    unasked = [SCREENING_QUESTIONS[q].lower() for q, answer in screening.answers.items() if answer is Answer.UNASKED]
+    unasked = [
+        _in_sentence(SCREENING_QUESTIONS[q]) for q, answer in screening.answers.items() if answer is Answer.UNASKED
+    ]
     if unasked and not contraindications_checked and len(unasked) < len(SCREENING_QUESTIONS):
         findings.append(
             Finding(

@@ -74,11 +74,17 @@ def build_course(baseline: Baseline | None, visits: Sequence[Visit], settings: C
 
 
 def nonresponding_run(course: Course, settings: ClinicalSettings) -> list[Cycle]:
-    """The latest cycles that did not respond, when there are as many in a row as the stopping setting (2) asks."""
+    """The latest assessed cycles that did not respond, all of them, when there are at least as many in a row as the
+    stopping setting (2) asks."""
     responded = course.responses
     if not should_consider_stopping([cycle.response for cycle in responded if cycle.response is not None], settings):
         return []
-    return responded[-settings.nonresponse_cycles_to_stop :]
+    run: list[Cycle] = []
+    for cycle in reversed(responded):
+        if cycle.response is None or cycle.response.responder:
+            break
+        run.insert(0, cycle)
+    return run
 
 
 def episodic_run(course: Course, settings: ClinicalSettings) -> list[Cycle]:

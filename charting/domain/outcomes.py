@@ -103,9 +103,11 @@ def outcome_problems(outcomes: Outcomes) -> dict[str, str]:
             )
     hours = outcomes.headache_hours_per_day
     if hours is not None and not 0 <= hours <= 24:
-        problems["headache_hours_per_day"] = f"Hours a day run from 0 to 24, not {hours:g}."
+        problems["headache_hours_per_day"] = f"Hours a day run from 0 to 24; enter 0 to 24, not {hours:g}."
     if outcomes.midas is not None and not 0 <= outcomes.midas <= MIDAS_MAX:
-        problems["midas"] = f"A MIDAS total runs from 0 to {MIDAS_MAX}, not {outcomes.midas}."
+        problems["midas"] = f"A MIDAS total runs from 0 to {MIDAS_MAX}; enter 0 to {MIDAS_MAX}, not {outcomes.midas}."
     if outcomes.hit6 is not None and not HIT6_MIN <= outcomes.hit6 <= HIT6_MAX:
-        problems["hit6"] = f"A HIT-6 total runs from {HIT6_MIN} to {HIT6_MAX}, not {outcomes.hit6}."
+        problems["hit6"] = (
+            f"A HIT-6 total runs from {HIT6_MIN} to {HIT6_MAX}; enter {HIT6_MIN} to {HIT6_MAX}, not {outcomes.hit6}."
+        )
     return problems

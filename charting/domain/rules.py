@@ -276,6 +276,15 @@ def product_findings(
                     f"{session.saline_ml:g} mL in a {session.vial_units} U vial gives {per_site:g} U per {protocol.volume_per_site_ml:g} mL, not the protocol's {protocol.units_per_site:g} U; check the dilution.",
                 )
             )
+    if session.reconstituted_at is None and session.sites_injected > 0:
+        findings.append(
+            Finding(
+                Level.WARNING,
+                "reconstitution_missing",
+                f"Record when the vial was mixed (Mixed at); the {settings.reconstitution_hours}-hour limit is "
+                "checked from it.",
+            )
+        )
     if now is not None and session.reconstituted_at is not None:
         age = aware(now) - aware(session.reconstituted_at)
         if age < -CLOCK_SKEW:

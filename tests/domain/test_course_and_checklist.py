@@ -320,3 +320,17 @@ def test_a_zero_baseline_assesses_no_response_and_never_says_stop(protocol: Prot
     course = build_course(replace(BASELINE, headache_days=0), [visit(168, 0), visit(84, 2), visit(0, 3)], DEFAULTS)
     assert course.responses == [] and nonresponding_run(course, DEFAULTS) == []
     assert "consider_stopping" not in {f.code for f in response_findings(course, DEFAULTS)}
+
+
+def test_consider_stopping_counts_the_whole_run_without_a_response(protocol: Protocol) -> None:
+    session = screened(with_days(ready_session(protocol, 1), 18))
+    ctx = context(visit(252, 20), visit(168, 19), visit(84, 19))
+    stopping = next(f for f in evaluate_visit(session, protocol, DEFAULTS, None, ctx) if f.code == "consider_stopping")
+    assert "3 cycles in a row without a response (5%, 5%, 10% fewer" in stopping.message
+
+
+def test_a_charted_session_without_a_mixing_time_asks_for_it(protocol: Protocol) -> None:
+    session = screened(ready_session(protocol, 1))
+    assert "reconstitution_missing" in codes(session, protocol, None)
+    mixed = replace(session, reconstituted_at=datetime(2026, 11, 25, 9, 0, tzinfo=UTC))
+    assert "reconstitution_missing" not in codes(mixed, protocol, None)

@@ -101,7 +101,7 @@ def test_two_cycles_without_a_response_print_consider_stopping_as_a_fact(protoco
     note = note_of(protocol, signed(chart), previous=EARLIER[-1].performed_on, earlier=EARLIER)
     assert note.response == "17 headache days against a baseline of 22: 23% reduction, not a responder (threshold 30%)."
     assert note.course_notices == (
-        "Consider stopping treatment: 2 cycles in a row without a response (23%, 23% fewer headache days than the "
+        "Consider stopping treatment: 3 cycles in a row without a response (18%, 23%, 23% fewer headache days than the "
         "baseline of 22, below the 30% threshold).",
     )
     text = flat(" ".join(pages_text(render_note(note))))

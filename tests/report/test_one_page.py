@@ -152,7 +152,7 @@ def section_9_items() -> list[str]:
         "14 (grade III, moderate disability)",
         "58 (substantial impact)",
         "14 headache days against a baseline of 26: 46% reduction, not a responder (threshold 50%).",
-        "Consider stopping treatment: 2 cycles in a row without a response (46%, 46% fewer headache days than the "
+        "Consider stopping treatment: 3 cycles in a row without a response (46%, 46%, 46% fewer headache days than the "
         "baseline of 26, below the 50% threshold).",
         "Below 15 headache days a month for 3 months or more (reports of 14, 14 and 14 days since 2025-07-20).",
         f"60 days since the previous session on {WORST_PREVIOUS.isoformat()}.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from PySide6.QtCore import QPoint, QPointF, Qt
@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QPalette, QWheelEvent
 from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 
+from charting.domain.clock import local_now
 from charting.domain.people import Injector
 from charting.domain.protocol import Protocol, Region
 from charting.domain.rules import ftp_addition_refusal
@@ -317,6 +318,7 @@ def make_ready(window: MainWindow) -> None:
     window.model.apply_protocol()
     for key, value in READY_HEADER.items():
         window.model.update_header(**{key: value})
+    window.model.update_header(reconstituted_at=local_now() - timedelta(hours=1))  # mixed an hour ago
 
 
 def test_signing_is_refused_until_the_refusals_are_resolved(charting: MainWindow, qtbot: QtBot) -> None:

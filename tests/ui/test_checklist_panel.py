@@ -171,7 +171,7 @@ def test_outcomes_are_saved_and_figures_out_of_range_refused_with_the_data_kept(
     assert charting.notice.text() == field.problem.text()
     assert field.edit.text() == "32", "the figure typed stays in its field"
     enter_outcome(qtbot, panel, "hit6", "35")
-    assert panel.outcomes["hit6"].problem.text() == "A HIT-6 total runs from 36 to 78, not 35."
+    assert panel.outcomes["hit6"].problem.text() == "A HIT-6 total runs from 36 to 78; enter 36 to 78, not 35."
     assert panel.outcomes["hit6"].edit.text() == "35"
     assert field.edit.text() == "32" and field.problem.isVisible(), "other changes keep the refused figures"
     assert repo.load_session(session_id).outcomes == stored, "nothing recorded is lost"

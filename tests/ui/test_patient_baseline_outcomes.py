@@ -125,4 +125,4 @@ def test_baseline_problems_use_the_outcome_scales() -> None:
     assert baseline_problems(Baseline(headache_days=20, migraine_days=12, midas=270, hit6=78)) == {}
     problems = baseline_problems(Baseline(headache_days=10, migraine_days=11, midas=271, hit6=35))
     assert set(problems) == {"migraine_days", "midas", "hit6"}
-    assert problems["hit6"] == "A HIT-6 total runs from 36 to 78, not 35."
+    assert problems["hit6"] == "A HIT-6 total runs from 36 to 78; enter 36 to 78, not 35."
