@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from charting.domain.clock import local_now
 from charting.domain.protocol import Protocol, ProtocolError, load_protocol
 from charting.resources import protocol_path
 from charting.storage import Repository, StorageError, open_database
-from charting.storage.backup import backup_database, daily_backup
+from charting.storage.backup import backup_database, daily_backup, daily_backup_made
 from charting.storage.check import check_database, problems_sentence
 from charting.storage.demo import DEMO_PATIENTS, DEMO_SEED, fill_demo
 from charting.storage.repository import SessionSummary
@@ -119,7 +120,7 @@ def add_records_commands(commands: argparse._SubParsersAction[argparse.ArgumentP
     check.set_defaults(handler=cmd_check)
 
     maintain = commands.add_parser(
-        "maintain", help="make today's backup (once a day) and check the records; the window runs it after it opens"
+        "maintain", help="once a day: check the records, then make today's backup; the window runs it after it opens"
     )
     maintain.set_defaults(handler=cmd_maintain)
 
@@ -250,9 +251,14 @@ def cmd_backup(ctx: Context) -> int:
 
 
 def cmd_maintain(ctx: Context) -> int:
-    """Every check, then (when the records are sound) today's backup beside the database; one line each, non-zero
-    when either failed."""
+    """Once a day: every check, then (when the records are sound) today's backup beside the database; one line each,
+    non-zero when either failed. Later starts the same day find today's backup and do nothing."""
     w = ctx.out.write
+    if daily_backup_made(ctx.db_path):
+        w("Backup: made today already; the records were checked then.\n")
+        return EXIT_OK
+    if hasattr(os, "nice"):
+        os.nice(MAINTAIN_NICENESS)  # a background chore: the window (and the injector) come first
     report = check_database(open_repository(ctx))
     if not report.ok:  # a damaged or altered database must not push the good backups out of the rotation
         w("Backup skipped: the earlier good backups are kept.\n")
@@ -396,6 +402,8 @@ def cmd_export_pdf(ctx: Context) -> int:
     return EXIT_OK
 
 
+MAINTAIN_NICENESS = 10
+"""How far ``charting maintain`` steps back from the window for the processor."""
 DUE_DAYS = 14
 """The due list looks this many days ahead unless ``--days`` says otherwise."""
 

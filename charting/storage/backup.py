@@ -93,6 +93,17 @@ def daily_backups(db_path: Path) -> list[Path]:
     return sorted(path for path in folder.iterdir() if pattern.fullmatch(path.name))
 
 
+def daily_backup_path(db_path: Path, today: date | None = None) -> Path:
+    """Where today's backup of the database goes (or went)."""
+    db_path = Path(db_path)
+    return backup_folder(db_path) / f"{db_path.stem}-{(today or date.today()).isoformat()}.db"
+
+
+def daily_backup_made(db_path: Path, today: date | None = None) -> bool:
+    """True when today's backup of the database exists."""
+    return daily_backup_path(db_path, today).exists()
+
+
 def daily_backup(db_path: Path, keep: int = DAILY_KEEP, today: date | None = None) -> Path | None:
     """Make today's backup beside the database (once a day) and keep only the last ``keep``; its path.
 
@@ -101,8 +112,7 @@ def daily_backup(db_path: Path, keep: int = DAILY_KEEP, today: date | None = Non
     db_path = Path(db_path)
     if not db_path.exists():
         return None
-    day = today or date.today()
-    target = backup_folder(db_path) / f"{db_path.stem}-{day.isoformat()}.db"
+    target = daily_backup_path(db_path, today)
     if not target.exists():
         backup_folder(db_path).mkdir(parents=True, exist_ok=True, mode=OWNER_ONLY_DIR)
         os.chmod(backup_folder(db_path), OWNER_ONLY_DIR)

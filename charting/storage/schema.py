@@ -406,4 +406,11 @@ def m0008_injector_pins(db: sqlite_utils.Database) -> None:
     db.execute("ALTER TABLE injectors ADD COLUMN pin_hash TEXT NOT NULL DEFAULT ''")
 
 
+@migration("0009_sessions_patient_status_index")
+def m0009_sessions_patient_status_index(db: sqlite_utils.Database) -> None:
+    """A patient's signed sessions by date from an index: the history, the last signed session and the signing
+    context no longer scan every signed session of the clinic."""
+    db.execute("CREATE INDEX idx_sessions_patient_status ON sessions (patient_id, status, performed_on)")
+
+
 require_registered(_REGISTERED, MIGRATIONS.migrations_table)

@@ -19,6 +19,7 @@ MIGRATION_NAMES: tuple[str, ...] = (
     "0006_checklist",
     "0007_audit_chain",
     "0008_injector_pins",
+    "0009_sessions_patient_status_index",
 )
 """The names of this version's migrations, in order: append-only, never renamed or removed."""
 SCHEMA_VERSION = len(MIGRATION_NAMES)

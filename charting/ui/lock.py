@@ -101,7 +101,8 @@ class LockPage(QWidget):
         layout.addWidget(title)
         layout.addWidget(text)
         layout.addLayout(row)
-        layout.addWidget(self.error, alignment=Qt.AlignmentFlag.AlignHCenter)
+        self.error.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        layout.addWidget(self.error)
         layout.addStretch(2)
 
     def show_profiles(self, profiles: list[Injector], preferred: str = "") -> None:

@@ -200,6 +200,12 @@ class SignDialog(QDialog):
         layout.addWidget(text)
         form = QFormLayout()
         self.fields = SignerFields(form, signers, injector, has_pin, label="Signed by", pin_is_right=pin_is_right)
+        self.injector = injector.strip()
+        self.other_signer = QLabel()
+        """Said when someone other than the session's injector signs: the note names both."""
+        self.other_signer.setWordWrap(True)
+        self.other_signer.setTextFormat(Qt.TextFormat.PlainText)
+        form.addRow(self.other_signer)
         self.signer = self.fields.signer
         self.pin = self.fields.pin
         self.pin_again = self.fields.pin_again
@@ -240,6 +246,15 @@ class SignDialog(QDialog):
         return self.fields.ready() and (not self._reason_needed or bool(self.interval_reason()))
 
     def _follow_choice(self) -> None:
+        chosen = self.fields.chosen()
+        other = chosen is not None and bool(self.injector) and self.injector not in (chosen.name, chosen.display_name)
+        self.other_signer.setText(
+            f"The session names {self.injector} as the injector; the note will print the injector and "
+            f"\u201cElectronically signed by {chosen.display_name}\u201d."
+            if other and chosen is not None
+            else ""
+        )
+        self.fields.form.setRowVisible(self.other_signer, other)
         self.sign_button.setEnabled(self._ready())
 
     def accept(self) -> None:

@@ -241,6 +241,9 @@ class MainWindow(QMainWindow):
         self.act_profiles = self._action("Clinic and &injectors\u2026", self.profiles)
         self.act_due_list = self._action("&Due list\u2026", self.due_list, "Ctrl+Shift+D")
         self.act_settings = self._action("Clinical se&ttings\u2026", self.clinical_settings)
+        self.act_show_header = self._action("Session &header", lambda: self.show_left_tab(0), "Ctrl+1")
+        self.act_show_checklist = self._action("Chec&klist", lambda: self.show_left_tab(1), "Ctrl+2")
+        self.act_show_diagram = self._action("&Diagram", self.focus_diagram, "Ctrl+3")
         self.chart_actions = [
             self.act_mark,
             self.act_next,
@@ -271,6 +274,9 @@ class MainWindow(QMainWindow):
         edit.addAction(self.act_redo)
         chart = bar.addMenu("&Chart")
         for action in self.chart_actions:
+            chart.addAction(action)
+        chart.addSeparator()
+        for action in (self.act_show_header, self.act_show_checklist, self.act_show_diagram):
             chart.addAction(action)
         session = bar.addMenu("&Session")
         session.addAction(self.act_adverse_event)
@@ -819,6 +825,26 @@ class MainWindow(QMainWindow):
         self.show_notice("")
         self.on_session_changed()
         return True
+
+    # ----- moving between the panes by keyboard (Tab moves between sites on the diagram)
+    def show_left_tab(self, index: int) -> None:
+        """Show the session header (0) or the checklist (1) and put the keyboard in its first field."""
+        if not self.has_session:
+            return
+        self.left_tabs.setCurrentIndex(index)
+        panel = self.header_panel if index == 0 else self.checklist_panel
+        candidate = panel.nextInFocusChain()
+        while candidate is not None and candidate is not panel:
+            takes_tab = bool(candidate.focusPolicy() & Qt.FocusPolicy.TabFocus)
+            if panel.isAncestorOf(candidate) and takes_tab and candidate.isVisible() and candidate.isEnabled():
+                candidate.setFocus(Qt.FocusReason.ShortcutFocusReason)
+                return
+            candidate = candidate.nextInFocusChain()
+
+    def focus_diagram(self) -> None:
+        """Give the keyboard back to the diagram (Space, Tab and the arrows mark and move between sites)."""
+        if self.has_session:
+            self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     # ----- the patient's record behind the checklist
     def reload_context(self) -> bool:

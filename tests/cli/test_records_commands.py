@@ -228,6 +228,9 @@ def test_maintain_backs_up_once_a_day_and_checks(demo_db: Path) -> None:
     connection.commit()
     connection.close()
     code, out, _ = run(["--db", str(demo_db), "maintain"])
+    assert code == 0 and out == "Backup: made today already; the records were checked then.\n"
+    Path(lines[0].removeprefix("Backup: ")).unlink()  # the next day: no backup of today yet
+    code, out, _ = run(["--db", str(demo_db), "maintain"])
     assert code == 1 and "Check: guarding triggers are missing" in out
 
 

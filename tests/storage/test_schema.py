@@ -180,6 +180,7 @@ INDEXES = {
     "idx_sessions_lot": ("sessions", ("lot_number",), False),
     "idx_sessions_patient": ("sessions", ("patient_id", "performed_on"), False),
     "idx_sessions_status": ("sessions", ("status", "performed_on"), False),
+    "idx_sessions_patient_status": ("sessions", ("patient_id", "status", "performed_on"), False),
     "sqlite_autoindex_injections_1": ("injections", ("session_id", "site_id"), True),
     "sqlite_autoindex_patients_1": ("patients", ("mrn",), True),
     "sqlite_autoindex_settings_1": ("settings", ("key",), True),
@@ -311,6 +312,10 @@ def test_triggers_match_the_contract(db: sqlite3.Connection) -> None:
         ("SELECT * FROM patients WHERE dob >= '1980-04' AND dob < '1980-05'", "idx_patients_dob"),
         ("SELECT * FROM sessions WHERE patient_id = 1 ORDER BY performed_on", "idx_sessions_patient"),
         ("SELECT * FROM sessions WHERE lot_number = 'c1234a'", "idx_sessions_lot"),
+        (
+            "SELECT * FROM sessions WHERE patient_id = 1 AND status = 'signed' ORDER BY performed_on",
+            "idx_sessions_patient_status",
+        ),
         ("SELECT * FROM injections WHERE session_id = 1", "injections"),
     ],
 )

@@ -81,3 +81,12 @@ def test_a_wrong_pin_keeps_the_addendum_text(charting: MainWindow, repo: Reposit
     assert addendum.isVisible() and "not Anna Meyer, MD's PIN" in addendum.fields.pin_error.text()
     assert addendum.text.toPlainText() == "Patient called on day 3: mild neck pain."
     assert repo.addenda(charting.model.session.id or 0) == []
+
+
+def test_signing_for_another_injector_is_said(charting: MainWindow, repo: Repository, qtbot: QtBot) -> None:
+    repo.save_injector(Injector(name="Chloé Dubois", credentials="NP"))
+    dialog = open_sign_dialog(charting, qtbot)
+    assert not dialog.other_signer.isVisible()
+    dialog.signer.setCurrentIndex(dialog.signer.findText("Chloé Dubois, NP"))
+    assert dialog.other_signer.isVisible()
+    assert dialog.other_signer.text().startswith("The session names Anna Meyer, MD as the injector")

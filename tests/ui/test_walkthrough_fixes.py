@@ -343,3 +343,20 @@ def test_the_recall_selects_the_prefilled_lot_so_typing_replaces_it(charting: Ma
     qtbot.keyClicks(dialog.lot, "C9999Z")
     assert dialog.lot.text() == "C9999Z"
     dialog.close()
+
+
+def test_ctrl_1_2_3_move_the_keyboard_between_header_checklist_and_diagram(charting: MainWindow, qtbot: QtBot) -> None:
+    chart_menu = next(a.menu() for a in charting.menuBar().actions() if a.text() == "&Chart")
+    assert {charting.act_show_header, charting.act_show_checklist, charting.act_show_diagram} <= set(
+        chart_menu.actions()
+    )
+    qtbot.keyClick(charting.view, Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert charting.left_tabs.currentWidget() is charting.checklist_scroll
+    focused = QApplication.focusWidget()
+    assert focused is not None and charting.checklist_panel.isAncestorOf(focused)
+    qtbot.keyClick(focused, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
+    focused = QApplication.focusWidget()
+    assert charting.left_tabs.currentWidget() is charting.header_scroll
+    assert focused is not None and charting.header_panel.isAncestorOf(focused)
+    qtbot.keyClick(focused, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert charting.view.hasFocus()
