@@ -242,9 +242,14 @@ class ChecklistItem(QWidget):
         self.controls.addStretch(1)
         grid.addLayout(self.controls, 2, 1)
         grid.setColumnStretch(1, 1)
+        self._shown: tuple[ItemState, bool, bool] | None = None
+        """What the line shows now: its state, whether it may be changed, whether it is unasked."""
 
     def show_state(self, state: ItemState, editable: bool, unasked: bool = False) -> None:
-        """Show the line's state; the override buttons only on a draft."""
+        """Show the line's state; the override buttons only on a draft (nothing is redrawn when nothing changed)."""
+        if self._shown == (state, editable, unasked):
+            return  # a click elsewhere on the chart: this line stays as it is
+        self._shown = (state, editable, unasked)
         self.mark.setText(mark_html(state.level, unasked))
         self.text.setText(state.text)
         self.detail.setText(state.detail)
