@@ -62,13 +62,13 @@ from charting.storage.demo import (
     FAMILY_NAMES,
     GIVEN_NAMES_F,
     GIVEN_NAMES_M,
-    PREVENTIVES,
     SESSION_GAP_DAYS,
-    _add_follow_the_pain,
-    _lot_for,
-    _outcomes,
+    add_follow_the_pain,
     clinic_time,
+    demo_baseline,
     demo_lots,
+    lot_for,
+    visit_outcomes,
 )
 from charting.storage.repository import (
     BASELINE_FIELDS,
@@ -236,22 +236,6 @@ def _patient(rng: random.Random, patient_id: int, today: date) -> Patient:
     )
 
 
-def _baseline(rng: random.Random) -> Baseline:
-    days = rng.randint(16, 27)
-    return Baseline(
-        headache_days=days,
-        headache_hours_per_day=float(rng.choice((4, 6, 8, 12, 24))),
-        failed_preventives=tuple(rng.sample(PREVENTIVES, rng.randint(2, 4))),
-        specific_acute_days=rng.randint(2, 12),
-        simple_analgesic_days=rng.randint(0, 14),
-        overuse_managed=True,
-        migraine_days=days - rng.randint(2, 6),
-        moderate_severe_days=days - rng.randint(4, 9),
-        midas=rng.randint(21, 90),
-        hit6=rng.randint(60, 72),
-    )
-
-
 def _sessions(
     rng: random.Random,
     baseline_days: int,
@@ -269,7 +253,7 @@ def _sessions(
     follow_the_pain = rng.random() < FTP_PATIENT_SHARE
     plans = []
     for cycle, performed_on in enumerate(dates):
-        outcomes = _outcomes(rng, baseline_days, cycle, responder)
+        outcomes = visit_outcomes(rng, baseline_days, cycle, responder)
         written = performed_on + timedelta(days=rng.randint(2, 20))
         addendum = None
         if rng.random() < ADDENDUM_SHARE and written <= today:
@@ -281,7 +265,7 @@ def _sessions(
                 layout=rng.randrange(1, layouts) if follow_the_pain and cycle > 0 else 0,
                 outcomes=outcomes,
                 adverse_event=rng.choice(adverse_events) if rng.random() < ADVERSE_EVENT_SHARE else "",
-                lot=_lot_for(rng, lots, performed_on),
+                lot=lot_for(rng, lots, performed_on),
                 reconstituted_at=clinic_time(performed_on, clock_time(9, rng.randint(0, 59)), ZONE),
                 signed_at=clinic_time(performed_on, clock_time(10 + rng.randint(0, 6), rng.randint(0, 59)), ZONE),
                 addendum=addendum,
@@ -301,7 +285,7 @@ def plan_clinic(
     drafts = 0
     for patient_id in range(1, patients + 1):
         patient = _patient(rng, patient_id, today)
-        baseline = _baseline(rng)
+        baseline = demo_baseline(rng)
         sessions = _sessions(
             rng,
             baseline.headache_days or 0,
@@ -353,7 +337,7 @@ def injection_layouts(protocol: Protocol, count: int = FTP_LAYOUTS) -> list[tupl
     while len(layouts) < count:
         session = fixed
         for _ in range(rng.randint(1, 5)):
-            session = _add_follow_the_pain(session, protocol, rng)
+            session = add_follow_the_pain(session, protocol, rng)
         if len(session.injections) > len(fixed.injections):
             layouts.append(session.injections)
     return layouts

@@ -81,12 +81,13 @@ def demo_lots(rng: random.Random, today: date) -> list[tuple[str, date]]:
     return lots
 
 
-def _lot_for(rng: random.Random, lots: list[tuple[str, date]], on: date) -> tuple[str, date]:
+def lot_for(rng: random.Random, lots: list[tuple[str, date]], on: date) -> tuple[str, date]:
+    """A lot in date on the day, preferably with a month or more left before its expiry."""
     usable = [lot for lot in lots if on + timedelta(days=30) <= lot[1] <= on + timedelta(days=LOT_SHELF_DAYS)]
     return rng.choice(usable or [lot for lot in lots if lot[1] >= on])
 
 
-def _add_follow_the_pain(session: Session, protocol: Protocol, rng: random.Random) -> Session:
+def add_follow_the_pain(session: Session, protocol: Protocol, rng: random.Random) -> Session:
     """One to three follow-the-pain sites inside their muscle's outline, within the caps, each at a free spot: far
     enough from every other marker that no marker hides another in the window (a region with no room gets none)."""
     for _ in range(rng.randint(1, 3)):
@@ -108,13 +109,30 @@ def _add_follow_the_pain(session: Session, protocol: Protocol, rng: random.Rando
     return session
 
 
+def demo_baseline(rng: random.Random) -> Baseline:
+    """A made-up chronic migraine baseline that meets the criteria, overuse ruled out."""
+    days = rng.randint(16, 27)
+    return Baseline(
+        headache_days=days,
+        headache_hours_per_day=float(rng.choice((4, 6, 8, 12, 16))),
+        failed_preventives=tuple(rng.sample(PREVENTIVES, rng.randint(2, 4))),
+        specific_acute_days=rng.randint(2, 12),
+        simple_analgesic_days=rng.randint(0, 14),
+        overuse_managed=True,
+        migraine_days=days - rng.randint(2, 6),
+        moderate_severe_days=days - rng.randint(4, 9),
+        midas=rng.randint(21, 90),
+        hit6=rng.randint(60, 72),
+    )
+
+
 def clinic_time(day: date, wall_clock: time, zone: tzinfo | None = None) -> datetime:
     """A wall-clock time on a day, timezone-aware: in ``zone``, else in the local time zone (its offset that day)."""
     naive = datetime.combine(day, wall_clock)
     return aware(naive) if zone is None else naive.replace(tzinfo=zone)
 
 
-def _outcomes(rng: random.Random, baseline_days: int, cycle: int, responder: bool) -> Outcomes:
+def visit_outcomes(rng: random.Random, baseline_days: int, cycle: int, responder: bool) -> Outcomes:
     """Figures reported at a visit: improving cycle by cycle for a responder."""
     fraction = max(0.35, 1 - cycle * rng.uniform(0.12, 0.2)) if responder else rng.uniform(0.85, 1.0)
     days = max(2, min(30, round(baseline_days * fraction)))
@@ -171,22 +189,9 @@ def fill_demo(
                 )
             )
             patient_id = int(patient.id or 0)
-            baseline_days = rng.randint(16, 27)
-            repository.save_baseline(
-                patient_id,
-                Baseline(
-                    headache_days=baseline_days,
-                    headache_hours_per_day=float(rng.choice((4, 6, 8, 12, 16))),
-                    failed_preventives=tuple(rng.sample(PREVENTIVES, rng.randint(2, 4))),
-                    specific_acute_days=rng.randint(2, 12),
-                    simple_analgesic_days=rng.randint(0, 14),
-                    overuse_managed=True,
-                    migraine_days=baseline_days - rng.randint(2, 6),
-                    moderate_severe_days=baseline_days - rng.randint(4, 9),
-                    midas=rng.randint(21, 90),
-                    hit6=rng.randint(60, 72),
-                ),
-            )
+            baseline = demo_baseline(rng)
+            baseline_days = int(baseline.headache_days or 0)
+            repository.save_baseline(patient_id, baseline)
             cycles = rng.randint(1, 7)
             days_since_last = rng.randint(20, 130)
             dates = [today - timedelta(days=days_since_last)]
@@ -197,7 +202,7 @@ def fill_demo(
             big_vial = rng.random() < 0.7
             signer = rng.choice(signers)
             for cycle, performed_on in enumerate(dates):
-                lot_number, lot_expiry = _lot_for(rng, lots, performed_on)
+                lot_number, lot_expiry = lot_for(rng, lots, performed_on)
                 product = product_200 if big_vial or follow_the_pain else product_100
                 session = Session(
                     performed_on=performed_on,
@@ -214,13 +219,13 @@ def fill_demo(
                     diagnosis_code=settings.default_diagnosis,
                     consent=True,
                     time_out=True,
-                    outcomes=_outcomes(rng, baseline_days, cycle, responder),
+                    outcomes=visit_outcomes(rng, baseline_days, cycle, responder),
                 )
                 for question in SCREENING_QUESTIONS:
                     session = marking.answer_screening(session, question, Answer.NO)
                 session = marking.apply_protocol(session, protocol)
                 if follow_the_pain and cycle > 0:
-                    session = _add_follow_the_pain(session, protocol, rng)
+                    session = add_follow_the_pain(session, protocol, rng)
                 if rng.random() < 0.06:
                     event = rng.choice(protocol.adverse_events[:6])
                     session = replace(

@@ -879,14 +879,7 @@ class Repository:
         self, patient_id: int, before: date | None = None, excluding: int | None = None
     ) -> Session | None:
         """The patient's latest signed session, or the latest performed before a date; never the session ``excluding``."""
-        where = "patient_id = ? AND status = 'signed'"
-        params: list[Any] = [patient_id]
-        if before is not None:
-            where += " AND performed_on < ?"
-            params.append(before.isoformat())
-        if excluding is not None:
-            where += " AND id != ?"
-            params.append(excluding)
+        where, params = _signed_of(patient_id, excluding, "performed_on < ?", before)
         row = self._row(f"SELECT id FROM sessions WHERE {where} ORDER BY performed_on DESC, id DESC LIMIT 1", params)
         return None if row is None else self.load_session(row["id"])
 
@@ -1055,14 +1048,7 @@ class Repository:
 
     def visits(self, patient_id: int, up_to: date | None = None, excluding: int | None = None) -> list[Visit]:
         """The patient's signed sessions as the treatment course sees them, oldest first (up to a date, inclusive)."""
-        where = "patient_id = ? AND status = 'signed'"
-        params: list[Any] = [patient_id]
-        if up_to is not None:
-            where += " AND performed_on <= ?"
-            params.append(up_to.isoformat())
-        if excluding is not None:
-            where += " AND id != ?"
-            params.append(excluding)
+        where, params = _signed_of(patient_id, excluding, "performed_on <= ?", up_to)
         rows = self._rows(
             f"SELECT performed_on, units_administered, headache_days FROM sessions WHERE {where} "
             "ORDER BY performed_on, id",
@@ -1180,6 +1166,20 @@ class Repository:
             "SELECT * FROM audit_log WHERE entity = ? AND entity_id IS ? ORDER BY id",
             [entity, entity_id],
         )
+
+
+def _signed_of(patient_id: int, excluding: int | None, date_condition: str, on: date | None) -> tuple[str, list[Any]]:
+    """The WHERE clause of a patient's signed sessions (by ``idx_sessions_patient_status``): other than ``excluding``,
+    and meeting ``date_condition`` against ``on`` when a date is given."""
+    where = "patient_id = ? AND status = 'signed'"
+    params: list[Any] = [patient_id]
+    if on is not None:
+        where += f" AND {date_condition}"
+        params.append(on.isoformat())
+    if excluding is not None:
+        where += " AND id != ?"
+        params.append(excluding)
+    return where, params
 
 
 def search_key(text: str) -> str:

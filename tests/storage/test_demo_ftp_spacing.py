@@ -11,7 +11,7 @@ from charting.domain import marking
 from charting.domain.protocol import Protocol
 from charting.domain.session import Kind, Session
 from charting.storage import Repository, open_database
-from charting.storage.demo import DEMO_SEED, _add_follow_the_pain, fill_demo
+from charting.storage.demo import DEMO_SEED, add_follow_the_pain, fill_demo
 
 
 def crowded_pairs(session: Session, protocol: Protocol) -> list[tuple[str, str]]:
@@ -41,7 +41,7 @@ def test_many_draws_never_place_a_site_on_another(protocol: Protocol) -> None:
     session = marking.apply_protocol(Session(performed_on=date(2026, 11, 25)), protocol)
     placed = 0
     for seed in range(200):
-        drawn = _add_follow_the_pain(session, protocol, random.Random(seed))
+        drawn = add_follow_the_pain(session, protocol, random.Random(seed))
         assert crowded_pairs(drawn, protocol) == [], seed
         placed += len(drawn.injections) - len(session.injections)
     assert placed > 200, "free spots are found, not given up on"
