@@ -526,10 +526,25 @@ class Repository:
             for row in self._rows("SELECT * FROM injectors ORDER BY name COLLATE NOCASE, id")
         ]
 
-    def save_injector(self, injector: Injector) -> Injector:
-        """Add an injector profile (no id) or update one; returns it with its id."""
+    def save_injector(self, injector: Injector, *, approved_by: tuple[int, str] | None = None) -> Injector:
+        """Add an injector profile (no id) or update one; returns it with its id.
+
+        Once an injector has a PIN, adding a profile that signs, letting an assistant sign, or renaming a profile that
+        signs needs the PIN of an injector who signs (``approved_by``: their id and PIN), so nobody can make a
+        signing profile in someone's name. Two profiles never share a name.
+        """
         if not injector.name.strip():
             raise StorageError("An injector profile needs a name; enter it and save again.")
+        others = [other for other in self.injectors() if other.id != injector.id]
+        if any(other.display_name.casefold() == injector.display_name.casefold() for other in others):
+            raise StorageError(
+                f"A profile named {injector.display_name} exists already; each profile needs its own name."
+            )
+        before = next((i for i in self.injectors() if i.id == injector.id), None) if injector.id is not None else None
+        if self._needs_approval(before, injector) and not self._approved(approved_by):
+            raise StorageError(
+                "Adding or changing a profile that signs needs the PIN of an injector who signs; ask one to approve it."
+            )
         values = [injector.name, injector.credentials, injector.npi, int(injector.can_sign)]
         with self._write():
             if injector.id is None:
@@ -547,6 +562,28 @@ class Repository:
                 raise StorageError(f"Injector profile {injector.id} no longer exists; add it again.")
             self._audit("change", "injector", injector.id, "name, credentials, npi, can_sign")
             return injector
+
+    def profile_change_needs_approval(self, injector: Injector) -> bool:
+        """Whether saving this profile needs an injector's PIN (see ``save_injector``)."""
+        before = next((i for i in self.injectors() if i.id == injector.id), None) if injector.id is not None else None
+        return self._needs_approval(before, injector)
+
+    def pins_in_use(self) -> bool:
+        """True once an injector who signs has set a PIN: from then on changes to who signs need one."""
+        return any(i.can_sign and i.id is not None and self.has_pin(i.id) for i in self.injectors())
+
+    def _needs_approval(self, before: Injector | None, after: Injector) -> bool:
+        """Whether saving ``after`` over ``before`` makes or renames a signing profile while PINs are in use."""
+        if not after.can_sign:
+            return False
+        changes_signer = before is None or not before.can_sign or before.display_name != after.display_name
+        return changes_signer and self.pins_in_use()
+
+    def _approved(self, approved_by: tuple[int, str] | None) -> bool:
+        if approved_by is None:
+            return False
+        approver = next((i for i in self.injectors() if i.id == approved_by[0]), None)
+        return approver is not None and approver.can_sign and self.pin_is_right(approved_by[0], approved_by[1])
 
     def has_pin(self, injector_id: int) -> bool:
         """True when the injector has set a PIN (signing then asks for it)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
 from PySide6.QtCore import Qt
@@ -27,6 +27,7 @@ from charting.storage.credentials import MIN_PIN_LENGTH, pin_problem
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
 from charting.ui.forms import ErrorLabel, field_with_error, plain_label
+from charting.ui.signing import ask_approval
 
 NPI_LENGTH = 10
 NPI_PREFIX = "80840"
@@ -203,6 +204,8 @@ class ProfilesDialog(QDialog):
     def __init__(self, repo: Repository, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.repo = repo
+        self.approve: Callable[[str], tuple[int, str] | None] = lambda reason: ask_approval(self, repo, reason)
+        """Asks an injector who signs to approve a change to who signs, with their PIN."""
         self.setWindowTitle("Clinic and injector profiles")
 
         self.clinic_form = ClinicForm(repo.clinic())
@@ -307,8 +310,14 @@ class ProfilesDialog(QDialog):
             if injector is None or not form.check_pin():
                 return None
             change = form.typed_pin()
+            approval = None
+            if self.repo.profile_change_needs_approval(injector):
+                approval = self.approve(f"{injector.display_name} will sign notes: an injector who signs approves it.")
+                if approval is None:
+                    self.injector_status.setText("Not saved: a profile that signs needs an injector's approval.")
+                    return None
             with self.repo.batch():  # the profile and its new PIN together, or neither
-                saved = self.repo.save_injector(injector)
+                saved = self.repo.save_injector(injector, approved_by=approval)
                 if change is not None:
                     self.repo.set_pin(int(saved.id or 0), change[0], current=change[1])
         except StorageError as error:

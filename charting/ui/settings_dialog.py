@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,6 +25,7 @@ from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
 from charting.ui.forms import ErrorLabel
 from charting.ui.lock import DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_SETTING, MAX_IDLE_LOCK_MINUTES, idle_lock_minutes
+from charting.ui.signing import ask_approval
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,8 @@ class SettingsDialog(QDialog):
     def __init__(self, repo: Repository, protocol: Protocol, *, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.repo = repo
+        self.approve: Callable[[str], tuple[int, str] | None] = lambda reason: ask_approval(self, repo, reason)
+        """Asks an injector who signs to approve the settings with their PIN."""
         self.setWindowTitle("Clinical settings")
         defaults = ClinicalSettings()
         self.numbers: dict[str, QSpinBox] = {}
@@ -171,8 +175,12 @@ class SettingsDialog(QDialog):
         return replace(ClinicalSettings(), **values)
 
     def save(self) -> bool:
-        """Store the settings; the window picks them up when the dialog closes with Save."""
+        """Store the settings (once PINs are in use, an injector's PIN approves them); the window picks them up when
+        the dialog closes with Save."""
         try:
+            if self.repo.pins_in_use() and self.approve("The clinic's settings apply to every session.") is None:
+                self.error.show_error("Not saved: the settings need an injector's approval.")
+                return False
             with self.repo.batch():
                 self.repo.save_clinical_settings(self.entered())
                 self.repo.save_setting(IDLE_LOCK_SETTING, str(self.idle_lock.value()))

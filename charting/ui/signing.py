@@ -24,6 +24,7 @@ from charting.domain.people import Addendum, Injector
 from charting.domain.rules import Finding
 from charting.domain.session import Session
 from charting.storage.credentials import MIN_PIN_LENGTH, pin_problem
+from charting.storage.repository import Repository
 from charting.ui.forms import ErrorLabel
 
 CHOOSE_SIGNER = "Choose who signs"
@@ -319,3 +320,55 @@ class AddendumDialog(QDialog):
         """Add only once the author, their right PIN and the text are given."""
         if self._ready() and self.fields.confirmed():
             super().accept()
+
+
+class ApprovalDialog(QDialog):
+    """An injector who signs approves a change with their PIN (a new signing profile, the clinic's settings)."""
+
+    def __init__(
+        self,
+        approvers: list[Injector],
+        reason: str,
+        parent: QWidget | None = None,
+        *,
+        pin_is_right: Callable[[Injector, str], bool],
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Approve the change")
+        layout = QVBoxLayout(self)
+        text = QLabel(reason)
+        text.setWordWrap(True)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        layout.addWidget(text)
+        form = QFormLayout()
+        self.fields = SignerFields(
+            form, approvers, "", lambda _approver: True, label="Approved by", pin_is_right=pin_is_right
+        )
+        layout.addLayout(form)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+        self.approve_button = buttons.addButton("Approve", QDialogButtonBox.ButtonRole.AcceptRole)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.approve_button.setDefault(True)
+        self.fields.changed.connect(lambda: self.approve_button.setEnabled(self.fields.ready()))
+        self.approve_button.setEnabled(False)
+
+    def accept(self) -> None:
+        """Close only with an approver chosen and their right PIN."""
+        if self.fields.ready() and self.fields.confirmed():
+            super().accept()
+
+    def approval(self) -> tuple[int, str] | None:
+        """The approver's id and PIN, once accepted."""
+        chosen = self.fields.chosen()
+        return (int(chosen.id or 0), self.fields.pin.text()) if chosen is not None and chosen.id is not None else None
+
+
+def ask_approval(parent: QWidget, repo: Repository, reason: str) -> tuple[int, str] | None:
+    """Ask an injector who signs for their PIN; their id and PIN, or None when cancelled."""
+    approvers = [i for i in repo.injectors() if i.can_sign and i.id is not None and repo.has_pin(i.id)]
+    dialog = ApprovalDialog(
+        approvers, reason, parent, pin_is_right=lambda who, pin: repo.pin_is_right(int(who.id or 0), pin)
+    )
+    return dialog.approval() if dialog.exec() == QDialog.DialogCode.Accepted else None

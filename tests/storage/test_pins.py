@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -86,3 +87,24 @@ def test_an_addendum_is_signed_with_its_authors_pin(
     with pytest.raises(StorageError, match="may chart but not sign an addendum"):
         repo.add_addendum(session_id, "Called the patient.", assistant.display_name, SIGNED_AT)
     assert [a.author for a in repo.addenda(session_id)] == [signer.display_name]
+
+
+def test_once_pins_are_in_use_a_new_signer_needs_an_injectors_approval(repo: Repository, signer: Injector) -> None:
+    assert not repo.pins_in_use()
+    repo.set_pin(int(signer.id or 0), PIN)
+    assert repo.pins_in_use()
+    impostor = Injector(name="Dr. Amara Okafor", credentials="MD")
+    with pytest.raises(StorageError, match="exists already"):
+        repo.save_injector(impostor)
+    newcomer = Injector(name="Dr. New Colleague", credentials="DO")
+    with pytest.raises(StorageError, match="needs the PIN of an injector who signs"):
+        repo.save_injector(newcomer)
+    with pytest.raises(StorageError, match="needs the PIN of an injector who signs"):
+        repo.save_injector(newcomer, approved_by=(int(signer.id or 0), "0000"))
+    assistant = repo.save_injector(Injector(name="Sam Rivera", credentials="MA", can_sign=False))
+    with pytest.raises(StorageError, match="needs the PIN"):
+        repo.save_injector(replace(assistant, can_sign=True))
+    promoted = repo.save_injector(replace(assistant, can_sign=True), approved_by=(int(signer.id or 0), PIN))
+    assert promoted.can_sign
+    assert repo.save_injector(newcomer, approved_by=(int(signer.id or 0), PIN)).id is not None
+    assert repo.save_injector(replace(signer, npi="1234567893")).npi == "1234567893", "a signer's NPI needs no approval"

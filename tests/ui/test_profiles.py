@@ -130,3 +130,33 @@ def test_a_name_with_markup_shows_as_typed(qtbot: QtBot, repo: Repository) -> No
     click(qtbot, dialog.save_injector_button)
     assert dialog.injector_status.textFormat() is Qt.TextFormat.PlainText
     assert dialog.injector_status.text() == "<b>Kim</b> & Co saved."
+
+
+def test_once_pins_are_in_use_a_new_signer_is_saved_only_with_an_injectors_approval(
+    qtbot: QtBot, repo: Repository
+) -> None:
+    anna = repo.save_injector(Injector(name="Anna Meyer", credentials="MD"))
+    repo.set_pin(int(anna.id or 0), "2468")
+    dialog = open_profiles(qtbot, repo)
+    asked: list[str] = []
+    dialog.approve = lambda reason: asked.append(reason) or None  # the approver cancels
+    dialog.new_injector()
+    dialog.injector_form.name.setText("Lee Park")
+    dialog.injector_form.credentials.setText("PA-C")
+    assert dialog.save_injector() is None
+    assert asked == ["Lee Park, PA-C will sign notes: an injector who signs approves it."]
+    assert "needs an injector's approval" in dialog.injector_status.text()
+    assert [i.name for i in repo.injectors()] == ["Anna Meyer"]
+    dialog.approve = lambda _reason: (int(anna.id or 0), "2468")
+    saved = dialog.save_injector()
+    assert saved is not None and saved.display_name == "Lee Park, PA-C"
+
+
+def test_a_second_profile_with_the_same_name_is_refused(qtbot: QtBot, repo: Repository) -> None:
+    repo.save_injector(Injector(name="Anna Meyer", credentials="MD"))
+    dialog = open_profiles(qtbot, repo)
+    dialog.new_injector()
+    dialog.injector_form.name.setText("Anna Meyer")
+    dialog.injector_form.credentials.setText("MD")
+    assert dialog.save_injector() is None
+    assert "exists already" in dialog.injector_error.text()

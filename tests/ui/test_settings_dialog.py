@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from charting.domain.interval import INTERVAL_EARLY
+from charting.domain.people import Injector
 from charting.domain.settings import ClinicalSettings
 from charting.storage.database import open_database
 from charting.storage.repository import Repository
@@ -139,3 +140,18 @@ def test_the_open_sessions_checklist_follows_a_new_interval(qtbot: QtBot, repo: 
     dialog.numbers["interval_days"].setValue(90)
     dialog.save()
     assert INTERVAL_EARLY in {finding.code for finding in window.model.findings}  # 86 days is now too soon
+
+
+def test_once_pins_are_in_use_the_settings_need_an_injectors_approval(qtbot: QtBot, repo: Repository) -> None:
+    injector = repo.save_injector(Injector(name="Anna Meyer", credentials="MD"))
+    repo.set_pin(int(injector.id or 0), "2468")
+    dialog = SettingsDialog(repo, repo.protocol)
+    qtbot.addWidget(dialog)
+    dialog.approve = lambda _reason: None
+    dialog.idle_lock.setValue(1)
+    assert not dialog.save()
+    assert dialog.error.text() == "Not saved: the settings need an injector's approval."
+    assert repo.setting("idle_lock_minutes") is None
+    dialog.approve = lambda _reason: (int(injector.id or 0), "2468")
+    assert dialog.save()
+    assert repo.setting("idle_lock_minutes") == "1"

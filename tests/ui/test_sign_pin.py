@@ -6,7 +6,7 @@ from pytestqt.qtbot import QtBot
 
 from charting.domain.people import Injector
 from charting.storage.repository import Repository
-from charting.ui.signing import AddendumDialog, SignDialog
+from charting.ui.signing import AddendumDialog, ApprovalDialog, SignDialog
 from charting.ui.window import MainWindow
 from tests.ui.conftest import SIGNER_PIN, type_pin
 from tests.ui.test_charting_window import make_ready
@@ -90,3 +90,23 @@ def test_signing_for_another_injector_is_said(charting: MainWindow, repo: Reposi
     dialog.signer.setCurrentIndex(dialog.signer.findText("Chloé Dubois, NP"))
     assert dialog.other_signer.isVisible()
     assert dialog.other_signer.text().startswith("The session names Anna Meyer, MD as the injector")
+
+
+def test_the_approval_dialog_takes_only_the_approvers_right_pin(qtbot: QtBot, repo: Repository) -> None:
+    anna = repo.injectors()[0]
+    repo.set_pin(int(anna.id or 0), SIGNER_PIN)
+    dialog = ApprovalDialog(
+        [anna], "Lee Park will sign notes.", pin_is_right=lambda who, pin: repo.pin_is_right(int(who.id or 0), pin)
+    )
+    qtbot.addWidget(dialog)
+    dialog.fields.signer.setCurrentIndex(0)
+    dialog.fields.pin.setText("0000")
+    dialog.approve_button.click()
+    assert (
+        dialog.result() != ApprovalDialog.DialogCode.Accepted
+        and "not Anna Meyer, MD's PIN" in dialog.fields.pin_error.text()
+    )
+    dialog.fields.pin.setText(SIGNER_PIN)
+    dialog.approve_button.click()
+    assert dialog.result() == ApprovalDialog.DialogCode.Accepted
+    assert dialog.approval() == (anna.id, SIGNER_PIN)
