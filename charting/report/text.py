@@ -60,6 +60,16 @@ class TextStyle:
     space_after: float = 0.0
 
 
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+"""Characters that print nothing (NUL, bell, escape...): left out, never drawn as a missing-glyph box."""
+
+
+def printable(text: str) -> str:
+    """The text as it can print: control characters left out (line feeds and tabs kept), a lone surrogate (half a
+    character) shown as the replacement character."""
+    return CONTROL_CHARACTERS.sub("", text).encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+
+
 @lru_cache(maxsize=4096)
 def text_width(text: str, font: str, size: float) -> float:
     """The width of a text in points, characters the font lacks in the fallback font (see ``fonts.font_runs``).
@@ -80,7 +90,7 @@ def _paragraphs(runs: Iterable[Run], size: float) -> list[list[Word]]:
             pieces.clear()
 
     for run in runs:
-        for number, text in enumerate(run.text.split("\n")):
+        for number, text in enumerate(printable(run.text).split("\n")):
             if number:
                 end_word()
                 paragraphs.append([])
@@ -251,6 +261,7 @@ class TextWriter:
 
         ``end_line`` moves to the next line after it (T*); the text cursor needs no widths.
         """
+        text = printable(text)
         font, size, leading = current = self.font
         runs = font_runs(text, font) if font else ()
         if len(runs) < 2:  # the text is all in the font (or no font was set): the common case
