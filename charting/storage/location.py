@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import ctypes
 import re
+import subprocess
 import sys
 from pathlib import Path, PurePath, PureWindowsPath
 
 NETWORK_FILESYSTEMS = frozenset(
     {
         "9p",
+        "afpfs",
         "afs",
         "ceph",
         "cifs",
@@ -33,10 +35,13 @@ NETWORK_FILESYSTEMS = frozenset(
         "smb3",
         "smbfs",
         "sshfs",
+        "webdav",
     }
 )
-"""Filesystem types (as Linux names them in /proc/mounts) whose locking SQLite cannot rely on."""
+"""Filesystem types (as /proc/mounts or macOS's ``mount`` name them) whose locking SQLite cannot rely on."""
 MOUNTS_FILE = Path("/proc/mounts")
+MOUNT_COMMAND = "/sbin/mount"
+"""Lists the mounts where there is no /proc (macOS)."""
 WINDOWS_DRIVE_REMOTE = 4
 """``GetDriveTypeW``'s answer for a mapped network drive."""
 
@@ -46,19 +51,43 @@ def _unescape(field: str) -> str:
     return re.sub(r"\\([0-7]{3})", lambda match: chr(int(match.group(1), 8)), field)
 
 
-def filesystem_type(path: PurePath, mounts: str) -> str:
-    """The type of the filesystem holding ``path`` (absolute), from the text of /proc/mounts: the longest mount point
-    that contains it."""
+def proc_mounts(text: str) -> list[tuple[str, str]]:
+    """(mount point, filesystem type) of each line of Linux's /proc/mounts."""
+    return [
+        (_unescape(fields[1]), fields[2]) for fields in (line.split() for line in text.splitlines()) if len(fields) >= 3
+    ]
+
+
+MOUNT_LINE = re.compile(r"^.+? on (?P<point>/.*?) \((?P<kind>[^,)]+)")
+"""A line of macOS's ``mount``: ``//me@server/share on /Volumes/share (smbfs, nodev, nosuid, mounted by me)``."""
+
+
+def mount_command_mounts(text: str) -> list[tuple[str, str]]:
+    """(mount point, filesystem type) of each line printed by macOS's (or BSD's) ``mount``."""
+    return [(match["point"], match["kind"]) for match in map(MOUNT_LINE.match, text.splitlines()) if match]
+
+
+def filesystem_type(path: PurePath, mounts: list[tuple[str, str]]) -> str:
+    """The type of the filesystem holding ``path`` (absolute): that of the longest mount point containing it."""
     best, kind = "", ""
-    for line in mounts.splitlines():
-        fields = line.split()
-        if len(fields) < 3:
-            continue
-        mount_point = _unescape(fields[1])
+    for mount_point, mount_kind in mounts:
         inside = str(path) == mount_point or str(path).startswith(mount_point.rstrip("/") + "/")
         if inside and len(mount_point) >= len(best):
-            best, kind = mount_point, fields[2]
+            best, kind = mount_point, mount_kind
     return kind
+
+
+def _current_mounts() -> list[tuple[str, str]]:
+    """The mounts of this machine: /proc/mounts on Linux, the ``mount`` command elsewhere; [] when neither answers."""
+    try:
+        return proc_mounts(MOUNTS_FILE.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        pass
+    try:
+        listing = subprocess.run([MOUNT_COMMAND], capture_output=True, text=True, timeout=2, check=True).stdout
+    except (OSError, subprocess.SubprocessError):
+        return []
+    return mount_command_mounts(listing)
 
 
 def _windows_drive_is_remote(drive: str) -> bool:
@@ -68,17 +97,14 @@ def _windows_drive_is_remote(drive: str) -> bool:
     return bool(windll.kernel32.GetDriveTypeW(drive + "\\") == WINDOWS_DRIVE_REMOTE)
 
 
-def network_share_reason(path: Path, *, platform: str = sys.platform, mounts: str | None = None) -> str | None:
+def network_share_reason(
+    path: Path, *, platform: str = sys.platform, mounts: list[tuple[str, str]] | None = None
+) -> str | None:
     """Why ``path`` is on a network share (a sentence naming the share type), or None when it is local or unknown."""
     if platform == "win32":
         windows = PureWindowsPath(str(path))
         if str(windows).startswith(("\\\\", "//")):
             return "a network share (a \\\\server\\share path)"
         return "a mapped network drive" if _windows_drive_is_remote(windows.drive) else None
-    if mounts is None:
-        try:
-            mounts = MOUNTS_FILE.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return None  # not Linux (macOS has no /proc): nothing to read the filesystem type from
-    kind = filesystem_type(Path(path).expanduser().resolve(), mounts)
+    kind = filesystem_type(Path(path).expanduser().resolve(), _current_mounts() if mounts is None else mounts)
     return f"a network filesystem ({kind})" if kind in NETWORK_FILESYSTEMS else None
