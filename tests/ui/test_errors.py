@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import stat
 import sys
 from pathlib import Path
@@ -9,7 +10,9 @@ from pathlib import Path
 from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
+from charting.domain.protocol import Protocol
 from charting.ui.errors import UnexpectedErrorHandler
+from charting.ui.window import MainWindow
 
 
 def raise_with_a_name() -> None:
@@ -48,3 +51,22 @@ def test_an_unwritable_log_still_tells_the_user(qtbot: QtBot, tmp_path: Path) ->
     assert "Something unexpected went wrong" in handler.box.text()
     assert "details" not in handler.box.text()
     handler.box.close()
+
+
+def test_another_instance_holding_the_file_is_said_and_the_mark_waits_for_retry(
+    charting: MainWindow, protocol: Protocol, db_path: Path, qtbot: QtBot
+) -> None:
+    charting.repo.db.execute("PRAGMA busy_timeout = 50")  # the window waits 5 s; the test need not
+    site = protocol.sites[0].id
+    other = sqlite3.connect(db_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")  # another window or command holds the write lock
+    try:
+        charting.model.toggle(site)
+        assert charting.model.unsaved and charting.model.session.injection(site) is not None, "the mark is kept"
+        assert "in use by another charting window or program" in charting.notice.text()
+        assert charting.retry_button.isVisible()
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert charting.model.retry_save()
+    assert charting.repo.load_session(charting.model.session.id or 0).injection(site) is not None
