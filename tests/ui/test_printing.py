@@ -62,6 +62,7 @@ def test_pages_are_painted_onto_the_printer(charting: MainWindow, tmp_path: Path
     printer.setOutputFileName(str(output))
     assert pages.paint(printer) == 1
     assert len(PdfReader(output).pages) == 1
+    assert stat.S_IMODE(output.stat().st_mode) == 0o600, "a note printed to a file is its owner's only"
     image = pages.document.render(0, pages.document.pagePointSize(0).toSize())
     assert isinstance(image, QImage)
     assert not image.isNull()
