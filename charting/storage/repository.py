@@ -453,6 +453,10 @@ class Repository:
             [self.clock().isoformat(), self.actor, action, entity, entity_id, detail],
         )
 
+    def record_refused_unlock(self, injector_id: int) -> None:
+        """Write a wrong PIN typed at the locked window to the audit log."""
+        self._audit_refusal("unlock refused: wrong PIN", injector_id)
+
     def _audit_refusal(self, action: str, injector_id: int) -> None:
         with self._write():
             self._audit(action, "injector", injector_id)

@@ -445,7 +445,7 @@ class ChecklistPanel(QWidget):
         )
         self.response.setVisible(bool(response))
         states.extend(ItemState("", f.level) for f in response if f.level is not Level.INFO)
-        self.summary_changed.emit(summary_text(states))
+        self.summary_changed.emit("Checklist" if model.read_only else summary_text(states))
 
     def _show_outcomes(self, session: Session, context: SignedContext | None, editable: bool) -> None:
         baseline = (context.baseline if context is not None else None) or Baseline()
@@ -488,9 +488,15 @@ class ChecklistPanel(QWidget):
         dialog.setWindowTitle("Override a refusal")
         dialog.setLabelText(f"{finding.statement}\nThe clinical reason to proceed (the note prints it):")
         dialog.setWindowModality(Qt.WindowModality.WindowModal)
-        dialog.textValueSelected.connect(lambda reason: self.model.set_override(code, reason))
+        dialog.textValueSelected.connect(lambda reason: self._override(code, reason))
         self.dialog = dialog
         dialog.open()
+
+    def _override(self, code: str, reason: str) -> None:
+        if not reason.strip():  # OK with nothing typed: say why nothing changed
+            self.model.change_refused.emit("An override needs the clinical reason; nothing was overridden.")
+            return
+        self.model.set_override(code, reason)
 
 
 def summary_text(states: Sequence[ItemState]) -> str:

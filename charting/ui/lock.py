@@ -16,6 +16,10 @@ IDLE_LOCK_SETTING = "idle_lock_minutes"
 DEFAULT_IDLE_LOCK_MINUTES = 5
 MAX_IDLE_LOCK_MINUTES = 240
 MS_PER_MINUTE = 60_000
+WRONG_PINS_BEFORE_PAUSE = 5
+"""Wrong PINs in a row after which the lock waits before it takes another."""
+PAUSE_MS = 30_000
+"""How long the lock waits then."""
 INPUT_EVENTS = frozenset(
     {
         QEvent.Type.KeyPress,
@@ -91,6 +95,12 @@ class LockPage(QWidget):
         self.unlock_button = QPushButton("Unlock")
         self.unlock_button.clicked.connect(self._request)
         self.error = ErrorLabel()
+        self.wrong_in_a_row = 0
+        self.pause = QTimer(self)
+        """Runs while the lock takes no PIN after too many wrong ones."""
+        self.pause.setSingleShot(True)
+        self.pause.setInterval(PAUSE_MS)
+        self.pause.timeout.connect(self._resume)
         row = QHBoxLayout()
         row.addStretch(1)
         for widget in (self.profile, self.pin, self.unlock_button):
@@ -113,13 +123,30 @@ class LockPage(QWidget):
         names = [profile.display_name for profile in profiles]
         self.profile.setCurrentIndex(names.index(preferred) if preferred in names else 0)
         self.pin.clear()
-        self.error.show_error("")
+        if not self.pause.isActive():
+            self.error.show_error("")
         self.pin.setFocus()
 
     def refuse(self) -> None:
-        """The PIN was not right: say so and let it be typed again."""
+        """The PIN was not right: say so and let it be typed again (after a pause once too many were wrong)."""
         self.pin.clear()
-        self.error.show_error("That PIN is not right for this profile; type it again.")
+        self.wrong_in_a_row += 1
+        if self.wrong_in_a_row < WRONG_PINS_BEFORE_PAUSE:
+            self.error.show_error("That PIN is not right for this profile; type it again.")
+            self.pin.setFocus()
+            return
+        self.error.show_error(
+            f"{self.wrong_in_a_row} wrong PINs in a row: wait {PAUSE_MS // 1000} seconds, then type it again."
+        )
+        for widget in (self.pin, self.unlock_button):
+            widget.setEnabled(False)
+        self.pause.start()
+
+    def _resume(self) -> None:
+        self.wrong_in_a_row = 0
+        for widget in (self.pin, self.unlock_button):
+            widget.setEnabled(True)
+        self.error.show_error("")
         self.pin.setFocus()
 
     def _request(self) -> None:

@@ -7,6 +7,7 @@ reopen the unfinished drafts, then chart.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import getpass
 import html
 import logging
@@ -1032,8 +1033,12 @@ class MainWindow(QMainWindow):
             self.lock_page.error.show_error(str(error))
             return False
         if not right:
+            if profile.id is not None:
+                with contextlib.suppress(StorageError):
+                    self.repo.record_refused_unlock(profile.id)
             self.lock_page.refuse()
             return False
+        self.lock_page.wrong_in_a_row = 0
         self._locked = None
         self.stack.setCurrentIndex(state.page)
         self.setWindowTitle(state.title)

@@ -408,3 +408,11 @@ def test_a_lower_hit6_reads_as_a_drop_and_drug_names_show_as_typed(window: MainW
     panel = show_checklist(window)
     label = panel.eligibility["preventives"].findChildren(QLabel)
     assert any("amitriptyline &lt;10 mg&gt; nightly" in item.text() for item in label)  # shown as typed
+
+
+def test_an_override_without_a_reason_says_nothing_was_overridden(charting: MainWindow) -> None:
+    panel = show_checklist(charting)
+    make_ready(charting, {"infection_at_site": Answer.YES})
+    panel._override("contra_infection", "   ")
+    assert charting.model.session.overrides == ()
+    assert charting.notice.text() == "An override needs the clinical reason; nothing was overridden."

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
 from charting.storage.repository import Repository
-from charting.ui.lock import IDLE_LOCK_SETTING, MS_PER_MINUTE, IdleWatcher, idle_lock_minutes
+from charting.ui.lock import IDLE_LOCK_SETTING, MS_PER_MINUTE, WRONG_PINS_BEFORE_PAUSE, IdleWatcher, idle_lock_minutes
 from charting.ui.settings_dialog import SettingsDialog
 from charting.ui.window import MainWindow
 from tests.ui.conftest import SIGNER_PIN
@@ -94,3 +94,21 @@ def test_the_idle_minutes_are_a_setting(window: MainWindow, repo: Repository, qt
     window.apply_settings()
     assert repo.setting(IDLE_LOCK_SETTING) == "12"
     assert window.idle_watcher.timer.interval() == 12 * MS_PER_MINUTE
+
+
+def test_wrong_pins_are_audited_and_five_in_a_row_pause_the_lock(
+    charting: MainWindow, repo: Repository, qtbot: QtBot
+) -> None:
+    with_pin(repo)
+    charting.lock()
+    page = charting.lock_page
+    anna = repo.injectors()[0]
+    for _ in range(WRONG_PINS_BEFORE_PAUSE):
+        assert not charting.unlock(anna, "0000")
+    refused = [e for e in repo.audit_entries("injector", anna.id) if e["action"] == "unlock refused: wrong PIN"]
+    assert len(refused) == WRONG_PINS_BEFORE_PAUSE
+    assert not page.pin.isEnabled() and not page.unlock_button.isEnabled()
+    assert page.error.text().startswith("5 wrong PINs in a row: wait 30 seconds")
+    page.pause.timeout.emit()  # the pause ends
+    assert page.pin.isEnabled() and page.error.text() == ""
+    assert charting.unlock(anna, SIGNER_PIN) and not charting.locked
