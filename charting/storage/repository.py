@@ -950,6 +950,20 @@ class Repository:
         )
         return self.create_session(draft)
 
+    def open_vial_lot(self, on: date, product_id: str, excluding: int | None = None) -> tuple[str, date] | None:
+        """The lot and expiry in use today: those of the day's latest session (any patient) of this product with a lot
+        in date; None when there is none (``excluding`` the session being charted)."""
+        row = self._row(
+            "SELECT lot_number, lot_expiry FROM sessions WHERE status IN ('draft', 'signed') AND performed_on = ? "
+            "AND product = ? AND lot_number <> '' AND lot_expiry >= ? AND id IS NOT ? ORDER BY updated_at DESC, id DESC "
+            "LIMIT 1",
+            [on.isoformat(), product_id, on.isoformat(), excluding],
+        )
+        if row is None:
+            return None
+        expiry = _date(row["lot_expiry"])
+        return (str(row["lot_number"]), expiry) if expiry is not None else None
+
     def default_injector(self) -> str:
         """The injector a new draft names: the first profile (by name) who may sign, or "" when there is none."""
         return next((injector.display_name for injector in self.injectors() if injector.can_sign), "")

@@ -436,10 +436,13 @@ class MainWindow(QMainWindow):
         try:
             patient = self.repo.get_patient(session.patient_id) if session.patient_id is not None else None
             previous = None
+            open_vial = None
             if session.patient_id is not None and not session.signed:
                 previous = self.repo.last_signed_session(
                     session.patient_id, before=session.performed_on + timedelta(days=1)
                 )
+                product = session.product_id or (previous.product_id if previous is not None else "")
+                open_vial = self.repo.open_vial_lot(session.performed_on, product, excluding=session.id)
             addenda = self.repo.addenda(session.id) if session.signed and session.id is not None else []
             context = self.repo.note_context(session) if session.patient_id is not None else None
         except StorageError as error:
@@ -452,7 +455,7 @@ class MainWindow(QMainWindow):
         self._stored = session
         self._context_on = session.performed_on
         self.model.load(session, context)
-        self.lot_offer.offer(previous)
+        self.lot_offer.offer(previous, open_vial)
         self.saved_label.setText("Signed, read-only" if session.signed else "All changes saved")
         self.saved_label.setStyleSheet("")
         self.retry_button.hide()

@@ -138,3 +138,19 @@ def test_a_baseline_score_outside_its_scale_is_refused(repo: Repository, patient
     with pytest.raises(StorageError, match="HIT-6 total runs from 36 to 78"):
         repo.save_baseline(int(patient.id or 0), Baseline(headache_days=20, hit6=99))
     assert repo.baseline(int(patient.id or 0)) is None
+
+
+def test_the_lot_in_use_today_is_the_latest_of_the_day_in_date_and_of_the_product(
+    repo: Repository, protocol: Protocol, patient: Patient
+) -> None:
+    def charted(lot: str, expiry: date, product: str = "botox_200") -> None:
+        draft = ready_session(protocol, patient.id, lot_number=lot, lot_expiry=expiry, product_id=product)
+        repo.create_session(draft)
+
+    assert repo.open_vial_lot(SERVICE_DATE, "botox_200") is None
+    charted("FIRST1", SERVICE_DATE + timedelta(days=90))
+    charted("EXPIRED", SERVICE_DATE - timedelta(days=1))
+    charted("SMALL1", SERVICE_DATE + timedelta(days=90), product="botox_100")
+    assert repo.open_vial_lot(SERVICE_DATE, "botox_200") == ("FIRST1", SERVICE_DATE + timedelta(days=90))
+    assert repo.open_vial_lot(SERVICE_DATE, "botox_100") == ("SMALL1", SERVICE_DATE + timedelta(days=90))
+    assert repo.open_vial_lot(SERVICE_DATE + timedelta(days=1), "botox_200") is None

@@ -423,7 +423,7 @@ def test_new_session_copy_last_and_drafts_reopened(
     assert window.copy_last_session(patient.id)
     copied = window.model.session
     assert not copied.signed and len(copied.injections) == len(protocol.sites)
-    assert copied.lot_number == "" and window.lot_offer.label.text() == "Last used: C1234A, exp 2027-06-30"
+    assert copied.lot_number == "" and window.lot_offer.label.text().endswith(": C1234A, exp 2027-06-30")
     assert len(window.scene.ghosts) == len(protocol.sites), "the last session shows faintly"
     other = repo.add_patient(Patient(mrn="20001", family_name="Roe", given_name="Rick", dob=date(1970, 1, 1)))
     older = repo.create_session(Session(performed_on=date(2026, 11, 1), patient_id=other.id))

@@ -4,7 +4,7 @@ header's refusals (no injector, a vial mixed in the future) show and block signi
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
@@ -45,7 +45,7 @@ def test_the_copy_names_the_last_injector_and_offers_the_last_lot(
     offer = window.lot_offer
     assert offer.isVisibleTo(window)
     expiry = (LAST_VISIT + timedelta(days=365)).isoformat()
-    assert offer.label.text() == f"Last used: C3034C3, exp {expiry}"
+    assert offer.label.text() == f"Last used {LAST_VISIT.isoformat()}: C3034C3, exp {expiry}"
     save_screenshot(window, "copy-last-lot-offer")
     assert "Record the lot number" in refusals(window), "signing refuses until the lot is confirmed"
     offer.button.click()
@@ -68,7 +68,12 @@ def test_an_expired_last_lot_is_not_offered(window: MainWindow, repo: Repository
     signer = repo.injectors()[0]
     repo.sign_session(int(draft.id or 0), signer, datetime.combine(LAST_VISIT, time(10), tzinfo=UTC))
     copy(window, patient)
-    assert window.lot_offer.lot is None and not window.lot_offer.isVisibleTo(window)
+    offer = window.lot_offer
+    assert offer.lot is None and offer.isVisibleTo(window) and not offer.button.isVisibleTo(window)
+    assert offer.label.text() == (
+        f"This patient's last lot OLD1 expired on {(TODAY - timedelta(days=1)).isoformat()}; "
+        "take the lot from the new vial."
+    )
 
 
 def test_a_lot_typed_from_the_vial_hides_the_offer(window: MainWindow, repo: Repository, patient: Patient) -> None:
@@ -96,3 +101,16 @@ def test_a_vial_mixed_two_days_ahead_is_refused_in_the_window(charting: MainWind
     assert "later than now" in refusals(charting)
     charting.model.update_header(reconstituted_at=local_now())
     assert "later than now" not in charting.totals_panel.findings.text()
+
+
+def test_the_lot_in_use_today_is_offered_before_the_patients_last_one(
+    window: MainWindow, repo: Repository, patient: Patient
+) -> None:
+    signed_session(repo, int(patient.id or 0), LAST_VISIT, lot="C3034C3")
+    earlier_today = repo.add_patient(Patient(mrn="EARLY", family_name="Early", given_name="Bird", dob=date(1975, 5, 5)))
+    signed_session(repo, int(earlier_today.id or 0), TODAY, lot="C9999Z1")
+    copy(window, patient)
+    offer = window.lot_offer
+    assert offer.label.text().startswith("Lot in use today: C9999Z1, exp ")
+    offer.button.click()
+    assert window.model.session.lot_number == "C9999Z1"
