@@ -146,6 +146,7 @@ class Blocks:
         ]
 
     def section(self, title: str) -> TextBlock:
+        """A section's title."""
         return self.p(title, style="Section")
 
     def pairs(self, items: Sequence[tuple[str, str]]) -> KeyValueColumns:

@@ -267,6 +267,7 @@ class _SummaryBuilder(Blocks):
         self.summary = summary
 
     def cycles_table(self) -> Table:
+        """Each signed cycle's row, the header repeated on every page the table runs to."""
         s = self.summary
         rows = [list(TABLE_HEAD), *(list(cycle.cells()) for cycle in s.cycles)]
         shares = (0.06, 0.13, 0.09, 0.14, 0.14, 0.08, 0.08, 0.11, 0.17)
@@ -295,6 +296,7 @@ class _SummaryBuilder(Blocks):
         return table
 
     def signature(self) -> list[Flowable]:
+        """The injector's name and NPI under a line to sign and date."""
         s = self.summary
         npi = f"NPI {s.injector_npi}" if s.injector_npi else "NPI not recorded"
         return [
@@ -310,6 +312,7 @@ class _SummaryBuilder(Blocks):
         ]
 
     def story(self) -> list[Flowable]:
+        """Everything the summary prints, in order."""
         s = self.summary
         chart = trend_drawing(s.course, s.threshold_pct, width=self.width, height=CHART_HEIGHT)
         legend = self.p(

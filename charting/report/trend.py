@@ -57,11 +57,13 @@ class _Scale:
     top_days: int
 
     def x(self, on: date) -> float:
+        """The horizontal position of a date."""
         if self.days_across == 0:
             return (self.left + self.right) / 2
         return self.left + INSET + (on - self.first).days / self.days_across * (self.right - self.left - 2 * INSET)
 
     def y(self, days: float) -> float:
+        """The vertical position of a number of headache days."""
         return self.bottom + days / self.top_days * (self.top - self.bottom)
 
 
