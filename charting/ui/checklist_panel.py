@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator
+from PySide6.QtGui import QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -68,6 +68,21 @@ class ItemState:
     """The code of a refusal that may be overridden with a reason."""
     overridden: str = ""
     """The code of a refusal overridden (its reason is in the detail)."""
+
+
+@dataclass(frozen=True)
+class PanelState:
+    """What the checklist shows for the session: worked out on every change, drawn while the checklist shows."""
+
+    session: Session
+    context: SignedContext | None
+    editable: bool
+    eligibility: dict[str, ItemState]
+    interval: ItemState | None
+    old: bool
+    """Contraindications checked as a whole, before the questions were kept one by one."""
+    screening: dict[str, ItemState]
+    response: list[Finding]
 
 
 def worst(findings: Sequence[Finding]) -> Finding | None:
@@ -342,6 +357,8 @@ class ChecklistPanel(QWidget):
         """The override reason dialog opened last."""
         self._pending: dict[str, str] = {}
         """Figures refused, by field, as typed: kept in their fields until corrected."""
+        self._undrawn: PanelState | None = None
+        """The state worked out while the checklist was hidden, drawn when it shows."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(3)
@@ -401,51 +418,71 @@ class ChecklistPanel(QWidget):
 
     # ----- following the model
     def on_session_changed(self) -> None:
-        """Show each item's state from the model's findings and the patient's record."""
+        """Work out each item's state and the tab's summary from the model's findings and the patient's record; the
+        lines are redrawn at once while the checklist shows, else when it next shows (a click on the diagram while
+        the header tab shows pays for the summary only)."""
         model = self.model
         session = model.session
-        editable = not model.read_only
         by_code: dict[str, list[Finding]] = {}
         for finding in model.findings:
             by_code.setdefault(finding.code, []).append(finding)
         context = model.context
         settings = model.checked_settings
-        states: list[ItemState] = []
+        eligibility = eligibility_states(session, context, settings, by_code) if context is not None else {}
+        interval = interval_state(session, context, settings, by_code) if context is not None else None
+        old = session.contraindications_checked and not any(
+            answer is not Answer.UNASKED for answer in session.screening.answers.values()
+        )
+        screening = {question: screening_state(question, session, by_code) for question in self.screening}
+        response = sorted(
+            (f for code in RESPONSE_CODES for f in by_code.get(code, [])), key=lambda f: RESPONSE_CODES.index(f.code)
+        )
+        states = [
+            *eligibility.values(),
+            *([interval] if interval is not None else []),
+            *([] if old else screening.values()),  # checked as a whole: the questions not asked need no look
+            *(ItemState("", f.level) for f in response if f.level is not Level.INFO),
+        ]
+        self.summary_changed.emit("Checklist" if model.read_only else summary_text(states))
+        self._undrawn = PanelState(
+            session, context, not model.read_only, eligibility, interval, old, screening, response
+        )
+        if self.isVisible():
+            self._draw()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt's name
+        """Draw what changed while the checklist was hidden."""
+        super().showEvent(event)
+        self._draw()
+
+    def _draw(self) -> None:
+        state = self._undrawn
+        if state is None:
+            return
+        self._undrawn = None
+        session, context, editable = state.session, state.context, state.editable
         self.no_record.setVisible(context is None)
         for widget in (self.eligibility_title, *self.eligibility.values(), self.interval_title, self.interval):
             widget.setVisible(context is not None)
         self.baseline_button.setVisible(context is not None and editable)
-        if context is not None:
-            for name, state in eligibility_states(session, context, settings, by_code).items():
-                self.eligibility[name].show_state(state, editable)
-                states.append(state)
-            state = interval_state(session, context, settings, by_code)
-            self.interval.show_state(state, editable)
-            states.append(state)
-        old = session.contraindications_checked and not any(
-            answer is not Answer.UNASKED for answer in session.screening.answers.values()
-        )
-        self.old_screening.setText(f"{mark_html(None)} {html.escape(OLD_SCREENING)}" if old else "")
-        self.old_screening.setVisible(old)
+        for name, item_state in state.eligibility.items():
+            self.eligibility[name].show_state(item_state, editable)
+        if state.interval is not None:
+            self.interval.show_state(state.interval, editable)
+        self.old_screening.setText(f"{mark_html(None)} {html.escape(OLD_SCREENING)}" if state.old else "")
+        self.old_screening.setVisible(state.old)
         for question, screening_item in self.screening.items():
             answer = session.screening.answers[question]
-            state = screening_state(question, session, by_code)
-            screening_item.show_state(state, editable, unasked=answer is Answer.UNASKED)
+            screening_item.show_state(state.screening[question], editable, unasked=answer is Answer.UNASKED)
             screening_item.show_answer(answer, editable)
-            screening_item.setVisible(editable or not old)  # a signed old session shows its "checked" line only
-            if not old:  # checked as a whole: the questions not asked one by one need no look
-                states.append(state)
+            screening_item.setVisible(editable or not state.old)  # a signed old session shows its "checked" line only
         self._show_outcomes(session, context, editable)
-        response = [f for code in RESPONSE_CODES for f in by_code.get(code, [])]
         self.response.setText(
             "".join(
-                f"<p style='margin:2px 0'>{mark_html(f.level)} {html.escape(f.message)}</p>"
-                for f in sorted(response, key=lambda f: RESPONSE_CODES.index(f.code))
+                f"<p style='margin:2px 0'>{mark_html(f.level)} {html.escape(f.message)}</p>" for f in state.response
             )
         )
-        self.response.setVisible(bool(response))
-        states.extend(ItemState("", f.level) for f in response if f.level is not Level.INFO)
-        self.summary_changed.emit("Checklist" if model.read_only else summary_text(states))
+        self.response.setVisible(bool(state.response))
 
     def _show_outcomes(self, session: Session, context: SignedContext | None, editable: bool) -> None:
         baseline = (context.baseline if context is not None else None) or Baseline()

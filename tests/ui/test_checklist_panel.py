@@ -416,3 +416,17 @@ def test_an_override_without_a_reason_says_nothing_was_overridden(charting: Main
     panel._override("contra_infection", "   ")
     assert charting.model.session.overrides == ()
     assert charting.notice.text() == "An override needs the clinical reason; nothing was overridden."
+
+
+def test_a_hidden_checklist_keeps_its_tab_summary_current_and_draws_when_shown(charting: MainWindow) -> None:
+    panel = charting.checklist_panel
+    charting.show_left_tab(0)
+    before = charting.left_tabs.tabText(1)
+    item = panel.screening["infection_at_site"]
+    shown_before = item.text.text()
+    assert charting.model.answer_screening("infection_at_site", Answer.YES)
+    assert charting.left_tabs.tabText(1) != before, "the badge follows at once"
+    assert item.text.text() == shown_before, "the hidden lines wait"
+    charting.show_left_tab(1)
+    QApplication.processEvents()
+    assert item.text.text() != shown_before and "Yes" not in shown_before
