@@ -120,6 +120,8 @@ class MainWindow(QMainWindow):
         self._clock: Callable[[], date] = (lambda: today) if today is not None else clock
         """Read whenever a date is needed, so every new session takes the date it is started on."""
         self.patient: Patient | None = None
+        self.patient_last_signed: date | None = None
+        """The date of the patient's last signed session, shown on the start page."""
         self.patient_has_signed = False
         """Whether the patient shown has a signed session to copy (read when the patient is opened)."""
         self.has_session = False
@@ -421,10 +423,23 @@ class MainWindow(QMainWindow):
         if self.patient is None:
             self.start_text.setText("No session open. Find the patient, or add a new one.")
         else:
-            self.start_text.setText(f"{self.patient.display_name} (MRN {self.patient.mrn}) has no session open.")
+            from charting.ui.patient_finder import due_sentence
+
+            patient = self.patient
+            last = f"Last session {self.patient_last_signed.isoformat()}. " if self.patient_last_signed else ""
+            self.start_text.setText(
+                f"{patient.display_name} (MRN {patient.mrn}), {age_on(patient.dob, self.today)} y, has no session "
+                f"open.\nAllergies: {patient.allergies or 'none recorded'}.\n"
+                f"{last}{due_sentence(self.patient_last_signed, self.today, self.settings)}"
+            )
         with_patient = self.patient is not None
+        copy_offered = with_patient and self.patient_has_signed
         self.start_buttons["new_session"].setVisible(with_patient)
-        self.start_buttons["copy_last"].setVisible(with_patient and self.patient_has_signed)
+        self.start_buttons["copy_last"].setVisible(copy_offered)
+        default = self.start_buttons["copy_last" if copy_offered else "new_session" if with_patient else "find"]
+        for button in self.start_buttons.values():
+            button.setDefault(button is default)
+        default.setFocus()
         self.stack.setCurrentWidget(self.start_page)
         self.setWindowTitle(APP_TITLE if self.patient is None else f"{self.patient.display_name} \u2014 {APP_TITLE}")
         self._update_actions()
@@ -450,6 +465,8 @@ class MainWindow(QMainWindow):
             return False
         self.patient = patient
         self.patient_has_signed = session.signed or previous is not None
+        last_signed = previous.performed_on if previous is not None else None
+        self.patient_last_signed = session.performed_on if session.signed else last_signed
         self.addenda = addenda
         self.has_session = True
         self._stored = session
@@ -600,6 +617,7 @@ class MainWindow(QMainWindow):
             return
         self.patient = patient
         self.patient_has_signed = any(s.signed for s in sessions)
+        self.patient_last_signed = max((s.performed_on for s in sessions if s.signed), default=None)
         self.show_start_page()
 
     def open_session_id(self, session_id: int) -> None:

@@ -114,3 +114,14 @@ def test_the_lot_in_use_today_is_offered_before_the_patients_last_one(
     assert offer.label.text().startswith("Lot in use today: C9999Z1, exp ")
     offer.button.click()
     assert window.model.session.lot_number == "C9999Z1"
+
+
+def test_opening_a_patient_says_when_they_are_due_and_offers_copy_last_first(
+    window: MainWindow, repo: Repository, patient: Patient
+) -> None:
+    signed_session(repo, int(patient.id or 0), LAST_VISIT)
+    window.show_patient(int(patient.id or 0))
+    text = window.start_text.text()
+    assert f"Last session {LAST_VISIT.isoformat()}." in text and "Next due" in text
+    assert "Allergies:" in text
+    assert window.start_buttons["copy_last"].isDefault() and not window.start_buttons["new_session"].isDefault()
