@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from charting.domain.session import Outcomes
+from charting.domain.session import Baseline, Outcomes
 from charting.domain.settings import ClinicalSettings
 
 MIDAS_GRADES = (
@@ -111,3 +111,17 @@ def outcome_problems(outcomes: Outcomes) -> dict[str, str]:
             f"A HIT-6 total runs from {HIT6_MIN} to {HIT6_MAX}; enter {HIT6_MIN} to {HIT6_MAX}, not {outcomes.hit6}."
         )
     return problems
+
+
+def baseline_problems(baseline: Baseline) -> dict[str, str]:
+    """The baseline's figures outside their scales or each other (migraine days above headache days), as sentences."""
+    return outcome_problems(
+        Outcomes(
+            headache_days=baseline.headache_days,
+            migraine_days=baseline.migraine_days,
+            moderate_severe_days=baseline.moderate_severe_days,
+            headache_hours_per_day=baseline.headache_hours_per_day,
+            midas=baseline.midas,
+            hit6=baseline.hit6,
+        )
+    )

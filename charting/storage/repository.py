@@ -19,7 +19,7 @@ from charting.domain.clock import aware
 from charting.domain.eligibility import Baseline
 from charting.domain.frozen_protocol import protocol_from_json, protocol_json, protocol_sha256
 from charting.domain.interval import interval_status
-from charting.domain.outcomes import outcome_problems
+from charting.domain.outcomes import baseline_problems
 from charting.domain.people import Addendum, Clinic, Injector
 from charting.domain.protocol import Protocol, ProtocolError, load_protocol
 from charting.domain.rules import signing_blockers
@@ -733,15 +733,7 @@ class Repository:
 
     def save_baseline(self, patient_id: int, baseline: Baseline) -> None:
         """Create or replace the patient's baseline; figures outside their scales are refused with the sentence."""
-        scored = Outcomes(
-            headache_days=baseline.headache_days,
-            migraine_days=baseline.migraine_days,
-            moderate_severe_days=baseline.moderate_severe_days,
-            headache_hours_per_day=baseline.headache_hours_per_day,
-            midas=baseline.midas,
-            hit6=baseline.hit6,
-        )
-        problems = outcome_problems(scored)
+        problems = baseline_problems(baseline)
         if problems:
             raise StorageError(next(iter(problems.values())))
         with self._write():

@@ -26,8 +26,15 @@ from PySide6.QtWidgets import (
 )
 
 from charting.domain.eligibility import Baseline, eligibility_findings
-from charting.domain.outcomes import HIT6_MAX, HIT6_MIN, MIDAS_MAX, hit6_impact, midas_grade, outcome_problems
-from charting.domain.session import Outcomes, Patient
+from charting.domain.outcomes import (
+    HIT6_MAX,
+    HIT6_MIN,
+    MIDAS_MAX,
+    baseline_problems,
+    hit6_impact,
+    midas_grade,
+)
+from charting.domain.session import Patient
 from charting.domain.settings import ClinicalSettings
 from charting.storage.errors import DuplicatePatientError, StorageError
 from charting.storage.repository import Repository
@@ -114,20 +121,6 @@ def set_spin_value(box: QSpinBox, value: int | None) -> None:
 
 BASELINE_SCORES = ("migraine_days", "moderate_severe_days", "midas", "hit6")
 """The baseline figures checked against their scales (each has an error label in the form)."""
-
-
-def baseline_problems(baseline: Baseline) -> dict[str, str]:
-    """The baseline figures outside their scales or each other (migraine days above headache days), as sentences."""
-    return outcome_problems(
-        Outcomes(
-            headache_days=baseline.headache_days,
-            migraine_days=baseline.migraine_days,
-            moderate_severe_days=baseline.moderate_severe_days,
-            headache_hours_per_day=baseline.headache_hours_per_day,
-            midas=baseline.midas,
-            hit6=baseline.hit6,
-        )
-    )
 
 
 def midas_words(score: int | None) -> str:

@@ -9,10 +9,10 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from charting.domain.outcomes import HIT6_MAX, HIT6_MIN, MIDAS_MAX
+from charting.domain.outcomes import HIT6_MAX, HIT6_MIN, MIDAS_MAX, baseline_problems
 from charting.domain.session import Baseline
 from charting.storage.repository import Repository
-from charting.ui.patient_form import NOT_RECORDED, PatientFormDialog, baseline_problems, hit6_words, midas_words
+from charting.ui.patient_form import NOT_RECORDED, PatientFormDialog, hit6_words, midas_words
 from tests.ui.patients_fixtures import add_patient, make_repository, save_screenshot
 
 TODAY = date(2026, 11, 25)
