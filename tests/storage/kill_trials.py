@@ -389,15 +389,17 @@ def _merge(into: Findings, found: Findings, when: str) -> None:
     into.partial += [f"{when}: {line}" for line in found.partial]
 
 
-def run_writers(db_path: Path, writers: dict[str, int], ops: int) -> dict[str, list[Message]]:
+def run_writers(db_path: Path, writers: dict[str, int], ops: int, pause_ms: float = 0.0) -> dict[str, list[Message]]:
     """Start a writer process per name (with its seed), release them together, wait; each one's messages.
+
+    ``pause_ms`` is the longest pause a writer takes between two changes (see ``Plan.pause_ms``).
 
     Each writer charts its own new patients. ChildFailedError when a writer does not finish cleanly (for instance
     on "database is locked").
     """
     processes = {
         name: subprocess.Popen(
-            [*CHILD, Plan(db=str(db_path), writer=name, seed=seed, ops=ops).to_json()],
+            [*CHILD, Plan(db=str(db_path), writer=name, seed=seed, ops=ops, pause_ms=pause_ms).to_json()],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,

@@ -20,6 +20,7 @@ import os
 import random
 import signal
 import sys
+import time
 import traceback
 from dataclasses import asdict, dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
@@ -79,6 +80,9 @@ class Plan:
     seed: int
     ops: int | None = None
     """How many changes to make before exiting; None charts until killed."""
+    pause_ms: float = 0.0
+    """The longest pause between two changes (each pause is drawn at random up to it, as between clicks); 0 charts
+    without a pause."""
     patients: list[int] = field(default_factory=list)
     drafts: list[int] = field(default_factory=list)
     signed: list[int] = field(default_factory=list)
@@ -276,6 +280,8 @@ def run_writer(plan: Plan, protocol: Protocol, *, wait_for_go: bool) -> None:
         sys.stdin.readline()
     while plan.ops is None or writer.made < plan.ops:
         writer.step()
+        if plan.pause_ms:
+            time.sleep(writer.rng.uniform(0, plan.pause_ms) / 1000)
     repo.db.close()
 
 
