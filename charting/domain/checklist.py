@@ -50,31 +50,11 @@ def _in_sentence(label: str) -> str:
 
 def screening_findings(screening: Screening, contraindications_checked: bool) -> list[Finding]:
     """A "yes" to a contraindication refuses, to a caution warns; questions left unasked warn."""
-    findings = []
-    for question, code in CONTRAINDICATIONS.items():
-        if screening.answers[question] is Answer.YES:
-            findings.append(
-                Finding(
-                    Level.REFUSAL,
-                    code,
-                    f"Contraindication: {_in_sentence(SCREENING_QUESTIONS[question])}; "
-                    + (
-                        "do not inject the affected sites (skip them), and override with the clinical reason."
-                        if code in OVERRIDABLE
-                        else "do not inject (botulinum toxin is contraindicated)."
-                    ),
-                )
-            )
-    for question, code in CAUTIONS.items():
-        if screening.answers[question] is Answer.YES:
-            findings.append(
-                Finding(
-                    Level.WARNING,
-                    code,
-                    f"Caution: {_in_sentence(SCREENING_QUESTIONS[question])}; weigh the risk of weakness and spread, and "
-                    "note it in the comments.",
-                )
-            )
+    findings = [
+        _answered_yes(question, code)
+        for question, code in (CONTRAINDICATIONS | CAUTIONS).items()
+        if screening.answers[question] is Answer.YES
+    ]
     unasked = [
         _in_sentence(SCREENING_QUESTIONS[q]) for q, answer in screening.answers.items() if answer is Answer.UNASKED
     ]
@@ -87,6 +67,23 @@ def screening_findings(screening: Screening, contraindications_checked: bool) ->
             )
         )
     return findings
+
+
+def _answered_yes(question: str, code: str) -> Finding:
+    """The finding of a "yes": a contraindication refuses (overridable ones say how), a caution warns."""
+    asked = _in_sentence(SCREENING_QUESTIONS[question])
+    if question in CAUTIONS:
+        return Finding(
+            Level.WARNING,
+            code,
+            f"Caution: {asked}; weigh the risk of weakness and spread, and note it in the comments.",
+        )
+    what_to_do = (
+        "do not inject the affected sites (skip them), and override with the clinical reason."
+        if code in OVERRIDABLE
+        else "do not inject (botulinum toxin is contraindicated)."
+    )
+    return Finding(Level.REFUSAL, code, f"Contraindication: {asked}; {what_to_do}")
 
 
 def apply_overrides(findings: Sequence[Finding], overrides: Sequence[Override]) -> list[Finding]:
