@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import math
 import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 SCRYPT_N = 2**14
 SCRYPT_R = 8
@@ -18,6 +21,13 @@ HASH_BYTES = 32
 MIN_PIN_LENGTH = 4
 """The shortest PIN accepted: four digits, as a card PIN (a passphrase may be as long as wanted)."""
 SCHEME = "scrypt"
+WRONG_PINS_BEFORE_PAUSE = 5
+"""Wrong PINs for one profile (at signing, an addendum, an approval, the lock, a PIN change) within
+``WRONG_PIN_WINDOW`` after which that profile's PIN is not checked again until ``WRONG_PIN_PAUSE`` has passed."""
+WRONG_PIN_WINDOW = timedelta(minutes=5)
+"""The span within which ``WRONG_PINS_BEFORE_PAUSE`` wrong PINs start a pause."""
+WRONG_PIN_PAUSE = timedelta(seconds=30)
+"""How long after the latest of those wrong PINs no PIN of the profile is taken (not even the right one)."""
 
 
 def pin_problem(pin: str) -> str | None:
@@ -50,3 +60,20 @@ def pin_matches(pin: str, stored: str) -> bool:
     except ValueError:
         return False
     return hmac.compare_digest(computed, bytes.fromhex(digest))
+
+
+def pin_pause_left(wrong_pins: Sequence[datetime], now: datetime) -> int:
+    """Whole seconds (rounded up) until a profile's PIN is taken again, given the times of its latest wrong PINs
+    (newest first, at most ``WRONG_PINS_BEFORE_PAUSE``); 0 when it is taken now.
+
+    A pause follows ``WRONG_PINS_BEFORE_PAUSE`` wrong PINs within ``WRONG_PIN_WINDOW``, and lasts until
+    ``WRONG_PIN_PAUSE`` after the latest of them; another wrong PIN while earlier ones are still within the window
+    starts another pause.
+    """
+    if len(wrong_pins) < WRONG_PINS_BEFORE_PAUSE:
+        return 0
+    latest, earliest = wrong_pins[0], wrong_pins[WRONG_PINS_BEFORE_PAUSE - 1]
+    if latest - earliest > WRONG_PIN_WINDOW:
+        return 0
+    left = math.ceil((latest + WRONG_PIN_PAUSE - now).total_seconds())
+    return max(0, min(left, math.ceil(WRONG_PIN_PAUSE.total_seconds())))  # a clock set back never pauses longer

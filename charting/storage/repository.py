@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from charting.domain.checklist import evaluate_visit
 from charting.domain.clock import aware
@@ -43,7 +43,14 @@ from charting.domain.settings import ClinicalSettings
 from charting.domain.totals import compute_totals
 from charting.resources import protocol_path
 from charting.storage.audit_chain import CHAIN_FUNCTION, HEAD_SQL, chain_head, register_chain_function
-from charting.storage.credentials import hash_pin, pin_matches, pin_problem
+from charting.storage.credentials import (
+    WRONG_PIN_WINDOW,
+    WRONG_PINS_BEFORE_PAUSE,
+    hash_pin,
+    pin_matches,
+    pin_pause_left,
+    pin_problem,
+)
 from charting.storage.database import database_path, immediate, translate_error
 from charting.storage.errors import DuplicatePatientError, SignedSessionError, StorageError
 
@@ -70,6 +77,27 @@ PREFIX_END = "\U0010ffff"
 IDS_PER_QUERY = 500
 """Ids bound in one ``IN (...)`` list: well under SQLite's limit on bound values."""
 SIGNED_CANNOT_CHANGE = "This session is signed and cannot change; add an addendum to correct it."
+PinPurpose = Literal["sign", "addendum", "unlock", "approval", "PIN change"]
+PIN_PURPOSES: dict[PinPurpose, tuple[str, str]] = {
+    "sign": ("sign refused: wrong PIN", "Nothing was signed."),
+    "addendum": ("addendum refused: wrong PIN", "Nothing was added."),
+    "unlock": ("unlock refused: wrong PIN", "The window stays locked."),
+    "approval": ("approval refused: wrong PIN", "Nothing was changed."),
+    "PIN change": ("PIN change refused: wrong PIN", "The PIN was not changed."),
+}
+"""What a PIN is typed for: the audit log's action for a wrong one, and the sentence saying what did not happen."""
+WRONG_PINS_SQL = (
+    "SELECT at FROM audit_log WHERE entity = 'injector' AND entity_id = ? "
+    f"AND action IN ({', '.join('?' for _ in PIN_PURPOSES)}) ORDER BY id DESC LIMIT ?"
+)
+"""A profile's latest wrong PINs, newest first: a backward walk of ``idx_audit_log_entity`` (entity, entity_id, and
+the rowid within a key), so it reads only that profile's entries however long the log is."""
+NEXT_SESSION_ID_SQL = (
+    "SELECT MAX(COALESCE((SELECT MAX(id) FROM sessions), 0), "
+    "COALESCE((SELECT MAX(entity_id) FROM audit_log WHERE entity = 'session'), 0)) + 1"
+)
+"""A new session's id: past every session stored and every session the audit log names (a discarded draft's id is
+never given to another session). Both maxima are one index lookup (the primary key, ``idx_audit_log_entity``)."""
 
 
 REFUSALS: tuple[tuple[str, str], ...] = (
@@ -109,6 +137,24 @@ def refusal_error(message: str) -> StorageError:
         log.warning("The database refused a change: %s", message)  # constraint names only, never values
         sentence = UNSAVED
     return SignedSessionError(sentence) if sentence == SIGNED_CANNOT_CHANGE else StorageError(sentence)
+
+
+class PinRefusedError(StorageError):
+    """A PIN was not taken: wrong, or not checked during the pause after too many wrong ones (``seconds_left``)."""
+
+    def __init__(self, sentence: str, seconds_left: int = 0) -> None:
+        super().__init__(sentence)
+        self.seconds_left = seconds_left
+        """Seconds until the profile's PIN is taken again (0: it may be typed again now)."""
+
+
+def pin_paused_sentence(name: str, seconds_left: int, outcome: str) -> str:
+    """What the pause after too many wrong PINs means for the user, and what to do."""
+    window_minutes = int(WRONG_PIN_WINDOW.total_seconds()) // 60
+    return (
+        f"{WRONG_PINS_BEFORE_PAUSE} wrong PINs for {name} within {window_minutes} minutes; wait {seconds_left} "
+        f"seconds and type it again. {outcome}"
+    ).strip()
 
 
 def utc_now() -> datetime:
@@ -453,10 +499,6 @@ class Repository:
             [self.clock().isoformat(), self.actor, action, entity, entity_id, detail],
         )
 
-    def record_refused_unlock(self, injector_id: int) -> None:
-        """Write a wrong PIN typed at the locked window to the audit log."""
-        self._audit_refusal("unlock refused: wrong PIN", injector_id)
-
     def _audit_refusal(self, action: str, injector_id: int) -> None:
         with self._write():
             self._audit(action, "injector", injector_id)
@@ -584,10 +626,14 @@ class Repository:
         return changes_signer and self.pins_in_use()
 
     def _approved(self, approved_by: tuple[int, str] | None) -> bool:
+        """Whether an injector who signs approves with their PIN; PinRefusedError (with the sentence) for a wrong one."""
         if approved_by is None:
             return False
         approver = next((i for i in self.injectors() if i.id == approved_by[0]), None)
-        return approver is not None and approver.can_sign and self.pin_is_right(approved_by[0], approved_by[1])
+        if approver is None or not approver.can_sign:
+            return False
+        self.check_pin(approved_by[0], approved_by[1], "approval")
+        return True
 
     def has_pin(self, injector_id: int) -> bool:
         """True when the injector has set a PIN (signing then asks for it)."""
@@ -599,18 +645,57 @@ class Repository:
         problem = pin_problem(pin)
         if problem is not None:
             raise StorageError(problem)
-        if self.has_pin(injector_id) and not self.pin_is_right(injector_id, current or ""):
-            raise StorageError("The current PIN is not right; type it again to change the PIN.")
+        if self.has_pin(injector_id):
+            self.check_pin(injector_id, current or "", "PIN change")
         with self._write():
             cursor = self.db.execute("UPDATE injectors SET pin_hash = ? WHERE id = ?", [hash_pin(pin), injector_id])
             if cursor.rowcount == 0:
                 raise StorageError(f"Injector profile {injector_id} no longer exists; add it again.")
             self._audit("change", "injector", injector_id, "pin")
 
+    def check_pin(self, injector_id: int, pin: str, purpose: PinPurpose) -> None:
+        """Take the profile's PIN for ``purpose``, or raise PinRefusedError with the sentence saying why and what to do.
+
+        The one rule for every PIN typed (``credentials.pin_pause_left``): after too many wrong PINs for a profile, its
+        PIN is not even checked until the pause has passed. A wrong PIN is written to the audit log, which is what the
+        rule counts: the pause outlasts a closed dialog, a second window and a restart.
+        """
+        action, outcome = PIN_PURPOSES[purpose]
+        name = self._profile_name(injector_id)
+        paused = self.pin_pause_seconds(injector_id)
+        if not paused:
+            if self._pin_matches(injector_id, pin):
+                return
+            self._audit_refusal(action, injector_id)
+            paused = self.pin_pause_seconds(injector_id)  # this wrong PIN may start the pause
+        if paused:
+            raise PinRefusedError(pin_paused_sentence(name, paused, outcome), paused)
+        raise PinRefusedError(f"That is not {name}'s PIN; type it again. {outcome}")
+
+    def pin_pause_seconds(self, injector_id: int) -> int:
+        """Seconds until the profile's PIN is taken again after too many wrong ones (0: it is taken now)."""
+        actions = [action for action, _outcome in PIN_PURPOSES.values()]
+        rows = self._rows(WRONG_PINS_SQL, [injector_id, *actions, WRONG_PINS_BEFORE_PAUSE])
+        return pin_pause_left([aware(datetime.fromisoformat(row["at"])) for row in rows], aware(self.clock()))
+
     def pin_is_right(self, injector_id: int, pin: str) -> bool:
-        """True when the PIN is the injector's own."""
+        """True when the PIN is the injector's own, recording nothing (``check_pin`` is the check that records a
+        wrong one); PinRefusedError while the profile's PIN is paused after too many wrong ones (it is not checked)."""
+        paused = self.pin_pause_seconds(injector_id)
+        if paused:
+            raise PinRefusedError(pin_paused_sentence(self._profile_name(injector_id), paused, ""), paused)
+        return self._pin_matches(injector_id, pin)
+
+    def _pin_matches(self, injector_id: int, pin: str) -> bool:
         row = self._row("SELECT pin_hash FROM injectors WHERE id = ?", [injector_id])
         return row is not None and bool(row["pin_hash"]) and pin_matches(pin, str(row["pin_hash"]))
+
+    def _profile_name(self, injector_id: int) -> str:
+        """The profile's name as the user knows it (with credentials); StorageError when there is no such profile."""
+        name = next((i.display_name for i in self.injectors() if i.id == injector_id), None)
+        if name is None:
+            raise StorageError(f"Injector profile {injector_id} no longer exists; choose another profile.")
+        return name
 
     # -- patients ---------------------------------------------------------------------------------------------------
 
@@ -780,14 +865,21 @@ class Repository:
         columns = _session_columns(session, self.protocol)
         now = self.clock().isoformat()
         columns.update(status=Status.DRAFT.value, created_at=now, updated_at=now)
-        names = ", ".join(columns)
-        marks = ", ".join("?" for _ in columns)
         with self._write():
-            cursor = self.db.execute(f"INSERT INTO sessions ({names}) VALUES ({marks})", list(columns.values()))
-            session_id = int(cursor.lastrowid or 0)
+            session_id = self._insert_session(columns)
             self._insert_children(session_id, session)
             self._audit("create", "session", session_id, f"patient {session.patient_id}")
         return self.load_session(session_id)
+
+    def _insert_session(self, columns: Row) -> int:
+        """Insert a session row under a new id (``NEXT_SESSION_ID_SQL``: never one the audit log has named); the only
+        place a session is inserted. Inside the caller's write transaction."""
+        names = ", ".join(columns)
+        marks = ", ".join("?" for _ in columns)
+        cursor = self.db.execute(
+            f"INSERT INTO sessions (id, {names}) VALUES (({NEXT_SESSION_ID_SQL}), {marks})", list(columns.values())
+        )
+        return int(cursor.lastrowid or 0)
 
     def save_session(self, session: Session, *, stored: Session | None = None) -> Session:
         """Save a draft's header, injections, adverse events and outcomes in one transaction; returns it as saved.
@@ -985,9 +1077,8 @@ class Repository:
         signer = stored_signer  # the profile as stored, not as the caller holds it
         if not signer.can_sign:
             raise StorageError(f"{signer.display_name} may chart but not sign; ask an injector to sign.")
-        if self.has_pin(signer_id) and not self.pin_is_right(signer_id, pin or ""):
-            self._audit_refusal("sign refused: wrong PIN", signer_id)
-            raise StorageError(f"That is not {signer.display_name}'s PIN; type it again. Nothing was signed.")
+        if self.has_pin(signer_id):
+            self.check_pin(signer_id, pin or "", "sign")
         with self._write():
             draft = self.load_session(session_id)
             if draft.signed:
@@ -1134,9 +1225,8 @@ class Repository:
             raise StorageError(f"{author} is not an injector profile; choose the author from the profiles.")
         if not profile.can_sign:
             raise StorageError(f"{profile.display_name} may chart but not sign an addendum; ask an injector.")
-        if self.has_pin(profile.id) and not self.pin_is_right(profile.id, pin or ""):
-            self._audit_refusal("addendum refused: wrong PIN", profile.id)
-            raise StorageError(f"That is not {profile.display_name}'s PIN; type it again. Nothing was added.")
+        if self.has_pin(profile.id):
+            self.check_pin(profile.id, pin or "", "addendum")
         with self._write():
             cursor = self.db.execute(
                 "INSERT INTO addenda (session_id, text, author, created_at) VALUES (?, ?, ?, ?)",

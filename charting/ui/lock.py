@@ -9,6 +9,8 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QApplication, QComboBox, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from charting.domain.people import Injector
+from charting.storage import Repository, StorageError
+from charting.storage.repository import PinRefusedError
 from charting.ui.forms import ErrorLabel
 
 IDLE_LOCK_SETTING = "idle_lock_minutes"
@@ -16,10 +18,7 @@ IDLE_LOCK_SETTING = "idle_lock_minutes"
 DEFAULT_IDLE_LOCK_MINUTES = 5
 MAX_IDLE_LOCK_MINUTES = 240
 MS_PER_MINUTE = 60_000
-WRONG_PINS_BEFORE_PAUSE = 5
-"""Wrong PINs in a row after which the lock waits before it takes another."""
-PAUSE_MS = 30_000
-"""How long the lock waits then."""
+MS_PER_SECOND = 1000
 INPUT_EVENTS = frozenset(
     {
         QEvent.Type.KeyPress,
@@ -95,11 +94,9 @@ class LockPage(QWidget):
         self.unlock_button = QPushButton("Unlock")
         self.unlock_button.clicked.connect(self._request)
         self.error = ErrorLabel()
-        self.wrong_in_a_row = 0
         self.pause = QTimer(self)
-        """Runs while the lock takes no PIN after too many wrong ones."""
+        """Runs while the records take no PIN of the profile after too many wrong ones (as long as they say)."""
         self.pause.setSingleShot(True)
-        self.pause.setInterval(PAUSE_MS)
         self.pause.timeout.connect(self._resume)
         row = QHBoxLayout()
         row.addStretch(1)
@@ -127,23 +124,32 @@ class LockPage(QWidget):
             self.error.show_error("")
         self.pin.setFocus()
 
-    def refuse(self) -> None:
-        """The PIN was not right: say so and let it be typed again (after a pause once too many were wrong)."""
+    def check(self, repo: Repository, profile: Injector, pin: str) -> bool:
+        """Whether the profile's PIN unlocks, by the records' one rule for PINs (``Repository.check_pin``: a wrong one
+        is audited, and too many pause the profile's PIN); otherwise the page says why and takes it again."""
+        try:
+            repo.check_pin(int(profile.id or 0), pin, "unlock")
+        except PinRefusedError as refusal:
+            self.refuse(str(refusal), refusal.seconds_left)
+            return False
+        except StorageError as error:
+            self.pin.clear()
+            self.error.show_error(str(error))
+            return False
+        return True
+
+    def refuse(self, sentence: str, seconds_left: int = 0) -> None:
+        """A PIN not taken: show the records' sentence; during a pause (``seconds_left``) no PIN can be typed."""
         self.pin.clear()
-        self.wrong_in_a_row += 1
-        if self.wrong_in_a_row < WRONG_PINS_BEFORE_PAUSE:
-            self.error.show_error("That PIN is not right for this profile; type it again.")
+        self.error.show_error(sentence)
+        if seconds_left <= 0:
             self.pin.setFocus()
             return
-        self.error.show_error(
-            f"{self.wrong_in_a_row} wrong PINs in a row: wait {PAUSE_MS // 1000} seconds, then type it again."
-        )
         for widget in (self.pin, self.unlock_button):
             widget.setEnabled(False)
-        self.pause.start()
+        self.pause.start(seconds_left * MS_PER_SECOND)
 
     def _resume(self) -> None:
-        self.wrong_in_a_row = 0
         for widget in (self.pin, self.unlock_button):
             widget.setEnabled(True)
         self.error.show_error("")

@@ -24,7 +24,8 @@ from charting.domain.people import Addendum, Injector
 from charting.domain.rules import Finding
 from charting.domain.session import Session
 from charting.storage.credentials import MIN_PIN_LENGTH, pin_problem
-from charting.storage.repository import Repository
+from charting.storage.errors import StorageError
+from charting.storage.repository import PinPurpose, Repository
 from charting.ui.forms import ErrorLabel
 
 CHOOSE_SIGNER = "Choose who signs"
@@ -60,6 +61,17 @@ def addenda_html(addenda: list[Addendum]) -> str:
     )
 
 
+def pin_checker(repo: Repository, purpose: PinPurpose) -> Callable[[Injector, str], bool]:
+    """The dialogs' PIN check by the records' one rule (``Repository.check_pin``): True when the PIN is right; a wrong
+    one is audited and refused with its sentence (PinRefusedError), as is every PIN during the pause after too many."""
+
+    def check(who: Injector, pin: str) -> bool:
+        repo.check_pin(int(who.id or 0), pin, purpose)
+        return True
+
+    return check
+
+
 def injector_index(signers: list[Injector], injector: str) -> int:
     """The position of the session's injector among the signers (by name with or without credentials), or -1."""
     wanted = injector.strip()
@@ -71,8 +83,9 @@ def injector_index(signers: list[Injector], injector: str) -> int:
 
 class SignerFields(QObject):
     """Who signs and their PIN, as rows of a form: the profile, its PIN and, for someone who has none yet, the new
-    PIN typed twice (``has_pin`` says who has one; ``pin_is_right`` checks a typed one before the dialog closes).
-    ``changed`` whenever the choice or a PIN field changes."""
+    PIN typed twice (``has_pin`` says who has one; ``pin_is_right`` checks a typed one before the dialog closes, and
+    may refuse it with a StorageError, whose sentence is shown: see ``pin_checker``). ``changed`` whenever the choice
+    or a PIN field changes."""
 
     changed = Signal()
 
@@ -144,12 +157,20 @@ class SignerFields(QObject):
         return not self.new_pin() or (pin == self.pin_again.text() and not self._new_pin_problem())
 
     def confirmed(self) -> bool:
-        """Check the typed PIN of a signer who has one; a wrong one is cleared and said, and the dialog stays."""
+        """Check the typed PIN of a signer who has one; one refused is cleared and why is said, and the dialog stays."""
         chosen = self.chosen()
-        if chosen is None or self.new_pin() or self.pin_is_right(chosen, self.pin.text()):
+        if chosen is None or self.new_pin():
             return True
+        try:
+            right = self.pin_is_right(chosen, self.pin.text())
+        except StorageError as refusal:  # the records' sentence: a wrong PIN, or the pause after too many
+            reason = str(refusal)
+        else:
+            if right:
+                return True
+            reason = f"That is not {chosen.display_name}'s PIN; type it again."
         self.pin.clear()
-        self.pin_error.show_error(f"That is not {chosen.display_name}'s PIN; type it again.")
+        self.pin_error.show_error(reason)
         self.pin.setFocus()
         return False
 
@@ -368,7 +389,5 @@ class ApprovalDialog(QDialog):
 def ask_approval(parent: QWidget, repo: Repository, reason: str) -> tuple[int, str] | None:
     """Ask an injector who signs for their PIN; their id and PIN, or None when cancelled."""
     approvers = [i for i in repo.injectors() if i.can_sign and i.id is not None and repo.has_pin(i.id)]
-    dialog = ApprovalDialog(
-        approvers, reason, parent, pin_is_right=lambda who, pin: repo.pin_is_right(int(who.id or 0), pin)
-    )
+    dialog = ApprovalDialog(approvers, reason, parent, pin_is_right=pin_checker(repo, "approval"))
     return dialog.approval() if dialog.exec() == QDialog.DialogCode.Accepted else None

@@ -61,7 +61,7 @@ def test_changing_a_pin_needs_the_current_one(repo: Repository, signer: Injector
     with pytest.raises(StorageError, match="at least 4"):
         repo.set_pin(injector_id, "123")
     repo.set_pin(injector_id, PIN)
-    with pytest.raises(StorageError, match="current PIN is not right"):
+    with pytest.raises(StorageError, match=r"not .*MD.s PIN; type it again\. The PIN was not changed"):
         repo.set_pin(injector_id, "2468", current="0000")
     repo.set_pin(injector_id, "2468", current=PIN)
     assert repo.pin_is_right(injector_id, "2468") and not repo.pin_is_right(injector_id, PIN)
@@ -99,8 +99,9 @@ def test_once_pins_are_in_use_a_new_signer_needs_an_injectors_approval(repo: Rep
     newcomer = Injector(name="Dr. New Colleague", credentials="DO")
     with pytest.raises(StorageError, match="needs the PIN of an injector who signs"):
         repo.save_injector(newcomer)
-    with pytest.raises(StorageError, match="needs the PIN of an injector who signs"):
+    with pytest.raises(StorageError, match=r"not Dr\. Amara Okafor, MD's PIN.*Nothing was changed"):
         repo.save_injector(newcomer, approved_by=(int(signer.id or 0), "0000"))
+    assert repo.audit_entries("injector", signer.id)[-1]["action"] == "approval refused: wrong PIN"
     assistant = repo.save_injector(Injector(name="Sam Rivera", credentials="MA", can_sign=False))
     with pytest.raises(StorageError, match="needs the PIN"):
         repo.save_injector(replace(assistant, can_sign=True))

@@ -6,8 +6,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QDialog, QLabel
 from pytestqt.qtbot import QtBot
 
-from charting.storage.repository import Repository
-from charting.ui.lock import IDLE_LOCK_SETTING, MS_PER_MINUTE, WRONG_PINS_BEFORE_PAUSE, IdleWatcher, idle_lock_minutes
+from charting.storage.credentials import WRONG_PIN_PAUSE, WRONG_PINS_BEFORE_PAUSE
+from charting.storage.repository import Repository, utc_now
+from charting.ui.lock import IDLE_LOCK_SETTING, MS_PER_MINUTE, IdleWatcher, idle_lock_minutes
 from charting.ui.settings_dialog import SettingsDialog
 from charting.ui.window import MainWindow
 from tests.ui.conftest import SIGNER_PIN
@@ -47,7 +48,7 @@ def test_a_wrong_pin_keeps_it_locked_and_the_right_one_shows_the_chart_again(
     page = charting.lock_page
     qtbot.keyClicks(page.pin, "0000")
     qtbot.keyClick(page.pin, Qt.Key.Key_Return)
-    assert charting.locked and "not right" in page.error.text() and page.pin.text() == ""
+    assert charting.locked and "not Anna Meyer, MD's PIN" in page.error.text() and page.pin.text() == ""
     qtbot.keyClicks(page.pin, SIGNER_PIN)
     qtbot.keyClick(page.pin, Qt.Key.Key_Return)
     assert not charting.locked
@@ -108,7 +109,9 @@ def test_wrong_pins_are_audited_and_five_in_a_row_pause_the_lock(
     refused = [e for e in repo.audit_entries("injector", anna.id) if e["action"] == "unlock refused: wrong PIN"]
     assert len(refused) == WRONG_PINS_BEFORE_PAUSE
     assert not page.pin.isEnabled() and not page.unlock_button.isEnabled()
-    assert page.error.text().startswith("5 wrong PINs in a row: wait 30 seconds")
+    assert page.error.text().startswith("5 wrong PINs for Anna Meyer, MD within 5 minutes; wait 30 seconds")
+    assert page.pause.interval() == WRONG_PIN_PAUSE.total_seconds() * 1000, "as long as the records say"
+    repo.clock = lambda: utc_now() + WRONG_PIN_PAUSE
     page.pause.timeout.emit()  # the pause ends
     assert page.pin.isEnabled() and page.error.text() == ""
     assert charting.unlock(anna, SIGNER_PIN) and not charting.locked

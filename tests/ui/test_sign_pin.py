@@ -44,7 +44,7 @@ def test_a_wrong_pin_signs_nothing_and_says_so(charting: MainWindow, repo: Repos
     dialog.sign_button.click()
     assert not charting.model.session.signed
     assert dialog.isVisible(), "a wrong PIN keeps the dialog and what was chosen"
-    assert dialog.fields.pin_error.text() == "That is not Anna Meyer, MD's PIN; type it again."
+    assert dialog.fields.pin_error.text() == "That is not Anna Meyer, MD's PIN; type it again. Nothing was signed."
     assert dialog.pin.text() == "" and dialog.signer.currentText() == "Anna Meyer, MD"
     type_pin(dialog)
     dialog.sign_button.click()
