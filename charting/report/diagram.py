@@ -28,14 +28,24 @@ from reportlab.pdfgen.pathobject import PDFPathObject
 from reportlab.platypus import Flowable
 
 from charting import palette
+from charting.domain.marking import MARKER_CLEARANCE_UNITS
 from charting.report.fonts import register_fonts
 from charting.report.pdfobjects import Encoded, Finished, encode, finished_stream
 from charting.report.svg import SvgArt, load_svg
 from charting.report.text import TextWriter, text_width
 
 # Markers: the window's visual language (ux.md), in the window's colours; shape carries the meaning.
-MARKER_RADIUS = 15.0
+MARKER_RADIUS = 16.0
+"""In the view's units: the closest fixed sites (the back view's) are 40.5 apart, so their circles do not touch."""
+FTP_HALF_DIAGONAL = MARKER_CLEARANCE_UNITS - MARKER_RADIUS
+"""A follow-the-pain diamond's tip at most reaches the circle of a marker as near as the window lets it be placed."""
 MARKER_FONT_SIZE = 15.0
+"""The smallest size of the units inside a marker, in the view's units (a view drawn large)."""
+MARKER_LABEL_POINTS = 7.0
+"""The size of the units inside a marker on paper, in points: legible on the printed note, where a view is about
+130 points wide."""
+LABEL_ROOM = 0.9
+"""How much of the marker's diameter its units may span; a longer label is set smaller to stay inside."""
 INJECTED_COLOUR = HexColor(palette.INJECTED)
 FTP_COLOUR = HexColor(palette.FOLLOW_THE_PAIN)
 SKIPPED_COLOUR = HexColor(palette.SKIPPED)
@@ -260,7 +270,7 @@ def _marker_template(state: str) -> str:
     r = MARKER_RADIUS
     path = PDFPathObject()
     if state == "ftp":
-        d = r * 1.3
+        d = FTP_HALF_DIAGONAL
         return (
             f"{_rgb(FTP_COLOUR, 'rg')} {_rgb(INK, 'RG')} 1 w 0 J 0 j "
             f"n 0 {fp_str(d)} m {fp_str(d)} 0 l 0 {fp_str(-d)} l {fp_str(-d)} 0 l h B"
@@ -371,8 +381,17 @@ class ViewDiagram(Flowable):  # type: ignore[misc]  # reportlab ships no type hi
         _, bold, _ = register_fonts()
         writer = TextWriter(canvas)
         for marker in (m for m in self.markers if m.label and m.state in ("injected", "ftp")):
-            size = MARKER_FONT_SIZE if len(marker.label) < 3 else MARKER_FONT_SIZE * 0.75
+            size = label_size(marker.label, bold, self.scale)
             writer.use(bold, size, size, WHITE if marker.state == "injected" else INK)
             x = marker.x - text_width(marker.label, bold, size) / 2
-            writer.line(x, self.view_height - marker.y - MARKER_FONT_SIZE * 0.36, marker.label)
+            writer.line(x, self.view_height - marker.y - size * 0.36, marker.label)
         writer.flush()
+
+
+def label_size(label: str, font: str, scale: float) -> float:
+    """The font size, in the view's units, of a marker's units on a view drawn at ``scale`` points per unit:
+    ``MARKER_LABEL_POINTS`` on paper (never below ``MARKER_FONT_SIZE`` units), smaller only to stay inside."""
+    wanted = max(MARKER_LABEL_POINTS / scale, MARKER_FONT_SIZE)
+    width = text_width(label, font, wanted)
+    room = LABEL_ROOM * 2 * MARKER_RADIUS
+    return wanted if width <= room else wanted * room / width

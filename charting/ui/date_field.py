@@ -82,7 +82,7 @@ class DateField(QWidget):
         self.edit = QLineEdit()
         self.edit.setPlaceholderText(NOT_SET)
         self.edit.setClearButtonEnabled(True)
-        self.edit.editingFinished.connect(self._read_typed)
+        self.edit.editingFinished.connect(self.read_typed)
         self._shown = ""
         """The text of the value shown, so that leaving the field unchanged changes nothing."""
         self.error = ErrorLabel()
@@ -136,7 +136,8 @@ class DateField(QWidget):
             self.edit.setText(self._shown)
         self.error.clear_error()
 
-    def _read_typed(self) -> None:
+    def read_typed(self) -> None:
+        """Record what is typed (``edited``), or say under the field why it cannot be read."""
         text = self.edit.text().strip()
         if text == self._shown:
             self.error.clear_error()
@@ -165,7 +166,7 @@ class DateField(QWidget):
         if self.calendar_button is not None and (menu := self.calendar_button.menu()) is not None:
             menu.close()
         self.edit.setText(self.format(date(day.year(), day.month(), day.day())))
-        self._read_typed()
+        self.read_typed()
 
 
 class DateTimeField(DateField):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import io
+import itertools
+import math
 import zlib
 from pathlib import Path
 
@@ -14,20 +16,27 @@ from reportlab.graphics.shapes import Drawing, Group
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 
+from charting.domain import marking
 from charting.domain.protocol import Protocol
 from charting.report.diagram import (
+    FTP_HALF_DIAGONAL,
+    LABEL_ROOM,
+    MARKER_RADIUS,
     Form,
     Marker,
     PdfArt,
     Text,
     ViewDiagram,
     compile_art,
+    label_size,
     load_art,
     marker_operators,
 )
+from charting.report.fonts import register_fonts
+from charting.report.render import render_note
 from charting.report.svg import load_svg, parse_svg
 from charting.resources import diagram_path
-from tests.report.notes import differing_pixels, raster
+from tests.report.notes import differing_pixels, note_of, raster, session, signed, with_ftp
 
 
 def svg(body: str) -> str:
@@ -139,7 +148,9 @@ def test_markers_speak_the_window_language() -> None:
     assert operators.startswith("q 1 0 0 1 100 200 cm 0 .447059 .698039 rg 1 1 1 RG")
     assert operators.endswith("B Q")
     ftp = marker_operators([Marker(100, 100, "5", "ftp")], 300)
-    assert "n 0 19.5 m 19.5 0 l 0 -19.5 l -19.5 0 l h B" in ftp, "a diamond"
+    assert "n 0 19 m 19 0 l 0 -19 l -19 0 l h B" in ftp, (
+        "a diamond whose tip at most reaches a marker placed as near as allowed"
+    )
     assert ".901961 .623529 0 rg" in ftp, "orange, as in the window"
     skipped = marker_operators([Marker(100, 100, "", "skipped")], 300)
     assert skipped.count(" S") == 1 and ".835294 .368627 0 RG" in skipped, "a vermillion struck-through ring"
@@ -152,3 +163,45 @@ def test_view_without_art_labels_the_frame() -> None:
     assert (view.width, view.height) == (200, 150)
     text = PdfReader(io.BytesIO(draw_view(view))).pages[0].extract_text()
     assert "BACK" in text and "L" in text and "R" in text
+
+
+LEGIBLE_POINTS = 6.5
+"""The smallest type a marker's units may print at: legible on paper at arm's length."""
+
+
+def marker_label_points(pdf: bytes) -> list[tuple[str, float]]:
+    """Every marker's units in a PDF with the size it prints at, in points (texts drawn inside a scaled view)."""
+    found: list[tuple[str, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], _font: object, size: float) -> None:
+        if text.strip().replace(".", "").isdigit() and abs(cm[3]) < 0.9:  # a view is drawn scaled down
+            found.append((text.strip(), size * abs(tm[3]) * abs(cm[3])))
+
+    for page in PdfReader(io.BytesIO(pdf)).pages:
+        page.extract_text(visitor_text=visit)
+    return found
+
+
+@pytest.mark.parametrize("paper", ["letter", "a4"])
+def test_the_units_on_the_printed_diagram_are_legible(protocol: Protocol, paper: str) -> None:
+    chart = with_ftp(protocol, session(protocol))
+    pdf = render_note(note_of(protocol, signed(chart)), paper=paper)
+    labels = marker_label_points(pdf)
+    assert len(labels) == len(chart.injections), "every injected site prints its units"
+    assert min(points for _text, points in labels) >= LEGIBLE_POINTS, labels[:3]
+
+
+def test_a_two_digit_dose_stays_inside_its_marker() -> None:
+    _, bold, _ = register_fonts()
+    for label in ("5", "10", "2.5", "12.5"):
+        size = label_size(label, bold, scale=130 / 400)
+        assert stringWidth(label, bold, size) <= 2 * MARKER_RADIUS * LABEL_ROOM + 1e-6, label
+    assert label_size("10", bold, scale=130 / 400) * 130 / 400 >= LEGIBLE_POINTS
+
+
+def test_neighbouring_markers_do_not_touch(protocol: Protocol) -> None:
+    closest = min(
+        math.dist((a.x, a.y), (b.x, b.y)) for a, b in itertools.combinations(protocol.sites, 2) if a.view == b.view
+    )
+    assert closest > 2 * MARKER_RADIUS, "two fixed sites' circles"
+    assert MARKER_RADIUS + FTP_HALF_DIAGONAL <= marking.MARKER_CLEARANCE_UNITS, "a diamond as near as the window allows"

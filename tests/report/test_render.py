@@ -139,6 +139,13 @@ def test_user_text_prints_literally_never_as_markup(protocol: Protocol) -> None:
     assert "A&B<1>" in text
 
 
+def test_comments_typed_over_lines_print_over_lines(protocol: Protocol) -> None:
+    lines = ("Below 15 headache days for 3 months.", "Discussed stopping; the patient prefers to continue.")
+    pages = pages_text(render_note(note_of(protocol, signed(session(protocol, comments="\n".join(lines))))))
+    printed = [line.strip() for line in pages[0].splitlines()]
+    assert f"Comments: {lines[0]}" in printed and lines[1] in printed, "each line of the comments starts a line"
+
+
 @pytest.mark.parametrize(
     ("family", "given"),
     [("Παπαδοπούλου", "Ελένη"), ("Жукова", "Анна"), ("Nguyễn", "Zoë"), ("Ødegård", "François")],

@@ -73,7 +73,8 @@ def test_a_new_session_shows_the_clinics_default_diagnosis(charting: MainWindow)
     assert draft_of(charting).diagnosis_code == code
     assert combo.currentData() == code
     assert combo.currentText().startswith(code)
-    assert charting.header_panel.diagnosis_words.text() == combo.currentText()
+    listed = charting.protocol.diagnosis(code)
+    assert listed is not None and charting.header_panel.diagnosis_words.text() == listed.text
 
 
 def test_no_diagnosis_recorded_shows_the_placeholder_and_writes_nothing(charting: MainWindow) -> None:
@@ -143,11 +144,12 @@ def test_the_header_fits_its_column_at_1366x768_and_shows_whole_texts(charting: 
         field = header.product.style().subControlRect(
             QStyle.ComplexControl.CC_ComboBox, option, QStyle.SubControl.SC_ComboBoxEditField, header.product
         )
-        if not product.cosmetic:  # the cosmetic product's longer name is cut, and its tooltip and warning say it
+        if not product.cosmetic:  # the cosmetic product's longer name is cut, and shown whole under it
             assert header.product.fontMetrics().horizontalAdvance(product.name) <= field.width(), product.name
         assert header.product.toolTip() == product.name
-    assert header.needle.toolTip() == protocol.needle
-    assert header.diagnosis.toolTip() == header.diagnosis_words.text() == header.diagnosis.currentText()
+    assert header.needle.toPlainText() == protocol.needle and header.needle.shows_all()
+    assert header.diagnosis.toolTip() == header.diagnosis.currentText()
+    assert header.diagnosis.currentText().endswith(header.diagnosis_words.text())
     save_screenshot(charting, "header")
 
 
