@@ -21,6 +21,7 @@ from charting.documents import (
     write_private_file,
 )
 from charting.domain.clock import local_now
+from charting.domain.interval import due_status
 from charting.domain.protocol import Protocol, ProtocolError, load_protocol
 from charting.resources import protocol_path
 from charting.storage import Repository, StorageError, open_database
@@ -448,12 +449,6 @@ def cmd_summary(ctx: Context) -> int:
     return EXIT_OK
 
 
-def _days_text(days: int) -> str:
-    if days < 0:
-        return f"{-days} overdue"
-    return "today" if days == 0 else f"in {days}"
-
-
 def cmd_due(ctx: Context) -> int:
     """Print the patients due within ``--days`` days or overdue, soonest first; ``--csv`` writes the same rows."""
     days = ctx.args.days
@@ -469,12 +464,12 @@ def cmd_due(ctx: Context) -> int:
         w(f"No patient is due in the next {days} days or overdue.\n")
     else:
         width = max(30, *(len(entry.patient.display_name) for entry in entries))
-        w(f"{'Patient':<{width}} {'MRN':<12} {'Last':<10}  {'Next due':<10}  {'Due by':<10}  Days\n")
+        w(f"{'Patient':<{width}} {'MRN':<12} {'Last':<10}  {'Next due':<10}  {'Due by':<10}  Status\n")
         for entry in entries:
             w(
                 f"{entry.patient.display_name:<{width}} {entry.patient.mrn:<12} {entry.last_session.isoformat():<10}  "
                 f"{entry.next_due.isoformat():<10}  {entry.due_until.isoformat():<10}  "
-                f"{_days_text(entry.days_until(today))}\n"
+                f"{due_status(entry.last_session, today, repository.settings).short}\n"
             )
     if ctx.args.csv:
         w(f"Wrote {len(entries)} patient(s) to {ctx.args.csv}.\n")

@@ -17,6 +17,10 @@ from charting.domain.settings import ClinicalSettings
 
 REPORT_DAYS = 30
 """The days a visit's headache figures cover (the last 28-30 days of the diary)."""
+BASELINE_RECORD = "baseline record"
+"""``Course.baseline_source`` when the baseline is the patient's baseline record."""
+FIRST_TREATMENT_VISIT = "first treatment visit"
+"""``Course.baseline_source`` when there is no baseline record and the first treatment's figures stand in."""
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ class Course:
 
     baseline_days: int | None
     baseline_source: str
-    """Where the baseline came from: "baseline record", "first treatment visit", or "" when there is none."""
+    """Where the baseline came from: ``BASELINE_RECORD``, ``FIRST_TREATMENT_VISIT``, or "" when there is none."""
     cycles: tuple[Cycle, ...]
 
     @property
@@ -61,9 +65,9 @@ def build_course(baseline: Baseline | None, visits: Sequence[Visit], settings: C
     baseline_days: int | None = None
     source = ""
     if baseline is not None and baseline.headache_days is not None:
-        baseline_days, source = baseline.headache_days, "baseline record"
+        baseline_days, source = baseline.headache_days, BASELINE_RECORD
     elif ordered and ordered[0].headache_days is not None:
-        baseline_days, source = ordered[0].headache_days, "first treatment visit"
+        baseline_days, source = ordered[0].headache_days, FIRST_TREATMENT_VISIT
     cycles = []
     for number, visit in enumerate(ordered, start=1):
         response = None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -61,6 +62,23 @@ def percent_reduction(baseline_days: float, current_days: float) -> float | None
     if baseline_days <= 0:
         return None
     return (baseline_days - current_days) / baseline_days * 100
+
+
+def response_threshold_days(baseline_days: float, threshold_pct: float) -> float:
+    """The most headache days that still count as a response: the baseline less the threshold's share (25 at 30%:
+    17.5)."""
+    return baseline_days * (1 - threshold_pct / 100)
+
+
+def threshold_days_text(baseline_days: float, threshold_pct: float) -> str:
+    """The response threshold in words for a chart or a document: "17.5 days or fewer", "14 days or fewer".
+
+    One decimal only when needed, and never rounded up: 16.96 reads "16.9", so a whole number of days reads as a
+    response exactly when ``cycle_response`` counts it as one (18 is no response against 17.5).
+    """
+    tenths = math.floor(response_threshold_days(baseline_days, threshold_pct) * 10 + 1e-6)
+    figure = f"{tenths // 10}" if tenths % 10 == 0 else f"{tenths / 10:.1f}"
+    return f"{figure} days or fewer"
 
 
 @dataclass(frozen=True)

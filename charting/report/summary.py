@@ -15,8 +15,16 @@ from datetime import datetime
 
 from reportlab.platypus import Flowable, KeepTogether, Spacer, Table, TableStyle
 
-from charting.domain.course import Course, build_course, response_findings, visit_of
+from charting.domain.course import (
+    BASELINE_RECORD,
+    FIRST_TREATMENT_VISIT,
+    Course,
+    build_course,
+    response_findings,
+    visit_of,
+)
 from charting.domain.interval import interval_status
+from charting.domain.outcomes import threshold_days_text
 from charting.domain.people import Clinic, Injector
 from charting.domain.protocol import Protocol
 from charting.domain.session import Baseline, Patient, Session
@@ -25,7 +33,7 @@ from charting.report.blocks import DENSITIES, Blocks
 from charting.report.note import COURSE_NOTICE_CODES
 from charting.report.page import ACCENT, BLACK, SHADE, Letterhead, LetterheadDocument, PageSetup
 from charting.report.text import Run
-from charting.report.trend import threshold_days, trend_drawing
+from charting.report.trend import trend_drawing
 from charting.report.wording import (
     NOT_RECORDED,
     count_text,
@@ -177,11 +185,31 @@ def _verdict(course: Course, settings: ClinicalSettings) -> str:
     )
 
 
+def chart_caption(course: Course) -> str:
+    """The words under the trend chart: which baseline the chart and the table use (as ``build_course`` decided),
+    and what the dots mean."""
+    if course.baseline_source == BASELINE_RECORD:
+        baseline = (
+            f"The baseline is the baseline record's {course.baseline_days} headache days a month, recorded before "
+            "the first treatment; cycle 1's figures, reported at the first treatment, are not assessed against it."
+        )
+    elif course.baseline_source == FIRST_TREATMENT_VISIT:
+        baseline = (
+            f"There is no baseline record: the baseline is the {course.baseline_days} headache days reported at the "
+            "first treatment (cycle 1), for the month before it."
+        )
+    else:
+        baseline = "No baseline headache days are recorded, so no cycle is assessed."
+    return (
+        f"Headache days reported at each visit. {baseline} Filled dots met the response threshold, hollow coloured "
+        "dots did not; sessions are numbered as in the table."
+    )
+
+
 def _settings_used(settings: ClinicalSettings, baseline_days: int | None) -> tuple[tuple[str, str], ...]:
     threshold = f"{settings.responder_threshold_pct:g}% fewer headache days than baseline"
     if baseline_days is not None:
-        limit = threshold_days(baseline_days, settings.responder_threshold_pct)
-        threshold += f" ({limit:.1f} days or fewer)"
+        threshold += f" ({threshold_days_text(baseline_days, settings.responder_threshold_pct)})"
     return (
         ("Responder threshold", threshold),
         ("Stopping considered", f"after {settings.nonresponse_cycles_to_stop} cycles in a row without a response"),
@@ -315,11 +343,7 @@ class _SummaryBuilder(Blocks):
         """Everything the summary prints, in order."""
         s = self.summary
         chart = trend_drawing(s.course, s.threshold_pct, width=self.width, height=CHART_HEIGHT)
-        legend = self.p(
-            "Headache days reported at each visit (the first treatment's figures are the baseline month); "
-            "filled dots met the response threshold, hollow dots did not. Sessions are numbered as in the table.",
-            style="Small",
-        )
+        legend = self.p(chart_caption(s.course), style="Small")
         return [
             self.pairs([("Diagnosis", s.diagnosis), ("Last session", s.last_session), ("Next due", s.next_due)]),
             self.section("Baseline before the first treatment"),

@@ -1,9 +1,10 @@
 """The trend chart: headache days at each cycle against the baseline and the response threshold, over time.
 
 Drawn with reportlab's graphics from ``course.build_course`` data: a line through each visit's headache days
-(filled green dots for a response, hollow vermillion for none, grey for the first treatment, whose figures are the
-baseline month), the baseline and the threshold as horizontal lines, and every session marked on the time axis with
-its cycle number (as in the summary's table) and its date where there is room for them.
+(filled green dots for a response, hollow vermillion for none, hollow grey for a cycle not assessed: the first
+treatment, or any cycle without a baseline), the baseline and the threshold as horizontal lines labelled right of the
+plot, a legend of the dots shown above the plot (never crossed by a line), and every session marked on the time axis
+with its cycle number (as in the summary's table) and its date where there is room for them.
 """
 
 from __future__ import annotations
@@ -16,7 +17,8 @@ from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, St
 from reportlab.lib.colors import Color, HexColor
 
 from charting import palette
-from charting.domain.course import Course, Cycle
+from charting.domain.course import BASELINE_RECORD, FIRST_TREATMENT_VISIT, Course, Cycle
+from charting.domain.outcomes import response_threshold_days, threshold_days_text
 from charting.report.fonts import register_fonts
 from charting.report.text import text_width
 
@@ -28,19 +30,18 @@ MUTED = HexColor(palette.MUTED)
 GRID = HexColor("#D5DAE0")
 LABEL_SIZE = 6.5
 """No text in the chart is smaller than the printed documents' smallest."""
-LEFT, RIGHT, BOTTOM, TOP = 30.0, 84.0, 24.0, 8.0
+LEFT, RIGHT, BOTTOM, TOP = 30.0, 84.0, 24.0, 16.0
 """Room around the plot: the day scale (left), the labels of the baseline and threshold lines (right), the session
-numbers and dates (bottom)."""
+numbers and dates (bottom), the legend (top)."""
+LEGEND_GAP = 10.0
+"""Space between one legend entry and the next."""
 INSET = 12.0
 """The first and last sessions sit this far inside the plot, clear of its edges."""
+LABEL_HEIGHT = 2 * LABEL_SIZE + 2
+"""A line's two-line label: the threshold's is moved down to clear the baseline's when the lines are close."""
 DOT = 2.6
 DAY_STEP = 5
 """The day scale is marked every 5 days."""
-
-
-def threshold_days(baseline_days: float, threshold_pct: float) -> float:
-    """The headache days at or below which a cycle counts as a response: the baseline less the threshold's share."""
-    return baseline_days * (1 - threshold_pct / 100)
 
 
 @dataclass(frozen=True)
@@ -82,6 +83,28 @@ def _dot(cycle: Cycle) -> tuple[Color | None, Color]:
     return None, NON_RESPONDER_COLOUR
 
 
+def not_assessed_words(course: Course) -> str:
+    """What a grey dot means in this course: the first treatment (against a baseline record, or as the baseline
+    itself), or any cycle when there is no baseline."""
+    unassessed = [c.number for c in course.cycles if c.response is None and c.headache_days is not None]
+    if unassessed == [1] and course.baseline_source == BASELINE_RECORD:
+        return "first treatment (not assessed)"
+    if unassessed == [1] and course.baseline_source == FIRST_TREATMENT_VISIT:
+        return "first treatment (its figures are the baseline)"
+    return "not assessed"
+
+
+def legend_entries(course: Course) -> list[tuple[Color | None, Color, str]]:
+    """The legend: the fill, outline and words of each kind of dot the chart shows, and no other."""
+    shown = [_dot(cycle) for cycle in course.cycles if cycle.headache_days is not None]
+    entries: list[tuple[Color | None, Color, str]] = [
+        (RESPONDER_COLOUR, RESPONDER_COLOUR, "response"),
+        (None, NON_RESPONDER_COLOUR, "no response"),
+        (None, MUTED, not_assessed_words(course)),
+    ]
+    return [entry for entry in entries if entry[:2] in shown]
+
+
 def trend_drawing(course: Course, threshold_pct: float, *, width: float, height: float) -> Drawing:
     """The course as a chart ``width`` by ``height`` points (an empty frame when there is no session)."""
     drawing = Drawing(width, height)
@@ -99,6 +122,7 @@ def trend_drawing(course: Course, threshold_pct: float, *, width: float, height:
         top_days=DAY_STEP * math.ceil((highest + 1) / DAY_STEP),
     )
     _axes(drawing, scale)
+    _legend(drawing, scale, course)
     if course.baseline_days is not None:
         _reference_lines(drawing, scale, course.baseline_days, threshold_pct)
     points = [(scale.x(c.performed_on), scale.y(c.headache_days)) for c in course.cycles if c.headache_days is not None]
@@ -126,6 +150,16 @@ def _axes(drawing: Drawing, scale: _Scale) -> None:
     drawing.add(name)
 
 
+def _legend(drawing: Drawing, scale: _Scale, course: Course) -> None:
+    """A dot and its words for each kind of dot shown, in a row above the plot."""
+    sans, _, _ = register_fonts()
+    x, y = scale.left, scale.top + TOP / 2
+    for fill, outline, words in legend_entries(course):
+        drawing.add(Circle(x + DOT, y, DOT, fillColor=fill, strokeColor=outline, strokeWidth=1))
+        drawing.add(_label(x + 2 * DOT + 3, y - LABEL_SIZE / 3, words))
+        x += 2 * DOT + 3 + text_width(words, sans, LABEL_SIZE) + LEGEND_GAP
+
+
 def _reference_lines(drawing: Drawing, scale: _Scale, baseline_days: int, threshold_pct: float) -> None:
     """The baseline (dashed) and the response threshold (dotted), each labelled at its right end."""
     baseline = scale.y(baseline_days)
@@ -133,8 +167,7 @@ def _reference_lines(drawing: Drawing, scale: _Scale, baseline_days: int, thresh
         Line(scale.left, baseline, scale.right, baseline, strokeColor=INK, strokeWidth=0.8, strokeDashArray=[4, 2])
     )
     _line_label(drawing, scale, baseline, ("baseline", f"{baseline_days} days"), INK)
-    limit = threshold_days(baseline_days, threshold_pct)
-    threshold = scale.y(limit)
+    threshold = scale.y(response_threshold_days(baseline_days, threshold_pct))
     drawing.add(
         Line(
             scale.left,
@@ -146,8 +179,8 @@ def _reference_lines(drawing: Drawing, scale: _Scale, baseline_days: int, thresh
             strokeDashArray=[1.5, 1.5],
         )
     )
-    words = (f"response threshold {threshold_pct:g}%", f"{limit:.1f} days or fewer")
-    _line_label(drawing, scale, threshold, words, RESPONDER_COLOUR)
+    words = (f"response threshold {threshold_pct:g}%", threshold_days_text(baseline_days, threshold_pct))
+    _line_label(drawing, scale, min(threshold, baseline - LABEL_HEIGHT), words, RESPONDER_COLOUR)
 
 
 def _line_label(drawing: Drawing, scale: _Scale, y: float, lines: tuple[str, str], colour: Color) -> None:

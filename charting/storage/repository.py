@@ -1254,7 +1254,8 @@ class Repository:
     def due_list(self, today: date, days: int) -> list[DueEntry]:
         """Patients whose next session falls due within ``days`` days of today or has passed, soonest first.
 
-        The next session is due on the last signed session's date plus the interval setting (84 days by default).
+        The next session is due on the last signed session's date plus the interval setting (84 days by default), the
+        earliest eligible date; ``interval.due_status`` says whether each entry is not yet eligible, due or overdue.
         """
         settings = self.settings
         cutoff = today + timedelta(days=days - settings.interval_days)  # due when last + interval <= today + days

@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 from charting.domain.clock import local_now
 from charting.domain.course import build_course
 from charting.domain.eligibility import age_on
-from charting.domain.interval import earliest_eligible, interval_status
+from charting.domain.interval import due_status, earliest_eligible
 from charting.domain.session import Kind, Patient, Session
 from charting.domain.settings import ClinicalSettings
 from charting.storage.errors import StorageError
@@ -111,17 +111,10 @@ def interval_text(days: int | None) -> str:
 
 
 def due_sentence(last_signed: date | None, today: date, settings: ClinicalSettings) -> str:
-    """When the patient is next due, against today, as a sentence."""
+    """When the patient is next due, against today, as a sentence (the one reading of ``interval.due_status``)."""
     if last_signed is None:
         return "No signed session yet."
-    status = interval_status(last_signed, today, settings)
-    window = f"window {status.due_from.isoformat()} to {status.due_until.isoformat()}"
-    due = f"Next due {status.earliest_eligible.isoformat()} ({window})"
-    if today < status.due_from:
-        return f"{due}: in {plural((status.earliest_eligible - today).days, 'day')}."
-    if today <= status.due_until:
-        return f"{due}: due now."
-    return f"{due}: overdue by {plural((today - status.due_until).days, 'day')}."
+    return due_status(last_signed, today, settings).sentence
 
 
 class SessionHistoryModel(ReadOnlyTableModel[HistoryRow]):

@@ -14,9 +14,11 @@ from pypdf import PdfReader
 from charting import cli
 from charting.app import main
 from charting.domain.clock import local_now
+from charting.domain.interval import due_status
 from charting.domain.people import Injector
 from charting.domain.protocol import Protocol
 from charting.domain.session import Baseline, Outcomes, Patient
+from charting.domain.settings import ClinicalSettings
 from charting.storage import Repository, open_database
 from tests.sessions import ready_session
 
@@ -110,19 +112,18 @@ def test_due_lists_the_due_and_the_overdue_soonest_first(clinic_db: Path) -> Non
     code, out, err = run(["--db", str(clinic_db), "due"])
     assert (code, err) == (0, "")
     lines = out.splitlines()
-    assert lines[0].split() == ["Patient", "MRN", "Last", "Next", "due", "Due", "by", "Days"]
-    rows = [line.split() for line in lines[1:]]
+    assert lines[0].split() == ["Patient", "MRN", "Last", "Next", "due", "Due", "by", "Status"]
+    rows = [line.split(maxsplit=6) for line in lines[1:]]
     assert [row[2] for row in rows] == ["B2", "D4", "A1"], "the default looks 14 days ahead; C3 and E5 are not due"
-    overdue = today() - timedelta(days=100 - 84)
+    eligible = today() - timedelta(days=100 - 84)
     assert rows[0][3:] == [
         (today() - timedelta(days=100)).isoformat(),
-        overdue.isoformat(),
-        (overdue + timedelta(days=7)).isoformat(),
-        "16",
-        "overdue",
-    ]
-    assert rows[1][-1] == "today"
-    assert rows[2][-2:] == ["in", "4"]
+        eligible.isoformat(),
+        (eligible + timedelta(days=7)).isoformat(),
+        "overdue: due 16 days ago",
+    ], "100 days: past the window's end (91 days), counted from the earliest eligible date as everywhere"
+    assert rows[1][-1] == "due today", "84 days: eligible today"
+    assert rows[2][-1] == "eligible in 4 days", "80 days: inside the window but payers refuse before 84 days"
 
 
 def test_due_days_widens_the_window(clinic_db: Path) -> None:
@@ -192,6 +193,12 @@ def test_due_on_the_demo_matches_the_due_list(demo_db: Path, tmp_path: Path, day
         for entry in expected
     ]
     assert all(int(row["days_until"]) <= days for row in rows)
+    settings = ClinicalSettings()
+    statuses = [due_status(entry.last_session, today(), settings) for entry in expected]
+    assert [line.split("  ")[-1] for line in out.splitlines()[1 : len(expected) + 1]] == [s.short for s in statuses]
+    assert [entry.days_until(today()) for entry in expected] == [-s.days_past_eligible for s in statuses], (
+        "the CSV's days and the words count from the same date"
+    )
     assert len(out.splitlines()) == (len(rows) + 2 if rows else 2), "a heading, a line a patient, the CSV line"
 
 

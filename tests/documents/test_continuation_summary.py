@@ -70,7 +70,7 @@ def test_the_summary_reads_the_signed_sessions_and_the_clinics_settings(
     assert "Headache days 18 a month (from the baseline record)" in text
     assert "2 2026-03-30 155 U 13 - - 60 28% no" in text
     assert "3 2026-06-22 155 U 8 - - 57 56% yes" in text
-    assert "Responder threshold 50% fewer headache days than baseline (9.0 days or fewer)" in text
+    assert "Responder threshold 50% fewer headache days than baseline (9 days or fewer)" in text
     assert "Next due 2026-09-14 (84 days after the last session on 2026-06-22), due by 2026-09-21" in text
     assert "Dr. Amara Okafor, MD, NPI 1234567893." in text
 

@@ -5,19 +5,21 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, String
 
 from charting.domain.course import build_course, visit_of
 from charting.domain.protocol import Protocol
 from charting.domain.session import Baseline, Outcomes, Session
 from charting.domain.settings import ClinicalSettings
-from charting.report.summary import ContinuationSummary, SummaryError, build_summary, render_summary
-from charting.report.trend import threshold_days, trend_drawing
+from charting.report.summary import ContinuationSummary, SummaryError, build_summary, chart_caption, render_summary
+from charting.report.trend import TOP, trend_drawing
 from tests.report.notes import BASELINE, CLINIC, INJECTOR, PATIENT, flat, pages_text, session, signed
 from tests.report.test_one_page import SMALLEST_TEXT, overlapping, page_lines
 
+T = TypeVar("T")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "report"
 NOW = datetime(2026, 11, 25, 9, 30, tzinfo=UTC)
 FIRST = date(2025, 3, 3)
@@ -174,15 +176,98 @@ def test_the_chart_marks_every_session_and_both_lines(protocol: Protocol) -> Non
     labels = [item.text for item in _strings(drawing)]
     assert labels[labels.index("baseline") : labels.index("baseline") + 2] == ["baseline", "20 days"]
     assert "response threshold 50%" in labels
-    assert f"{threshold_days(20, 50):.1f} days or fewer" in labels
+    assert "10 days or fewer" in labels, "20 days at 50%: a whole number prints without a decimal"
     assert [label for label in labels if label in {"1", "2", "3", "4"}] == ["1", "2", "3", "4"]
 
 
-def _strings(drawing: Drawing) -> list[String]:
-    found: list[String] = []
+def test_the_caption_names_the_baseline_record_and_never_calls_cycle_1_the_baseline(summary_text: str) -> None:
+    assert (
+        "The baseline is the baseline record's 22 headache days a month, recorded before the first treatment; "
+        "cycle 1's figures, reported at the first treatment, are not assessed against it." in summary_text
+    )
+    assert "baseline month" not in summary_text
+    assert "first treatment (not assessed)" in summary_text, "the grey dot of cycle 1 is in the legend"
+
+
+def test_without_a_baseline_record_the_caption_says_the_first_treatment_is_the_baseline(protocol: Protocol) -> None:
+    summary = summary_of(protocol, course_sessions(protocol), baseline=None)
+    text = flat(" ".join(pages_text(render_summary(summary))))
+    assert (
+        "There is no baseline record: the baseline is the 22 headache days reported at the first treatment "
+        "(cycle 1), for the month before it." in text
+    )
+    assert "first treatment (its figures are the baseline)" in text
+    assert "baseline record's" not in text
+
+
+def test_the_caption_follows_build_course_not_the_record_alone(protocol: Protocol) -> None:
+    """A baseline record without headache days: build_course falls back to the first treatment, and so does the
+    caption."""
+    visits = [visit_of(s) for s in course_sessions(protocol)]
+    empty = build_course(Baseline(midas=40, hit6=70), visits, ClinicalSettings())
+    assert chart_caption(empty).startswith("Headache days reported at each visit. There is no baseline record")
+    nothing = build_course(None, [replace(visits[0], headache_days=None)], ClinicalSettings())
+    assert "No baseline headache days are recorded" in chart_caption(nothing)
+
+
+@pytest.mark.parametrize(
+    ("figures", "legend"),
+    [
+        (COURSE, ["response", "no response", "first treatment (not assessed)"]),
+        (((155, 22, 14, 60, 66), (155, 9, 6, 14, 55)), ["response", "first treatment (not assessed)"]),
+        (((155, 22, 14, 60, 66), (155, 20, 6, 14, 55)), ["no response", "first treatment (not assessed)"]),
+    ],
+)
+def test_every_dot_drawn_is_in_the_legend_and_nothing_else(
+    protocol: Protocol, figures: tuple[tuple[int, int, int, int, int], ...], legend: list[str]
+) -> None:
+    course = build_course(
+        SUMMARY_BASELINE, [visit_of(s) for s in course_sessions(protocol, figures)], ClinicalSettings()
+    )
+    drawing = trend_drawing(course, 30, width=400, height=150)
+    legend_top = 150 - TOP
+    labels = [item.text for item in _strings(drawing) if item.y > legend_top]
+    assert labels == legend
+    legend_dots = {(c.fillColor, c.strokeColor) for c in _items(drawing, Circle) if c.cy > legend_top}
+    plot_dots = {(c.fillColor, c.strokeColor) for c in _items(drawing, Circle) if c.cy <= legend_top}
+    assert legend_dots == plot_dots
+
+
+@pytest.mark.parametrize(("baseline", "threshold"), [(25, "17.5 days or fewer"), (29, "20.3 days or fewer")])
+def test_the_threshold_is_exact_and_no_line_reaches_the_legend(
+    protocol: Protocol, baseline: int, threshold: str
+) -> None:
+    figures = ((155, baseline, 14, 60, 66), (155, 18, 10, 40, 62))
+    course = build_course(
+        Baseline(headache_days=baseline), [visit_of(s) for s in course_sessions(protocol, figures)], ClinicalSettings()
+    )
+    drawing = trend_drawing(course, 30, width=400, height=150)
+    assert threshold in [item.text for item in _strings(drawing)]
+    legend_bottom = min(item.y for item in _strings(drawing) if item.text == "first treatment (not assessed)")
+    assert all(max(line.y1, line.y2) < legend_bottom - 2 for line in _items(drawing, Line)), "the legend is clear"
+
+
+def test_close_lines_keep_their_labels_apart(protocol: Protocol) -> None:
+    """At 10% the threshold (5.4) is a few points under the baseline (6): its label moves down to clear the
+    baseline's."""
+    figures = ((155, 6, 4, 20, 56), (155, 3, 2, 10, 50))
+    settings = ClinicalSettings(responder_threshold_pct=10)
+    course = build_course(
+        Baseline(headache_days=6), [visit_of(s) for s in course_sessions(protocol, figures)], settings
+    )
+    strings = {item.text: item.y for item in _strings(trend_drawing(course, 10, width=400, height=150))}
+    assert strings["5.4 days or fewer"] < strings["response threshold 10%"] < strings["6 days"] - 6.5
+
+
+def _items(drawing: Drawing, kind: type[T]) -> list[T]:
+    found: list[T] = []
     for item in drawing.getContents():
-        if isinstance(item, String):
+        if isinstance(item, kind):
             found.append(item)
         elif hasattr(item, "getContents"):
-            found += _strings(item)
+            found += _items(item, kind)
     return found
+
+
+def _strings(drawing: Drawing) -> list[String]:
+    return _items(drawing, String)

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 from charting.domain.clock import local_now
 from charting.domain.session import Patient
 from charting.storage.repository import Repository
+from charting.ui.patient_finder import due_sentence
 from charting.ui.window import MainWindow
 from tests.ui.conftest import TODAY, save_screenshot
 from tests.ui.patients_fixtures import charted_session, signed_session
@@ -122,6 +123,7 @@ def test_opening_a_patient_says_when_they_are_due_and_offers_copy_last_first(
     signed_session(repo, int(patient.id or 0), LAST_VISIT)
     window.show_patient(int(patient.id or 0))
     text = window.start_text.text()
-    assert f"Last session {LAST_VISIT.isoformat()}." in text and "Next due" in text
+    assert f"Last session {LAST_VISIT.isoformat()}." in text
+    assert due_sentence(LAST_VISIT, TODAY, repo.settings) in text
     assert "Allergies:" in text
     assert window.start_buttons["copy_last"].isDefault() and not window.start_buttons["new_session"].isDefault()
