@@ -15,7 +15,7 @@ from charting.domain.course import build_course, response_findings, visit_of
 from charting.domain.eligibility import eligibility_findings
 from charting.domain.interval import interval_findings
 from charting.domain.protocol import Protocol
-from charting.domain.rules import Finding, Level, by_level, evaluate
+from charting.domain.rules import Finding, Level, by_level, evaluate, in_sentence
 from charting.domain.session import (
     SCREENING_QUESTIONS,
     Answer,
@@ -43,35 +43,18 @@ one site: the site is skipped). Hypersensitivity to a botulinum toxin is absolut
 record itself (consent, time-out, an expired lot, doses, dates) must be resolved instead."""
 
 
-def _in_sentence(label: str) -> str:
-    """A question's label inside a sentence: its first letter lower case, names (Lambert-Eaton, ALS) kept."""
-    return label[:1].lower() + label[1:]
-
-
-def screening_findings(screening: Screening, contraindications_checked: bool) -> list[Finding]:
-    """A "yes" to a contraindication refuses, to a caution warns; questions left unasked warn."""
-    findings = [
+def screening_findings(screening: Screening) -> list[Finding]:
+    """A "yes" to a contraindication refuses, to a caution warns (questions left unasked: ``procedure_findings``)."""
+    return [
         _answered_yes(question, code)
         for question, code in (CONTRAINDICATIONS | CAUTIONS).items()
         if screening.answers[question] is Answer.YES
     ]
-    unasked = [
-        _in_sentence(SCREENING_QUESTIONS[q]) for q, answer in screening.answers.items() if answer is Answer.UNASKED
-    ]
-    if unasked and not contraindications_checked and len(unasked) < len(SCREENING_QUESTIONS):
-        findings.append(
-            Finding(
-                Level.WARNING,
-                "screening_incomplete",
-                f"Not asked yet: {'; '.join(unasked)}; ask and record each answer.",
-            )
-        )
-    return findings
 
 
 def _answered_yes(question: str, code: str) -> Finding:
     """The finding of a "yes": a contraindication refuses (overridable ones say how), a caution warns."""
-    asked = _in_sentence(SCREENING_QUESTIONS[question])
+    asked = in_sentence(SCREENING_QUESTIONS[question])
     if question in CAUTIONS:
         return Finding(
             Level.WARNING,
@@ -133,7 +116,7 @@ def _raw_findings(
     patient = context.patient if context is not None else None
     return [
         *evaluate(session, protocol, settings, now, patient),
-        *screening_findings(session.screening, session.contraindications_checked),
+        *screening_findings(session.screening),
         *(course_findings(session, context, settings) if context is not None else []),
     ]
 

@@ -10,7 +10,7 @@ from enum import StrEnum
 from charting.domain.billing import concentration_units_per_ml, units_opened
 from charting.domain.clock import aware
 from charting.domain.protocol import Protocol
-from charting.domain.session import Kind, Patient, Session
+from charting.domain.session import SCREENING_QUESTIONS, Answer, Kind, Patient, Session
 from charting.domain.settings import ClinicalSettings
 
 
@@ -317,8 +317,24 @@ def product_findings(
     return findings
 
 
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: its first letter lower case, names (Lambert-Eaton, ALS) kept."""
+    return label[:1].lower() + label[1:]
+
+
+def _listed(items: list[str]) -> str:
+    """Items in a sentence: "a", "a and b", "a, b and c"."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
 def procedure_findings(session: Session) -> list[Finding]:
-    """The injector named, consent, time-out, contraindications asked, and at least one injection."""
+    """The injector named, consent, time-out, every screening question answered, and at least one injection.
+
+    A question left unasked refuses signing (the label's contraindications are asked before injecting, clinical
+    reference section 7). A draft charted before the questions were asked one by one, its single "contraindications
+    checked" box ticked and no question answered, counts as asked, as the checklist and the note show it; answering
+    any question (``marking.answer_screening``) puts it under the questions.
+    """
     findings = []
     if not session.injector.strip():
         findings.append(
@@ -332,14 +348,15 @@ def procedure_findings(session: Session) -> list[Finding]:
         findings.append(Finding(Level.REFUSAL, "consent_missing", "Record the patient's consent before signing."))
     if not session.time_out:
         findings.append(Finding(Level.REFUSAL, "time_out_missing", "Record the time-out before signing."))
-    asked = any(answer.value for answer in session.screening.answers.values())  # the checklist names the rest
-    if not session.contraindications_checked and not asked:
+    answers = session.screening.answers
+    unasked = [in_sentence(SCREENING_QUESTIONS[q]) for q, answer in answers.items() if answer is Answer.UNASKED]
+    checked_before_the_questions = session.contraindications_checked and len(unasked) == len(answers)
+    if unasked and not checked_before_the_questions:
         findings.append(
             Finding(
-                Level.WARNING,
-                "contraindications_unchecked",
-                "Ask about contraindications and cautions (infection at a site, hypersensitivity, neuromuscular "
-                "disease, another toxin in 12 weeks) and record each answer.",
+                Level.REFUSAL,
+                "screening_incomplete",
+                f"Not asked yet: {_listed(unasked)}; ask and record each answer before signing.",
             )
         )
     if session.sites_injected == 0:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QObject, Qt, Signal
@@ -14,14 +14,17 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QListWidget,
+    QListWidgetItem,
     QPlainTextEdit,
     QVBoxLayout,
     QWidget,
 )
 
+from charting.domain.checklist import OVERRIDABLE
 from charting.domain.clock import aware
 from charting.domain.people import Addendum, Injector
-from charting.domain.rules import Finding
+from charting.domain.rules import CAP_CODES, Finding, Level
 from charting.domain.session import Session
 from charting.storage.credentials import MIN_PIN_LENGTH, pin_problem
 from charting.storage.errors import StorageError
@@ -36,6 +39,43 @@ def blockers_text(blockers: list[Finding]) -> str:
     """The refusals that stop signing, as one paragraph per sentence."""
     items = "".join(f"<li>{html.escape(finding.message)}</li>" for finding in blockers)
     return f"<p>Signing is refused until these are resolved:</p><ul>{items}</ul>"
+
+
+SIGNED_PAST_KINDS = ("Warning", "Override", "Deviation")
+"""The kinds of line ``signed_past`` gives, in the order the heading counts them."""
+
+SIGNED_PAST_WIDTH = 80
+"""The dialog's width in characters while it lists what is signed past (one finding in one or two lines)."""
+
+SIGNED_PAST_ROWS = 6
+"""How many two-line findings the signed-past list shows before it scrolls: with eight warnings or more, the PIN and
+Sign stay in view on a 1366x768 screen."""
+
+
+def signed_past(findings: Sequence[Finding], reason_for: Finding | None = None) -> list[tuple[str, str]]:
+    """What a signature goes past, as (kind, sentence): the open warnings, the overrides and the deviations, each
+    with its recorded reason (the findings say it: ``checklist.apply_overrides``, ``rules.cap_findings``).
+    ``reason_for``, the early session's finding, is left out: the dialog asks its reason beside it."""
+    past = []
+    for finding in findings:
+        if finding.level is not Level.WARNING or finding == reason_for:
+            continue
+        if finding.code in OVERRIDABLE:  # refusals only: a warning with such a code is one overridden
+            kind = "Override"
+        elif finding.code in CAP_CODES:  # refusals only: as a warning, past a cap with the deviation's reason
+            kind = "Deviation"
+        else:
+            kind = "Warning"
+        past.append((kind, finding.message))
+    return past
+
+
+def signed_past_heading(past: list[tuple[str, str]]) -> str:
+    """The line above the list: how many warnings, overrides and deviations the signature goes past."""
+    counts = {kind: sum(1 for said, _ in past if said == kind) for kind in SIGNED_PAST_KINDS}
+    parts = [f"{n} {kind.lower()}{'' if n == 1 else 's'}" for kind, n in counts.items() if n]
+    listed = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return f"Signing past {listed}:"
 
 
 def local_time_text(value: datetime) -> str:
@@ -198,7 +238,10 @@ class SignDialog(QDialog):
     The signer starts as the profile the session names as its injector; when it names none that may sign, nobody is
     chosen and Sign waits for a choice, so Enter never signs as someone else. The signer's PIN is asked; one who has
     none yet chooses it here, typed twice. An early session (``reason_for``, the interval finding) also needs the
-    reason, which the note prints: Sign waits for it too.
+    reason, which the note prints: Sign waits for it too. ``findings`` are the session's findings as the window
+    shows them (``checklist.evaluate_visit``, worked out once): above the PIN a scrolling list names every warning,
+    override and deviation the signature goes past. Focus starts where the signer acts first: the signer when
+    nobody is chosen, the reason when one is asked, otherwise the PIN.
     """
 
     def __init__(
@@ -211,6 +254,7 @@ class SignDialog(QDialog):
         reason_for: Finding | None = None,
         has_pin: Callable[[Injector], bool] = lambda _signer: False,
         pin_is_right: Callable[[Injector, str], bool] = lambda _signer, _pin: True,
+        findings: Sequence[Finding] = (),
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle("Sign the session")
@@ -220,6 +264,26 @@ class SignDialog(QDialog):
         )
         text.setWordWrap(True)
         layout.addWidget(text)
+        past = signed_past(findings, reason_for)
+        self.signed_past_heading = QLabel(signed_past_heading(past) if past else "")
+        self.signed_past_heading.setWordWrap(True)
+        self.signed_past_heading.setTextFormat(Qt.TextFormat.PlainText)
+        self.signed_past = QListWidget()
+        """Every warning, override and deviation signed past, one plain-text line each, scrolling past a few."""
+        self.signed_past.setWordWrap(True)
+        self.signed_past.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.signed_past.setResizeMode(QListWidget.ResizeMode.Adjust)
+        self.signed_past.setSelectionMode(QListWidget.SelectionMode.NoSelection)
+        self.signed_past.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.signed_past.setAlternatingRowColors(True)
+        self.signed_past.setSpacing(2)
+        self.signed_past.setMaximumHeight(self.fontMetrics().lineSpacing() * 2 * SIGNED_PAST_ROWS)
+        for kind, sentence in past:
+            self.signed_past.addItem(QListWidgetItem(f"{kind}: {sentence}"))
+        layout.addWidget(self.signed_past_heading)
+        layout.addWidget(self.signed_past)
+        self.signed_past_heading.setVisible(bool(past))
+        self.signed_past.setVisible(bool(past))
         form = QFormLayout()
         self.fields = SignerFields(form, signers, injector, has_pin, label="Signed by", pin_is_right=pin_is_right)
         self.injector = injector.strip()
@@ -241,7 +305,8 @@ class SignDialog(QDialog):
         if reason_for is not None:
             form.addRow(self.early)
             form.addRow("Reason", self.reason)
-            self.setMinimumWidth(self.fontMetrics().averageCharWidth() * 60)
+        if reason_for is not None or past:
+            self.setMinimumWidth(self.fontMetrics().averageCharWidth() * (SIGNED_PAST_WIDTH if past else 60))
         self._reason_needed = reason_for is not None
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
@@ -253,12 +318,16 @@ class SignDialog(QDialog):
         self.fields.changed.connect(self._follow_choice)
         self.reason.textChanged.connect(self._follow_choice)
         self._follow_choice()
+        self.first_field().setFocus()
+
+    def first_field(self) -> QWidget:
+        """Where the signer acts first: the signer while nobody is chosen, an early session's reason while it is
+        empty, otherwise the PIN."""
         if self.signer.currentIndex() < 0:
-            self.signer.setFocus()
-        elif self._reason_needed:
-            self.reason.setFocus()
-        else:
-            self.pin.setFocus()
+            return self.signer
+        if self._reason_needed and not self.interval_reason():
+            return self.reason
+        return self.pin
 
     def new_pin(self) -> bool:
         """True when the chosen signer has no PIN yet and chooses it here."""

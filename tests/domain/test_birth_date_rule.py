@@ -46,10 +46,10 @@ def test_without_the_patient_the_rule_has_nothing_to_say(protocol: Protocol) -> 
 
 
 def test_the_refusal_comes_first_among_the_findings(protocol: Protocol) -> None:
-    session = ready_session(protocol, performed_on=BORN - timedelta(days=1), contraindications_checked=False)
+    session = ready_session(protocol, performed_on=BORN - timedelta(days=1))
     findings = evaluate(session, protocol, patient=PATIENT)
     assert [f.level for f in findings] == sorted(
         (f.level for f in findings), key=[Level.REFUSAL, Level.WARNING, Level.INFO].index
     )
     assert findings[0].code == "service_date_before_birth"
-    assert "contraindications_unchecked" in {f.code for f in findings}
+    assert "reconstitution_missing" in {f.code for f in findings if f.level is Level.WARNING}

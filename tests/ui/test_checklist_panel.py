@@ -33,7 +33,9 @@ def show_checklist(window: MainWindow) -> ChecklistPanel:
 def make_ready(window: MainWindow, answers: dict[str, Answer] | None = None) -> None:
     """Chart the standard dose with a signable header, and answer the screening questions (all "no" unless given)."""
     window.model.apply_protocol()
-    header = {key: value for key, value in READY_HEADER.items() if key != "contraindications_checked"}
+    header = {
+        key: value for key, value in READY_HEADER.items() if key not in ("contraindications_checked", "screening")
+    }
     window.model.update_header(injector="Anna Meyer, MD", **header)
     for question in SCREENING_QUESTIONS:
         window.model.answer_screening(question, (answers or {}).get(question, Answer.NO))
