@@ -18,11 +18,11 @@ from typing import TYPE_CHECKING
 
 from charting.domain.clock import local_now
 from charting.domain.session import Session
-from charting.report.note import ProcedureNote, build_note
 from charting.storage.errors import StorageError
 from charting.storage.repository import DueEntry, Repository
 
 if TYPE_CHECKING:
+    from charting.report.note import ProcedureNote
     from charting.report.summary import ContinuationSummary
 
 OWNER_ONLY = 0o600
@@ -47,6 +47,9 @@ def procedure_note(repository: Repository, session: Session, *, now: datetime | 
     A signed session prints the patient, clinic, injector, baseline, thresholds and protocol frozen when it was
     signed, so a reprint matches the original whatever has changed since; only its addenda are read as they stand.
     """
+    # The note's model loads with the first note, not with the window or every command (``cli`` imports this module).
+    from charting.report.note import build_note
+
     try:
         context = repository.note_context(session)
         return build_note(

@@ -17,6 +17,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from charting.domain.interval import DueState, DueStatus, due_status
+from charting.domain.settings import ClinicalSettings
 from charting.storage.errors import StorageError
 from charting.storage.repository import DueEntry, Repository
 from charting.ui import style
@@ -31,24 +33,21 @@ SORT_ROLE = Qt.ItemDataRole.UserRole
 """The role whose value the list sorts by: dates and numbers, not their text."""
 
 
-def days_text(days: int) -> str:
-    """In 3 days, due today, or 3 days overdue."""
-    if days > 0:
-        return f"in {plural(days, 'day')}"
-    if days == 0:
-        return "due today"
-    return f"{plural(-days, 'day')} overdue"
-
-
 class DueListModel(ReadOnlyTableModel[DueEntry]):
-    """The due patients: name, record number, last session, next due, end of the window, days until due."""
+    """The due patients: name, record number, last session, next due (the earliest eligible date), end of the window,
+    and the status in the words of ``interval.due_status`` (sorted by days from the earliest eligible date)."""
 
-    HEADERS = ("Name", "MRN", "Last session", "Next due", "Due by", "Days")
+    HEADERS = ("Name", "MRN", "Last session", "Next due", "Due by", "Status")
     DAYS_COLUMN = 5
 
-    def __init__(self, today: date, parent: QObject | None = None) -> None:
+    def __init__(self, today: date, settings: ClinicalSettings, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.today = today
+        self.settings = settings
+
+    def status(self, entry: DueEntry) -> DueStatus:
+        """Whether the entry is not yet eligible, due or overdue today."""
+        return due_status(entry.last_session, self.today, self.settings)
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid():
@@ -62,7 +61,7 @@ class DueListModel(ReadOnlyTableModel[DueEntry]):
                 entry.last_session.isoformat(),
                 entry.next_due.isoformat(),
                 entry.due_until.isoformat(),
-                days_text(entry.days_until(self.today)),
+                self.status(entry).short,
             )[column]
         if role == SORT_ROLE:
             return (
@@ -73,7 +72,11 @@ class DueListModel(ReadOnlyTableModel[DueEntry]):
                 entry.due_until.toordinal(),
                 entry.days_until(self.today),
             )[column]
-        if role == Qt.ItemDataRole.ForegroundRole and column == self.DAYS_COLUMN and entry.days_until(self.today) < 0:
+        if (
+            role == Qt.ItemDataRole.ForegroundRole
+            and column == self.DAYS_COLUMN
+            and self.status(entry).state is DueState.OVERDUE
+        ):
             return style.VERMILLION  # the words say "overdue"; the colour only reinforces them
         if role == Qt.ItemDataRole.TextAlignmentRole and column == self.DAYS_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -99,7 +102,7 @@ class DueListDialog(QDialog):
         self.days.valueChanged.connect(self.reload)
         self.status = plain_label()
 
-        self.model = DueListModel(today, self)
+        self.model = DueListModel(today, repo.settings, self)
         self.proxy = QSortFilterProxyModel(self)
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SORT_ROLE)
@@ -151,7 +154,7 @@ class DueListDialog(QDialog):
         else:
             self.error.show_error("")
         self.model.set_rows(entries)
-        overdue = sum(1 for entry in entries if entry.days_until(self.today) < 0)
+        overdue = sum(1 for entry in entries if self.model.status(entry).state is DueState.OVERDUE)
         self.status.setText(f"{plural(len(entries), 'patient')}, {overdue} overdue; Enter opens the selected one.")
         if entries:
             self.view.selectRow(0)

@@ -14,6 +14,7 @@ from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette,
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from charting.domain.course import Course
+from charting.domain.outcomes import response_threshold_days, threshold_days_text
 from charting.domain.settings import ClinicalSettings
 from charting.ui import style
 
@@ -66,13 +67,20 @@ class TrendData:
                 runs[-1].append(point)
         return [run for run in runs if run]
 
+    def threshold_words(self) -> str | None:
+        """The threshold as the PDF chart says it: "17.5 days or fewer" (None without a baseline)."""
+        if self.baseline_days is None:
+            return None
+        return threshold_days_text(self.baseline_days, self.threshold_pct)
+
     def days_top(self) -> int:
-        """The top of the headache-day axis: the largest figure rounded up to the next mark."""
+        """The top of the headache-day axis: the next mark above the largest figure, so the baseline always has room
+        above it and never runs along the top edge under the legend."""
         figures = [point.headache_days for point in self.points if point.headache_days is not None]
         if self.baseline_days is not None:
             figures.append(self.baseline_days)
         largest = max([MIN_DAYS_TOP, *figures])
-        return math.ceil(largest / DAYS_STEP) * DAYS_STEP
+        return math.ceil((largest + 1) / DAYS_STEP) * DAYS_STEP
 
     def date_range(self) -> tuple[date, date]:
         """The first and last date of the time axis, with room on either side of the sessions."""
@@ -95,7 +103,7 @@ def trend_data(course: Course, settings: ClinicalSettings) -> TrendData:
         for cycle in course.cycles
     )
     threshold_pct = settings.responder_threshold_pct
-    threshold = None if course.baseline_days is None else course.baseline_days * (1 - threshold_pct / 100)
+    threshold = None if course.baseline_days is None else response_threshold_days(course.baseline_days, threshold_pct)
     return TrendData(points, course.baseline_days, threshold, threshold_pct)
 
 
@@ -130,10 +138,9 @@ def trend_summary(data: TrendData) -> str:
 def trend_description(data: TrendData) -> str:
     """The whole chart in words, for a screen reader and the tooltip."""
     parts = [trend_summary(data)]
-    if data.threshold_days is not None:
-        parts.append(
-            f"Response threshold {data.threshold_days:.0f} days or fewer ({data.threshold_pct:g}% fewer than baseline)."
-        )
+    threshold = data.threshold_words()
+    if threshold is not None:
+        parts.append(f"Response threshold {threshold} ({data.threshold_pct:g}% fewer than baseline).")
     for point in data.points:
         figure = "no figure" if point.headache_days is None else f"{point.headache_days} days"
         change = "" if point.reduction_pct is None else f", {_change_words(point.reduction_pct)}"
@@ -212,11 +219,12 @@ class TrendChart(QWidget):
             return
         self._paint_time_axis(painter, plot, metrics, text)
         if self.data.baseline_days is not None:
+            label = f"baseline {self.data.baseline_days} days"
             self._paint_level(
-                painter, plot, self.data.baseline_days, colour=text, pen_style=Qt.PenStyle.DashLine, label="baseline"
+                painter, plot, self.data.baseline_days, colour=text, pen_style=Qt.PenStyle.DashLine, label=label
             )
         if self.data.threshold_days is not None:
-            label = f"response ({self.data.threshold_pct:g}% fewer)"
+            label = f"response ({self.data.threshold_pct:g}% fewer): {self.data.threshold_words()}"
             self._paint_level(
                 painter, plot, self.data.threshold_days, colour=threshold, pen_style=Qt.PenStyle.DotLine, label=label
             )
@@ -285,8 +293,7 @@ class TrendChart(QWidget):
         painter.setPen(QPen(colour, 1.5, pen_style))
         painter.drawLine(QPointF(plot.left(), y), QPointF(plot.right(), y))
         painter.setPen(colour)
-        text = f"{label} {days:.0f}"
-        painter.drawText(self.level_label_rect(plot, y, text), Qt.AlignmentFlag.AlignCenter, text)
+        painter.drawText(self.level_label_rect(plot, y, label), Qt.AlignmentFlag.AlignCenter, label)
 
     def level_label_rect(self, plot: QRectF, y: float, text: str) -> QRectF:
         """Where a line's label goes, just above it: at the right end unless a point is there, else the left end,

@@ -481,7 +481,9 @@ def test_start_up_reopens_the_latest_draft_and_backs_up_in_the_background(
     qtbot.addWidget(window)
     assert window.model.session.id == draft.id
     assert window.saved_label.text() == "All changes saved"
-    assert window.maintenance is not None  # the backup and the check run in a child, after the window shows
+    assert window.maintenance is None, "the backup and the check wait for the window's first frame"
+    qtbot.waitUntil(lambda: window.maintenance is not None)  # then run in a child
+    assert window.maintenance is not None
     with qtbot.waitSignal(window.maintenance.finished, timeout=60000) as finished:
         pass
     assert finished.args == [True, "Today's backup is kept and the records check found nothing wrong."]

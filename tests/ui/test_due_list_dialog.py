@@ -12,8 +12,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
+from charting.domain.settings import ClinicalSettings
 from charting.storage.repository import Repository
-from charting.ui.due_list import SORT_ROLE, DueListDialog, DueListModel, days_text
+from charting.ui.due_list import SORT_ROLE, DueListDialog, DueListModel
 from charting.ui.window import MainWindow
 from tests.ui.patients_fixtures import add_patient, make_repository, save_screenshot, signed_session
 
@@ -44,18 +45,33 @@ def shown_column(dialog: DueListDialog, column: int) -> list[str]:
     return [proxy.data(proxy.index(row, column)) for row in range(proxy.rowCount())]
 
 
-def test_days_read_as_words() -> None:
-    assert [days_text(days) for days in (3, 1, 0, -1, -10)] == [
-        "in 3 days",
-        "in 1 day",
-        "due today",
-        "1 day overdue",
-        "10 days overdue",
+def test_the_status_reads_as_the_patient_view_does_and_only_overdue_is_coloured(tmp_path: Path) -> None:
+    """83/84 days: eligible or not; 91/92 days: the window's last day, then overdue; counted from one date."""
+    repository = make_repository(tmp_path)
+    for mrn, days_since in (("83", 83), ("84", 84), ("85", 85), ("91", 91), ("92", 92)):
+        patient = add_patient(repository, mrn, f"Days-{mrn}", "Pat", date(1980, 1, 1))
+        assert patient.id is not None
+        signed_session(repository, patient.id, TODAY - timedelta(days=days_since))
+    model = DueListModel(TODAY, ClinicalSettings())
+    model.set_rows(repository.due_list(TODAY, 14))
+    words = {model.rows[row].patient.mrn: model.data(model.index(row, 5)) for row in range(model.rowCount())}
+    assert words == {
+        "83": "eligible in 1 day",
+        "84": "due today",
+        "85": "due 1 day ago",
+        "91": "due 7 days ago",
+        "92": "overdue: due 8 days ago",
+    }
+    coloured = [
+        model.rows[row].patient.mrn
+        for row in range(model.rowCount())
+        if model.data(model.index(row, 5), Qt.ItemDataRole.ForegroundRole) is not None
     ]
+    assert coloured == ["92"]
 
 
 def test_the_model_passes_the_model_tester(qtmodeltester, repo: Repository) -> None:
-    model = DueListModel(TODAY)
+    model = DueListModel(TODAY, ClinicalSettings())
     model.set_rows(repo.due_list(TODAY, 14))
     qtmodeltester.check(model)
 
@@ -68,7 +84,7 @@ def test_it_lists_the_patients_due_in_14_days_or_overdue(qtbot: QtBot, repo: Rep
     assert shown_column(dialog, 2) == [(TODAY - timedelta(days=94)).isoformat(), "2026-09-05", "2026-09-14"]
     assert shown_column(dialog, 3) == ["2026-11-15", "2026-11-28", "2026-12-07"]
     assert shown_column(dialog, 4) == ["2026-11-22", "2026-12-05", "2026-12-14"]
-    assert shown_column(dialog, 5) == ["10 days overdue", "in 3 days", "in 12 days"]
+    assert shown_column(dialog, 5) == ["overdue: due 10 days ago", "eligible in 3 days", "eligible in 12 days"]
     assert dialog.status.text().startswith("3 patients, 1 overdue")
     save_screenshot(dialog, "due-list")
 
@@ -81,9 +97,13 @@ def test_it_lists_the_patients_due_in_14_days_or_overdue(qtbot: QtBot, repo: Rep
 def test_sorting_by_days_and_dates_is_by_number_not_text(qtbot: QtBot, repo: Repository) -> None:
     dialog = open_due_list(qtbot, repo)
     dialog.view.sortByColumn(5, Qt.SortOrder.DescendingOrder)
-    assert shown_column(dialog, 5) == ["in 12 days", "in 3 days", "10 days overdue"]  # as text: 3 before 12
+    assert shown_column(dialog, 5) == [
+        "eligible in 12 days",
+        "eligible in 3 days",
+        "overdue: due 10 days ago",
+    ]  # not as text
     dialog.view.sortByColumn(5, Qt.SortOrder.AscendingOrder)
-    assert shown_column(dialog, 5) == ["10 days overdue", "in 3 days", "in 12 days"]
+    assert shown_column(dialog, 5) == ["overdue: due 10 days ago", "eligible in 3 days", "eligible in 12 days"]
     assert dialog.proxy.data(dialog.proxy.index(0, 5), SORT_ROLE) == -10
     dialog.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     assert shown_column(dialog, 0) == ["LATE, Pat", "LATER, Pat", "SOON, Pat"]

@@ -49,7 +49,8 @@ def test_the_chart_data_of_a_known_course() -> None:
     # the cycle without a figure breaks the line, but its session is still marked on the time axis
     assert [[point.cycle for point in run] for run in data.runs()] == [[1, 2], [4]]
     assert data.session_dates == [visit.performed_on for visit in VISITS]
-    assert data.days_top() == 25
+    assert data.days_top() == 25, "22 days at most: the next mark above"
+    assert replace(data, baseline_days=25).days_top() == 30, "room above a baseline on a mark, clear of the legend"
     first, last = data.date_range()
     assert first < FIRST and last > VISITS[-1].performed_on
 
@@ -71,6 +72,9 @@ def test_the_words_say_what_the_chart_shows() -> None:
     data = known_course_data()
     description = trend_description(data)
     assert "Response threshold 14 days or fewer (30% fewer than baseline)." in description
+    exact = trend_data(build_course(Baseline(headache_days=25), VISITS, SETTINGS), SETTINGS)
+    assert exact.threshold_words() == "17.5 days or fewer", "not 18: 18 days against 25 is no response"
+    assert "Response threshold 17.5 days or fewer (30% fewer than baseline)." in trend_description(exact)
     assert "Cycle 3 on 2026-06-22: no figure." in description
     assert "Cycle 4 on 2026-09-14: 16 days, 20% fewer." in description
     without_figure = build_course(Baseline(headache_days=20), VISITS[:3], SETTINGS)
