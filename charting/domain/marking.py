@@ -80,7 +80,7 @@ def set_units(session: Session, site_id: str, units: float) -> Session:
     _require_draft(session)
     injection = session.injection(site_id)
     if injection is None:
-        raise ChangeRefusedError(f"Site {site_id} is not marked; mark it before changing its units.")
+        raise ChangeRefusedError("The site is not marked; mark it before changing its units.")
     if not math.isfinite(units) or units <= 0:
         raise ChangeRefusedError(f"{units!r} U is not a dose: enter a positive number of units.")
     return _replace_injection(session, site_id, replace(injection, units=float(units), skipped_reason=""))
@@ -90,7 +90,9 @@ def step_units(session: Session, protocol: Protocol, site_id: str, steps: int) -
     """Raise or lower a marked site's units by the protocol's adjustment steps (never below one step)."""
     injection = session.injection(site_id)
     if injection is None:
-        raise ChangeRefusedError(f"Site {site_id} is not marked; mark it before changing its units.")
+        raise ChangeRefusedError(
+            f"{protocol.site_name(site_id, capital=True)} is not marked; mark it before changing its units."
+        )
     step = protocol.adjust_step_units
     units = max(step, round(injection.units / step) * step + steps * step)
     return set_units(session, site_id, units)
@@ -116,10 +118,7 @@ def apply_protocol(session: Session, protocol: Protocol) -> Session:
 
 def next_ftp_id(session: Session, protocol: Protocol, muscle: str, side: str) -> str:
     """The id of the next follow-the-pain site of a muscle and side, such as TEM_L_FTP1."""
-    cap = protocol.ftp_cap(muscle)
-    prefix = cap.id_prefix if cap is not None else muscle[:3].upper()
-    letter = {"left": "L", "right": "R"}.get(side, "M")
-    stem = f"{prefix}_{letter}_FTP"
+    stem = protocol.ftp_stem(muscle, side)
     pattern = re.compile(re.escape(stem) + r"(\d+)$")
     used = {int(match.group(1)) for inj in session.injections if (match := pattern.match(inj.site_id))}
     number = 1
@@ -189,7 +188,7 @@ def move_ftp(session: Session, site_id: str, x: float, y: float) -> Session:
     injection = session.injection(site_id)
     if injection is None or injection.kind is not Kind.FTP:
         raise ChangeRefusedError(
-            f"{site_id} is not a follow-the-pain site; fixed sites stay where the protocol puts them."
+            "Only a follow-the-pain site can be moved; fixed sites stay where the protocol puts them."
         )
     return _replace_injection(session, site_id, replace(injection, x=x, y=y))
 

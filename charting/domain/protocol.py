@@ -13,6 +13,10 @@ from pathlib import Path
 from typing import Any
 
 SIDES = ("left", "right", "midline")
+SIDE_LETTERS = {"left": "L", "right": "R", "midline": "M"}
+"""The letter of a side in a site id (COR_L_1, PRO_M_1, TEM_R_FTP2)."""
+FTP_ID_MARK = "FTP"
+"""What follows the side letter in a follow-the-pain site's id, before its number (TEM_L_FTP1)."""
 LAYOUTS = ("bilateral", "midline")
 
 
@@ -164,6 +168,42 @@ class Protocol:
         """Whether a fixed site has this id."""
         return any(site.id == site_id for site in self.sites)
 
+    def site_name(self, site_id: str, *, capital: bool = False) -> str:
+        """A site in words, as a person reads it: "left occipitalis, site 3", "left temporalis, follow-the-pain 1",
+        "procerus" (a midline muscle has no side; a muscle with one site on a side needs no number).
+
+        A fixed site's number is its place among its muscle's sites on its side, in protocol order; a
+        follow-the-pain site's is the number of its id. Ids stay for the database, the audit log and exports; an id
+        this protocol does not know is returned as it is. ``capital`` starts the name with a capital letter.
+        """
+        if self.has_site(site_id):
+            site = self.site(site_id)
+            mates = [other.id for other in self.sites if other.muscle == site.muscle and other.side == site.side]
+            number = f", site {mates.index(site_id) + 1}" if len(mates) > 1 else ""
+            name = _side_muscle(self, site.muscle, site.side) + number
+        elif (ftp := self.ftp_site(site_id)) is not None:
+            muscle, side, count = ftp
+            name = f"{_side_muscle(self, muscle, side)}, follow-the-pain {count}"
+        else:
+            name = site_id
+        return name[:1].upper() + name[1:] if capital else name
+
+    def ftp_stem(self, muscle_id: str, side: str) -> str:
+        """The start of the ids of a muscle's follow-the-pain sites on a side (TEM_L_FTP); a number follows."""
+        cap = self.ftp_cap(muscle_id)
+        prefix = cap.id_prefix if cap is not None else muscle_id[:3].upper()
+        return f"{prefix}_{SIDE_LETTERS.get(side, SIDE_LETTERS['midline'])}_{FTP_ID_MARK}"
+
+    def ftp_site(self, site_id: str) -> tuple[str, str, int] | None:
+        """The muscle, side and number a follow-the-pain id stands for (TEM_L_FTP2: temporalis, left, 2), or None."""
+        for muscle in self.muscles:
+            for side in SIDES:
+                stem = self.ftp_stem(muscle.id, side)
+                number = site_id[len(stem) :]
+                if site_id.startswith(stem) and number.isdigit() and number.isascii():
+                    return muscle.id, side, int(number)
+        return None
+
     def muscle(self, muscle_id: str) -> Muscle:
         """The muscle with this id (KeyError if there is none)."""
         for muscle in self.muscles:
@@ -219,6 +259,13 @@ class Protocol:
             if diagnosis.code == code:
                 return diagnosis
         return None
+
+
+def _side_muscle(protocol: Protocol, muscle_id: str, side: str) -> str:
+    """A muscle on a side in words ("left occipitalis"); a midline muscle alone ("procerus")."""
+    label = protocol.muscle(muscle_id).label
+    label = label[:1].lower() + label[1:]
+    return label if side == "midline" else f"{side} {label}"
 
 
 class _Reader:

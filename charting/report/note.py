@@ -18,7 +18,7 @@ from charting.domain.eligibility import Baseline, age_on
 from charting.domain.interval import INTERVAL_EARLY, INTERVAL_EXPLAINED, earliest_eligible, interval_status
 from charting.domain.marking import adverse_event_text
 from charting.domain.people import Addendum, Clinic, Injector
-from charting.domain.protocol import BillingCodes, Protocol, View
+from charting.domain.protocol import SIDES, BillingCodes, Protocol, View
 from charting.domain.rules import CAP_CODES, Finding, cap_findings
 from charting.domain.session import SCREENING_QUESTIONS, Answer, Kind, Patient, Session, SignedContext, Visit
 from charting.domain.settings import ClinicalSettings
@@ -280,6 +280,24 @@ def _marks(session: Session, protocol: Protocol) -> tuple[NoteMark, ...]:
     return tuple(marks)
 
 
+def _ftp_sites(session: Session, protocol: Protocol) -> tuple[str, ...]:
+    """Follow-the-pain sites by muscle and side, counted with their units: "Temporalis: 2 left (10 U), 1 right (5 U)"."""
+    lines = []
+    for muscle in protocol.muscles:
+        sides = []
+        for side in SIDES:
+            given = [
+                inj
+                for inj in session.injections
+                if inj.muscle == muscle.id and inj.side == side and inj.kind is Kind.FTP and not inj.skipped
+            ]
+            if given:
+                sides.append(f"{len(given)} {side} ({units_text(sum(inj.units for inj in given))})")
+        if sides:
+            lines.append(f"{muscle.label}: {', '.join(sides)}")
+    return tuple(lines)
+
+
 def _deviations(session: Session, protocol: Protocol) -> tuple[str, ...]:
     """Caps exceeded, each as a fact; the recorded reason prints once beside them, so a line names it only when
     there is none."""
@@ -481,18 +499,9 @@ def build_note(  # noqa: PLR0917 - the positional signature is the report contra
         protocol=f"{units_text(protocol.label_dose_units)} ({len(protocol.sites)})",
         ftp_sites=totals.ftp_sites,
     )
-    ftp = tuple(
-        f"{m.label}: "
-        + ", ".join(
-            f"{inj.site_id} {units_text(inj.units)}"
-            for inj in sorted(session.injections, key=lambda inj: inj.site_id)
-            if inj.muscle == m.id and inj.kind is Kind.FTP and not inj.skipped
-        )
-        for m in protocol.muscles
-        if any(inj.muscle == m.id and inj.kind is Kind.FTP and not inj.skipped for inj in session.injections)
-    )
+    ftp = _ftp_sites(session, protocol)
     skipped = tuple(
-        f"{inj.site_id} ({protocol.muscle(inj.muscle).label}, {inj.side}): {inj.skipped_reason}"
+        f"{protocol.site_name(inj.site_id, capital=True)}: {inj.skipped_reason}"
         for inj in sorted(session.injections, key=lambda inj: inj.site_id)
         if inj.skipped
     )

@@ -234,8 +234,10 @@ class ViewPanel(QGraphicsItem):
             )
 
 
-def _tooltip(protocol: Protocol, site_id: str, muscle: str, side: str, landmark: str) -> str:
-    return f"<b>{site_id}</b>: {protocol.muscle(muscle).label}, {side}<br>{landmark}"
+def _tooltip(protocol: Protocol, site_id: str, landmark: str = "") -> str:
+    """The site in words (the id stays out of sight), then where to find it."""
+    name = f"<b>{protocol.site_name(site_id, capital=True)}</b>"
+    return f"{name}<br>{landmark}" if landmark else name
 
 
 class DiagramScene(QGraphicsScene):
@@ -257,7 +259,7 @@ class DiagramScene(QGraphicsScene):
             marker = SiteMarker(
                 site.id,
                 False,
-                _tooltip(protocol, site.id, site.muscle, site.side, site.landmark),
+                _tooltip(protocol, site.id, site.landmark),
                 self.panels[site.view],
             )
             marker.setPos(site.x, site.y)
@@ -289,7 +291,7 @@ class DiagramScene(QGraphicsScene):
             found = self.markers.get(site_id)
             if found is None:
                 panel = self.panels[injection.view]
-                tip = _tooltip(self.model.protocol, site_id, injection.muscle, injection.side, "Follow-the-pain site")
+                tip = _tooltip(self.model.protocol, site_id)
                 found = SiteMarker(site_id, True, tip, panel)
                 self.markers[site_id] = found
             marker = found
@@ -453,7 +455,7 @@ def site_menu(
     session = model.session
     injection = session.injection(site_id)
     ftp = injection is not None and injection.kind is Kind.FTP
-    title = menu.addAction(site_id)
+    title = menu.addAction(model.protocol.site_name(site_id, capital=True))
     title.setEnabled(False)
     for units in model.protocol.common_doses_units:
         action = menu.addAction(f"{units_text(units)} U")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -19,7 +19,15 @@ from charting.domain.checklist import evaluate_visit
 from charting.domain.clock import local_now
 from charting.domain.marking import SIGNED_READ_ONLY, ChangeRefusedError
 from charting.domain.protocol import Protocol
-from charting.domain.rules import Finding, ftp_addition_refusal
+from charting.domain.rules import (
+    Excess,
+    Finding,
+    cap_excess,
+    excess_beyond,
+    excess_sentence,
+    ftp_addition_refusal,
+    widest_excess,
+)
 from charting.domain.session import (
     HEADER_FIELDS,
     SCREENING_QUESTIONS,
@@ -42,21 +50,58 @@ EDITABLE_HEADER_FIELDS = frozenset(HEADER_FIELDS) - {"performed_on"}
 """The session fields the header panel edits (the date is the session's, set when it is started)."""
 
 
-class SwapSessionCommand(QUndoCommand):
-    """One change: redo puts the session after it, undo the session before it (and the focus ring where it was)."""
+@dataclass(frozen=True)
+class ExcessQuestion:
+    """A change held back: it goes further beyond the protocol's caps than the recorded deviation reason covers."""
 
-    def __init__(self, model: SessionModel, before: Session, after: Session, text: str, merge_key: str = "") -> None:
+    change: str
+    """The change, as its undo text says it."""
+    exceeds: tuple[str, ...]
+    """What it would exceed, one sentence per cap."""
+    reason: str
+    """The deviation reason recorded."""
+
+
+@dataclass(frozen=True)
+class _HeldChange:
+    """A change waiting for the answer to its ``ExcessQuestion``, with what to do once it is made."""
+
+    text: str
+    before: Session
+    after: Session
+    merge_key: str
+    then: Callable[[], None] | None
+
+
+class SwapSessionCommand(QUndoCommand):
+    """One change: redo puts the session after it, undo the session before it (and the focus ring where it was),
+    each with the excess beyond the caps that the deviation reason covered at that point."""
+
+    def __init__(
+        self,
+        model: SessionModel,
+        before: Session,
+        after: Session,
+        text: str,
+        merge_key: str = "",
+        *,
+        covered_after: tuple[Excess, ...] | None = None,
+    ) -> None:
         super().__init__(text)
         self._model = model
         self.before = before
         self.after = after
         self.merge_key = merge_key
         self.ring_before = model.ring
+        self.covered_before = model.covered_excess
+        self.covered_after = self.covered_before if covered_after is None else covered_after
 
     def redo(self) -> None:
+        self._model.covered_excess = self.covered_after
         self._model._install(self.after)
 
     def undo(self) -> None:
+        self._model.covered_excess = self.covered_before
         self._model._install(self.before, ring=self.ring_before)
 
     def id(self) -> int:
@@ -67,6 +112,7 @@ class SwapSessionCommand(QUndoCommand):
         if not isinstance(other, SwapSessionCommand) or other.merge_key != self.merge_key:
             return False
         self.after = other.after
+        self.covered_after = other.covered_after
         return True
 
 
@@ -119,6 +165,15 @@ class SessionModel(QObject):
         """The patient's record as the note sees it (patient, baseline, earlier visits), read by the window when a
         session opens, its date changes or it is signed: the checklist's rules use it, and no click reads the
         database."""
+        self.covered_excess = cap_excess(session, protocol)
+        """The excess beyond the caps that the deviation reason covers: what there was when the reason was recorded
+        or last confirmed (or when the session was opened). A change that goes further is asked about first."""
+        self.ask_excess: Callable[[ExcessQuestion], None] | None = None
+        """Asked about a change that goes beyond what the deviation reason covers; the answer comes later, by
+        ``keep_reason_for_held``, ``revise_reason_for_held`` or ``drop_held``. Without it, such a change is refused."""
+        self._held: _HeldChange | None = None
+        self._refused_excess: tuple[Excess, ...] = ()
+        """The excess of the change refused last for want of a deviation reason: the reason recorded next covers it."""
         self._ring_to_next_unmarked(after="")
 
     # ----- reading
@@ -172,7 +227,10 @@ class SessionModel(QObject):
         self.set_ftp_mode(False)
         self.unsaved = False
         self.last_marked = ""
+        self._held = None
+        self._refused_excess = ()
         self._session = session
+        self.covered_excess = cap_excess(session, self.protocol)
         self.context = context
         self._invalidate()
         self._ring_to_next_unmarked(after="")
@@ -183,17 +241,20 @@ class SessionModel(QObject):
     def toggle(self, site_id: str) -> bool:
         """A click on a fixed site: mark it at its dose, or back to not injected."""
         was_marked = self._session.injection(site_id) is not None
-        changed = self._change(
-            "Unmark " + site_id if was_marked else "Mark " + site_id,
+
+        def then() -> None:
+            if not was_marked:
+                self.last_marked = site_id
+                self.site_marked.emit(site_id)
+                self._ring_to_next_unmarked(after=site_id)
+            else:
+                self._place_ring(site_id)  # back to not injected: it is the next site to inject
+
+        return self._change(
+            f"{'Unmark' if was_marked else 'Mark'} {self._name(site_id)}",
             lambda s: marking.toggle(s, self.protocol, site_id),
+            then=then,
         )
-        if changed and not was_marked:
-            self.last_marked = site_id
-            self.site_marked.emit(site_id)
-            self._ring_to_next_unmarked(after=site_id)
-        elif changed:
-            self._place_ring(site_id)  # back to not injected: it is the next site to inject
-        return changed
 
     def toggle_focus(self) -> bool:
         """Space: mark the site under the focus ring, or unmark it when the user moved the ring onto it.
@@ -227,7 +288,9 @@ class SessionModel(QObject):
             )
             return False
         verb = "More" if steps > 0 else "Fewer"
-        return self._change(f"{verb} units at {target}", lambda s: marking.step_units(s, self.protocol, target, steps))
+        return self._change(
+            f"{verb} units at {self._name(target)}", lambda s: marking.step_units(s, self.protocol, target, steps)
+        )
 
     def set_units(self, site_id: str, units: float) -> bool:
         """Give a site this dose, marking it first when it is not marked."""
@@ -237,18 +300,18 @@ class SessionModel(QObject):
                 session = marking.mark(session, self.protocol, site_id)
             return marking.set_units(session, site_id, units)
 
-        changed = self._change(f"{units:g} U at {site_id}", change)
-        if changed:
+        def then() -> None:
             self.last_marked = site_id
-        return changed
+
+        return self._change(f"{units:g} U at {self._name(site_id)}", change, then=then)
 
     def skip(self, site_id: str, reason: str) -> bool:
         """Record a fixed site as not injected, with the reason."""
-        return self._change(f"Skip {site_id}", lambda s: marking.skip(s, self.protocol, site_id, reason))
+        return self._change(f"Skip {self._name(site_id)}", lambda s: marking.skip(s, self.protocol, site_id, reason))
 
     def remove(self, site_id: str) -> bool:
         """Take a site back to not injected; a follow-the-pain site disappears."""
-        return self._change(f"Remove {site_id}", lambda s: marking.unmark(s, site_id))
+        return self._change(f"Remove {self._name(site_id)}", lambda s: marking.unmark(s, site_id))
 
     def apply_protocol(self) -> bool:
         """Mark every fixed site at its protocol dose."""
@@ -279,12 +342,19 @@ class SessionModel(QObject):
             return ""
         refusal = ftp_addition_refusal(self._session, self.protocol, region.muscle)
         if refusal is not None:
+            try:  # what a deviation reason recorded next has to cover
+                would_be, _ = marking.add_ftp(
+                    self._session, self.protocol, region.muscle, side=region.side, view=view_id, x=x, y=y
+                )
+                self._refused_excess = cap_excess(would_be, self.protocol)
+            except ChangeRefusedError:  # no reason lets this one in (a muscle without follow-the-pain, a signed note)
+                self._refused_excess = ()
             self.change_refused.emit(refusal.message)
             return ""
         near = marking.crowding_site(self._session, self.protocol, view_id, x, y, clearance=clearance)
         if near:
             muscle = self.protocol.muscle(region.muscle).label.lower()
-            self.change_refused.emit(f"Too close to {near}; click a free spot in the {muscle} region.")
+            self.change_refused.emit(f"Too close to the {self._name(near)}; click a free spot in the {muscle} region.")
             return ""
         added: list[str] = []
 
@@ -295,10 +365,13 @@ class SessionModel(QObject):
             added.append(site_id)
             return new
 
-        if not self._change(f"Add follow-the-pain site in {region.muscle}", change):
+        def then() -> None:
+            self.last_marked = added[0]
+            self.site_marked.emit(added[0])
+
+        muscle = self.protocol.muscle(region.muscle).label.lower()
+        if not self._change(f"Add a follow-the-pain site, {region.side} {muscle}", change, then=then):
             return ""
-        self.last_marked = added[0]
-        self.site_marked.emit(added[0])
         return added[0]
 
     def move_ftp(self, site_id: str, x: float, y: float, clearance: float = 0.0) -> bool:
@@ -313,11 +386,17 @@ class SessionModel(QObject):
             self._session, self.protocol, injection.view, x, y, clearance=clearance, ignore=site_id
         )
         if region is None or region.muscle != injection.muscle or region.side != injection.side:
-            refusal = f"{site_id} must stay inside the {muscle} region on the {injection.side} side; it was put back."
+            refusal = (
+                f"The {self._name(site_id)} must stay inside the {muscle} region on the {injection.side} side; "
+                "it was put back."
+            )
         elif near:
-            refusal = f"Too close to {near}; {site_id} was put back. Drag it to a free spot in the {muscle} region."
+            refusal = (
+                f"Too close to the {self._name(near)}; the {self._name(site_id)} was put back. "
+                f"Drag it to a free spot in the {muscle} region."
+            )
         else:
-            return self._change(f"Move {site_id}", lambda s: marking.move_ftp(s, site_id, x, y))
+            return self._change(f"Move {self._name(site_id)}", lambda s: marking.move_ftp(s, site_id, x, y))
         self.change_refused.emit(refusal)
         self.session_changed.emit()
         return False
@@ -436,7 +515,20 @@ class SessionModel(QObject):
         """Save the current session again after a failure; True when it is now saved."""
         return self._save_now()
 
-    def _change(self, text: str, change: Callable[[Session], Session], merge_key: str = "") -> bool:
+    def _change(
+        self,
+        text: str,
+        change: Callable[[Session], Session],
+        merge_key: str = "",
+        then: Callable[[], None] | None = None,
+    ) -> bool:
+        """Make a change (``then`` runs once it is made); True when made now.
+
+        A change that goes further beyond the caps than the deviation reason covers is held and asked about.
+        """
+        if self._held is not None:
+            self.change_refused.emit("Answer the question about the deviation reason first; nothing else changed.")
+            return False
         before = self._session
         try:
             after = change(before)
@@ -445,8 +537,73 @@ class SessionModel(QObject):
             return False
         if after == before:
             return False
-        self.undo_stack.push(SwapSessionCommand(self, before, after, text, merge_key))
+        if after.deviation_reason != before.deviation_reason:
+            # a reason recorded or edited covers what is charted now, and the change refused for want of it
+            covered = widest_excess(cap_excess(after, self.protocol), self._refused_excess)
+        else:
+            covered = self.covered_excess
+            beyond = excess_beyond(cap_excess(after, self.protocol), covered) if after.deviation_reason.strip() else ()
+            if beyond:
+                return self._hold(_HeldChange(text, before, after, merge_key, then), beyond)
+        self.undo_stack.push(SwapSessionCommand(self, before, after, text, merge_key, covered_after=covered))
+        self._refused_excess = ()
+        if then is not None:
+            then()
         return True
+
+    # ----- a change beyond the deviation reason
+    @property
+    def held_change(self) -> str:
+        """The change waiting for an answer about the deviation reason, as its undo text says it ("" for none)."""
+        return self._held.text if self._held is not None else ""
+
+    def _hold(self, held: _HeldChange, beyond: tuple[Excess, ...]) -> bool:
+        exceeds = tuple(excess_sentence(excess, self.protocol) for excess in beyond)
+        if self.ask_excess is None:
+            self._refused_excess = cap_excess(held.after, self.protocol)
+            self.change_refused.emit(
+                f"{exceeds[0][:-1]}, more than the recorded deviation reason covers; the change was not made. "
+                "Update the deviation reason to cover it."
+            )
+            return False
+        self._held = held
+        self.ask_excess(ExcessQuestion(held.text, exceeds, held.after.deviation_reason.strip()))
+        return False
+
+    def keep_reason_for_held(self) -> bool:
+        """The recorded deviation reason covers the held change too: make it."""
+        held, self._held = self._held, None
+        return held is not None and self._make_held(held, held.after)
+
+    def revise_reason_for_held(self, reason: str) -> bool:
+        """Make the held change with this deviation reason, which covers it: one undo step for both."""
+        held, self._held = self._held, None
+        if held is None:
+            return False
+        if not reason.strip():
+            self.change_refused.emit("A deviation reason cannot be empty; the change was not made.")
+            self.session_changed.emit()
+            return False
+        return self._make_held(held, replace(held.after, deviation_reason=reason.strip()))
+
+    def drop_held(self) -> None:
+        """The held change is not made; the chart stays as it is."""
+        if self._held is not None:
+            self._held = None
+            self.session_changed.emit()  # a dragged marker goes back where the session has it
+
+    def _make_held(self, held: _HeldChange, after: Session) -> bool:
+        if self._session is not held.before:
+            self.change_refused.emit("The chart changed while the question was open; make the change again.")
+            return False
+        covered = cap_excess(after, self.protocol)
+        self.undo_stack.push(SwapSessionCommand(self, held.before, after, held.text, covered_after=covered))
+        if held.then is not None:
+            held.then()
+        return True
+
+    def _name(self, site_id: str) -> str:
+        return self.protocol.site_name(site_id)
 
     def _install(self, session: Session, ring: tuple[str, bool] | None = None) -> None:
         """Called by the undo commands: make this the session, tell the listeners, save it.

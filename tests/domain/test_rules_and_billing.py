@@ -115,7 +115,7 @@ def test_non_default_dose_flagged(protocol: Protocol) -> None:
     s = marking.set_units(ready_session(protocol), "COR_L_1", 2.5)
     findings = evaluate(s, protocol)
     assert codes(findings)["units_non_default"] is Level.INFO
-    assert any("COR_L_1: 2.5 U instead of the protocol's 5 U" in f.message for f in findings)
+    assert any("Left corrugator: 2.5 U instead of the protocol's 5 U" in f.message for f in findings)
 
 
 def test_nan_units_answer_with_a_finding(protocol: Protocol) -> None:

@@ -60,9 +60,9 @@ def test_195_units_with_eight_follow_the_pain_sites(protocol: Protocol) -> None:
     assert billing(note) == [("64615", "1"), ("J0585", "195"), ("J0585-JW", "5")]
     assert note.sites_injected == "39"
     assert note.ftp_sites == (
-        "Temporalis: TEM_L_FTP1 5 U, TEM_R_FTP1 5 U",
-        "Occipitalis: OCC_L_FTP1 5 U, OCC_R_FTP1 5 U",
-        "Trapezius: TRA_L_FTP1 5 U, TRA_L_FTP2 5 U, TRA_R_FTP1 5 U, TRA_R_FTP2 5 U",
+        "Temporalis: 1 left (5 U), 1 right (5 U)",
+        "Occipitalis: 1 left (5 U), 1 right (5 U)",
+        "Trapezius: 2 left (10 U), 2 right (10 U)",
     )
     rows = {row.muscle: row for row in note.muscle_rows}
     assert rows["Trapezius"].ftp_sites == 4
@@ -86,7 +86,7 @@ def test_200_units_from_two_100_unit_vials_bills_jz_and_prints_the_deviation(pro
     assert note.deviation_reason == "Severe glabellar pain, discussed with the patient"
     assert "Total 200 U is above the maximum of 195 U." in note.deviations
     assert not any("Severe glabellar pain" in line for line in note.deviations), "the reason prints once, beside them"
-    assert "PRO_M_1: 10 U instead of the protocol's 5 U." in note.notices
+    assert "Procerus: 10 U instead of the protocol's 5 U." in note.notices
     assert len(note.deviations) == 2, "the procerus cap and the 195 U maximum"
     assert ("Vials opened", "2 x 100 U vials") in note.product
     assert ("NDC", "00023-1145-01") in note.product
@@ -95,7 +95,7 @@ def test_200_units_from_two_100_unit_vials_bills_jz_and_prints_the_deviation(pro
 def test_skipped_sites_with_their_reasons(protocol: Protocol) -> None:
     chart = marking.skip(session(protocol), protocol, "CPS_L_2", "Infection at the site")
     note = note_of(protocol, signed(chart))
-    assert note.skipped_sites == ("CPS_L_2 (Cervical paraspinal, left): Infection at the site",)
+    assert note.skipped_sites == ("Left cervical paraspinal, site 2: Infection at the site",)
     assert note.units_administered == "150 U"
     assert billing(note)[2] == ("J0585-JW", "50")
     mark = next(m for m in note.marks if m.site_id == "CPS_L_2")

@@ -55,7 +55,7 @@ def test_every_finding_a_signed_note_can_carry_is_worded_as_a_fact(protocol: Pro
     assert "not the protocol's 5 U." in notices
     assert "Reconstituted 51 hours before signing, more than the 24 hours allowed." in notices
     assert "Only 42 days since the previous session on 2025-12-01" in notices and "no reason recorded." in notices
-    assert "PRO_M_1: 10 U instead of the protocol's 5 U." in notices
+    assert "Procerus: 10 U instead of the protocol's 5 U." in notices
     assert "Procerus: 10 U, above its maximum of 5 U." in deviations
     assert "Deviation reason recorded: Severe glabellar pain" in text
     assert text.count("Severe glabellar pain") == 1, "the reason prints once, not again on each deviation"

@@ -68,7 +68,7 @@ def test_every_required_item_is_printed(full_pdf: bytes) -> None:
         "Injection sites",
         "Corrugator 5 U (1) 5 U (1) - 10 U (2) 10 U (2)",
         "Total (FTP 8) 95 U (19) 95 U (19) 5 U (1) 195 U (39) 155 U (31)",
-        "TEM_L_FTP1 5 U",
+        "Temporalis: 1 left (5 U), 1 right (5 U)",
         "Skipped sites: none",
         "exceeds the US label dose of 155 U",
         "Units administered 195 U",
@@ -134,7 +134,7 @@ def test_user_text_prints_literally_never_as_markup(protocol: Protocol) -> None:
     chart = marking.skip(session(protocol, comments="Dose <10 U> & more"), protocol, "CPS_L_2", HOSTILE)
     text = flat(" ".join(pages_text(render_note(note_of(protocol, chart, patient=patient)))))
     assert f"{HOSTILE.upper()}, {HOSTILE}" in text
-    assert f"CPS_L_2 (Cervical paraspinal, left): {HOSTILE}" in text
+    assert f"Left cervical paraspinal, site 2: {HOSTILE}" in text
     assert "Dose <10 U> & more" in text
     assert "A&B<1>" in text
 

@@ -74,7 +74,9 @@ def test_a_click_whose_target_would_overlap_a_marker_is_refused_with_a_sentence(
     charting.model.set_ftp_mode(True)
     click_diagram(qtbot, charting, region.view, x, y)
     assert charting.model.session.injections == ()
-    assert charting.notice.text() == f"Too close to {near}; click a free spot in the trapezius region."
+    assert charting.notice.text() == (
+        f"Too close to the {protocol.site_name(near)}; click a free spot in the trapezius region."
+    )
 
 
 def test_the_distance_is_measured_in_screen_pixels_at_the_current_scale(
@@ -115,7 +117,8 @@ def test_a_drag_onto_another_marker_puts_the_site_back(charting: MainWindow, pro
     assert injection is not None and (injection.x, injection.y) == start, "put back"
     assert charting.scene.marker(site_id).pos() == QPointF(*start), "the diamond is drawn where it was"
     assert charting.notice.text() == (
-        f"Too close to {fixed.id}; {site_id} was put back. Drag it to a free spot in the temporalis region."
+        f"Too close to the {protocol.site_name(fixed.id)}; the {protocol.site_name(site_id)} was put back. "
+        "Drag it to a free spot in the temporalis region."
     )
 
 

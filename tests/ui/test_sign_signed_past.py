@@ -35,13 +35,13 @@ def chart_with_much_to_sign_past(window: MainWindow) -> None:
     make_ready(window)
     answer_all(window)
     model = window.model
+    occipital = next(inj.site_id for inj in model.session.injections if inj.muscle == "occipitalis")
+    model.set_units(occipital, 25)  # past the cap first: the reason recorded next covers it
     model.update_header(saline_ml=2.0, diagnosis_code="G43.009", deviation_reason=DEVIATION_REASON)
     model.update_header(reconstituted_at=None)
     for question in ("infection_at_site", "neuromuscular_disease", "other_toxin_12_weeks"):
         model.answer_screening(question, Answer.YES)
     model.set_override("contra_infection", OVERRIDE_REASON)
-    occipital = next(inj.site_id for inj in model.session.injections if inj.muscle == "occipitalis")
-    model.set_units(occipital, 25)
 
 
 def sign_dialog_of(window: MainWindow) -> SignDialog:
