@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -57,7 +58,7 @@ def units_findings(session: Session, protocol: Protocol) -> list[Finding]:
                 Finding(
                     Level.REFUSAL,
                     "units_invalid",
-                    f"{inj.site_id}: {inj.units!r} U is not a dose; enter a positive number of units.",
+                    f"{protocol.site_name(inj.site_id, capital=True)}: {inj.units!r} U is not a dose; enter a positive number of units.",
                     inj.site_id,
                 )
             )
@@ -67,7 +68,7 @@ def units_findings(session: Session, protocol: Protocol) -> list[Finding]:
                 Finding(
                     Level.REFUSAL,
                     "units_invalid",
-                    f"{inj.site_id}: {_fmt(inj.units)} U at one site is more than a whole session's maximum of "
+                    f"{protocol.site_name(inj.site_id, capital=True)}: {_fmt(inj.units)} U at one site is more than a whole session's maximum of "
                     f"{_fmt(protocol.max_units)} U; enter the units given at this site.",
                     inj.site_id,
                 )
@@ -78,7 +79,7 @@ def units_findings(session: Session, protocol: Protocol) -> list[Finding]:
                 Finding(
                     Level.REFUSAL,
                     "units_step",
-                    f"{inj.site_id}: {_fmt(inj.units)} U is not in {_fmt(step)} U steps; round it to a step.",
+                    f"{protocol.site_name(inj.site_id, capital=True)}: {_fmt(inj.units)} U is not in {_fmt(step)} U steps; round it to a step.",
                     inj.site_id,
                 )
             )
@@ -93,70 +94,116 @@ def units_findings(session: Session, protocol: Protocol) -> list[Finding]:
                 Finding(
                     Level.INFO,
                     "units_non_default",
-                    f"{inj.site_id}: {_fmt(inj.units)} U instead of the protocol's {_fmt(default)} U.",
+                    f"{protocol.site_name(inj.site_id, capital=True)}: {_fmt(inj.units)} U instead of the protocol's {_fmt(default)} U.",
                     inj.site_id,
                 )
             )
     return findings
 
 
+TOLERANCE = 1e-9
+"""How far above a cap a sum of units may be before it counts as above it (float sums of 2.5 U steps)."""
+
+
+@dataclass(frozen=True)
+class Excess:
+    """How far a session goes beyond one of the protocol's caps: ``amount`` where the cap allows ``cap``.
+
+    ``code`` is one of ``CAP_CODES``; ``muscle`` is the muscle of a muscle's cap, "" for the session's caps. The
+    amount counts follow-the-pain sites (``ftp_extra_sites``; ``ftp_not_allowed``, whose cap is 0), units
+    (``muscle_cap``, ``max_units``) or sites (``max_sites``).
+    """
+
+    code: str
+    muscle: str
+    amount: float
+    cap: float
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """Which cap this is: the code and the muscle."""
+        return self.code, self.muscle
+
+
+def cap_excess(session: Session, protocol: Protocol) -> tuple[Excess, ...]:
+    """Every cap the session goes beyond: each muscle's (in protocol order), then the session's units and sites."""
+    excess = []
+    for muscle in protocol.muscles:
+        mine = [inj for inj in session.injections if inj.muscle == muscle.id and not inj.skipped]
+        ftp = sum(1 for inj in mine if inj.kind is Kind.FTP)
+        cap = protocol.ftp_cap(muscle.id)
+        if ftp and cap is None:
+            excess.append(Excess("ftp_not_allowed", muscle.id, ftp, 0))
+        if cap is not None and ftp > cap.extra_sites:
+            excess.append(Excess("ftp_extra_sites", muscle.id, ftp, cap.extra_sites))
+        units = sum(inj.units for inj in mine if math.isfinite(inj.units))
+        cap_units = protocol.muscle_cap_units(muscle.id)
+        if units > cap_units + TOLERANCE:
+            excess.append(Excess("muscle_cap", muscle.id, units, cap_units))
+    total = sum(inj.units for inj in session.injections if not inj.skipped and math.isfinite(inj.units))
+    if total > protocol.max_units + TOLERANCE:
+        excess.append(Excess("max_units", "", total, protocol.max_units))
+    if session.sites_injected > protocol.max_sites:
+        excess.append(Excess("max_sites", "", session.sites_injected, protocol.max_sites))
+    return tuple(excess)
+
+
+def excess_beyond(current: Sequence[Excess], covered: Sequence[Excess]) -> tuple[Excess, ...]:
+    """What a deviation reason given for the ``covered`` excess does not cover in ``current``: each cap that
+    ``current`` goes further beyond than ``covered`` did (a cap ``covered`` did not go beyond counts at the cap)."""
+    limits = {excess.key: excess.amount for excess in covered}
+    return tuple(excess for excess in current if excess.amount > limits.get(excess.key, excess.cap) + TOLERANCE)
+
+
+def widest_excess(*excesses: Sequence[Excess]) -> tuple[Excess, ...]:
+    """Each cap's largest excess among these (in the order first seen): what a reason covering each covers."""
+    widest: dict[tuple[str, str], Excess] = {}
+    for group in excesses:
+        for excess in group:
+            known = widest.get(excess.key)
+            if known is None or excess.amount > known.amount:
+                widest[excess.key] = excess
+    return tuple(widest.values())
+
+
+def excess_sentence(excess: Excess, protocol: Protocol) -> str:
+    """What a change would exceed, as a sentence: "Temporalis would have 4 follow-the-pain sites, above its cap of
+    2." """
+    label = protocol.muscle(excess.muscle).label if excess.muscle else ""
+    amount, cap = _fmt(excess.amount), _fmt(excess.cap)
+    if excess.code == "ftp_not_allowed":
+        sites = "site" if excess.amount == 1 else "sites"
+        return f"The {label.lower()} would have {amount} follow-the-pain {sites}, where follow-the-pain is not allowed."
+    if excess.code == "ftp_extra_sites":
+        return f"{label} would have {amount} follow-the-pain sites, above its cap of {cap}."
+    if excess.code == "muscle_cap":
+        return f"{label} would have {amount} U, above its maximum of {cap} U."
+    if excess.code == "max_units":
+        return f"The total would be {amount} U, above the maximum of {cap} U."
+    return f"The session would have {amount} sites, above the maximum of {cap}."
+
+
 def cap_findings(session: Session, protocol: Protocol) -> list[Finding]:
     """Follow-the-pain only in its muscles and within their caps; the label dose notice; the 195 U / 39 site limits."""
     findings = []
-    for muscle in protocol.muscles:
-        mine = [inj for inj in session.injections if inj.muscle == muscle.id and not inj.skipped]
-        ftp = [inj for inj in mine if inj.kind is Kind.FTP]
-        cap = protocol.ftp_cap(muscle.id)
-        if ftp and cap is None:
-            findings.append(
-                Finding(
-                    Level.REFUSAL,
-                    "ftp_not_allowed",
-                    f"Follow-the-pain is not allowed in the {muscle.label.lower()}; remove those sites or record a deviation reason.",
-                )
-            )
-        if cap is not None and len(ftp) > cap.extra_sites:
-            findings.append(
-                Finding(
-                    Level.REFUSAL,
-                    "ftp_extra_sites",
-                    f"{muscle.label}: {len(ftp)} follow-the-pain sites, above its cap of {cap.extra_sites}; remove one or record a deviation reason.",
-                )
-            )
-        units = sum(inj.units for inj in mine if math.isfinite(inj.units))
-        cap_units = protocol.muscle_cap_units(muscle.id)
-        if units > cap_units + 1e-9:
-            findings.append(
-                Finding(
-                    Level.REFUSAL,
-                    "muscle_cap",
-                    f"{muscle.label}: {_fmt(units)} U, above its maximum of {_fmt(cap_units)} U; lower a dose or record a deviation reason.",
-                )
-            )
+    for excess in cap_excess(session, protocol):
+        label = protocol.muscle(excess.muscle).label if excess.muscle else ""
+        amount, cap = _fmt(excess.amount), _fmt(excess.cap)
+        message = {
+            "ftp_not_allowed": f"Follow-the-pain is not allowed in the {label.lower()}; remove those sites or record a deviation reason.",
+            "ftp_extra_sites": f"{label}: {amount} follow-the-pain sites, above its cap of {cap}; remove one or record a deviation reason.",
+            "muscle_cap": f"{label}: {amount} U, above its maximum of {cap} U; lower a dose or record a deviation reason.",
+            "max_units": f"Total {amount} U is above the maximum of {cap} U; lower the dose or record a deviation reason.",
+            "max_sites": f"{amount} sites is above the maximum of {cap}; remove a site or record a deviation reason.",
+        }[excess.code]
+        findings.append(Finding(Level.REFUSAL, excess.code, message))
     total = sum(inj.units for inj in session.injections if not inj.skipped and math.isfinite(inj.units))
-    sites = session.sites_injected
-    if total > protocol.max_units + 1e-9:
-        findings.append(
-            Finding(
-                Level.REFUSAL,
-                "max_units",
-                f"Total {_fmt(total)} U is above the maximum of {_fmt(protocol.max_units)} U; lower the dose or record a deviation reason.",
-            )
-        )
-    elif total > protocol.label_dose_units + 1e-9:
+    if protocol.label_dose_units + TOLERANCE < total <= protocol.max_units + TOLERANCE:
         findings.append(
             Finding(
                 Level.INFO,
                 "above_label_dose",
                 f"Total {_fmt(total)} U exceeds the US label dose of {_fmt(protocol.label_dose_units)} U (within the {_fmt(protocol.max_units)} U follow-the-pain range).",
-            )
-        )
-    if sites > protocol.max_sites:
-        findings.append(
-            Finding(
-                Level.REFUSAL,
-                "max_sites",
-                f"{sites} sites is above the maximum of {protocol.max_sites}; remove a site or record a deviation reason.",
             )
         )
     if session.deviation_reason.strip():
@@ -441,6 +488,32 @@ LEVEL_ORDER = {Level.REFUSAL: 0, Level.WARNING: 1, Level.INFO: 2}
 def by_level(*findings: Finding) -> tuple[Finding, ...]:
     """The findings refusals first, then warnings, then notes (in their order within a level)."""
     return tuple(sorted(findings, key=lambda f: LEVEL_ORDER[f.level]))
+
+
+REMINDER_CODES = frozenset(
+    {
+        "reconstitution_missing",
+        "baseline_missing",
+        "hours_missing",
+        "preventives",
+        "overuse_unassessed",
+        "baseline_missing_response",
+        "outcomes_missing",
+    }
+)
+"""Warnings that only ask for something to be recorded (the mixing time, the baseline, this visit's diary): routine
+reminders, listed after the clinical notices (stopping treatment, episodic again, an early session, the label dose)."""
+
+
+def by_attention(findings: tuple[Finding, ...] | list[Finding]) -> tuple[Finding, ...]:
+    """The findings as the injector should read them: refusals, then clinical notices (warnings, then notes), then
+    the routine reminders to record something; each in its order within."""
+
+    def rank(finding: Finding) -> tuple[int, int]:
+        reminder = finding.level is not Level.REFUSAL and finding.code in REMINDER_CODES
+        return (1 if reminder else 0, LEVEL_ORDER[finding.level])
+
+    return tuple(sorted(findings, key=rank))
 
 
 REASON_TO_SIGN = frozenset({"interval_early"})

@@ -6,9 +6,7 @@ missing, so two workstations writing one file can corrupt it. A database on one 
 
 from __future__ import annotations
 
-import ctypes
 import re
-import subprocess
 import sys
 from pathlib import Path, PurePath, PureWindowsPath
 
@@ -83,6 +81,8 @@ def _current_mounts() -> list[tuple[str, str]]:
         return proc_mounts(MOUNTS_FILE.read_text(encoding="utf-8", errors="replace"))
     except OSError:
         pass
+    import subprocess  # only where /proc is missing (macOS, the BSDs): not on every start-up's path
+
     try:
         listing = subprocess.run([MOUNT_COMMAND], capture_output=True, text=True, timeout=2, check=True).stdout
     except (OSError, subprocess.SubprocessError):
@@ -91,6 +91,8 @@ def _current_mounts() -> list[tuple[str, str]]:
 
 
 def _windows_drive_is_remote(drive: str) -> bool:
+    import ctypes  # only on Windows: not on every start-up's path
+
     windll = getattr(ctypes, "windll", None)
     if windll is None or not drive:
         return False

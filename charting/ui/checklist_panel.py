@@ -13,8 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import TypeVar
 
-from PySide6.QtCore import QRegularExpression, Qt, Signal
-from PySide6.QtGui import QRegularExpressionValidator, QShowEvent
+from PySide6.QtCore import QObject, QRegularExpression, Qt, Signal
+from PySide6.QtGui import QKeyEvent, QRegularExpressionValidator, QShowEvent
 from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
@@ -55,6 +55,8 @@ OUTCOME_FIELDS = {**DAY_COUNTS, "midas": "MIDAS total", "hit6": "HIT-6 total"}
 """The figures asked at each visit, by the field of ``Outcomes``, with their labels."""
 WHERE_BASELINE = "record it with Record baseline below (or Find patient > Edit patient)."
 OLD_SCREENING = "Contraindications checked (recorded before the questions were kept one by one)."
+ANSWER_KEYS = {Qt.Key.Key_N: Answer.NO, Qt.Key.Key_Y: Answer.YES}
+"""The keys that answer the screening question with the keyboard in it (the focus then moves to the next)."""
 
 
 @dataclass(frozen=True)
@@ -137,8 +139,8 @@ def eligibility_states(
             session,
         ),
         "preventives": item_state(
-            f"Failed preventives: {len(tried)} of {settings.prior_preventives_required}"
-            + (f" ({html.escape(', '.join(tried))})" if tried else ""),
+            f"Preventives: {len(tried)} failed ({settings.prior_preventives_required} needed)"
+            + (f": {html.escape(', '.join(tried))}" if tried else ""),
             about("preventives"),
             session,
         ),
@@ -278,16 +280,20 @@ class ChecklistItem(QWidget):
 
 
 class ScreeningItem(ChecklistItem):
-    """A screening question with its No and Yes buttons (Tab reaches them, Space presses them)."""
+    """A screening question with its No and Yes buttons (Tab reaches them, Space presses them; N and Y answer)."""
 
     answered = Signal(str, Answer)
+    answered_by_key = Signal(str)
+    """The question was answered with N or Y: the keyboard goes on to the next question."""
 
     def __init__(self, question: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.question = question
         self.buttons: dict[Answer, QPushButton] = {}
         for position, answer in enumerate((Answer.NO, Answer.YES)):
             button = QPushButton(answer.value.capitalize())
             button.setCheckable(True)
+            button.setToolTip(f"{answer.value.capitalize()} ({answer.value[0].upper()})")
             button.setAccessibleName(f"{SCREENING_QUESTIONS[question]}: {answer.value}")
             button.setFixedWidth(button.fontMetrics().horizontalAdvance("Yes") + 28)
             # a checked answer pressed again goes back to "not asked"
@@ -302,6 +308,20 @@ class ScreeningItem(ChecklistItem):
         for value, button in self.buttons.items():
             button.setChecked(value is answer)
             button.setEnabled(editable)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """N answers no and Y yes (the buttons pass letters on to their question)."""
+        answer = ANSWER_KEYS.get(Qt.Key(event.key()))
+        plain = not event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if answer is None or not plain or not self.buttons[answer].isEnabled():
+            super().keyPressEvent(event)
+            return
+        self.answered.emit(self.question, answer)
+        self.answered_by_key.emit(self.question)
+
+    def take_focus(self) -> None:
+        """Put the keyboard on this question (its No button)."""
+        self.buttons[Answer.NO].setFocus(Qt.FocusReason.OtherFocusReason)
 
 
 class OutcomeField(QWidget):
@@ -342,23 +362,85 @@ class OutcomeField(QWidget):
 ItemT = TypeVar("ItemT", bound=ChecklistItem)
 
 
+def panel_state(model: SessionModel) -> PanelState:
+    """Each checklist item's state from the model's findings and the patient's record."""
+    session = model.session
+    by_code: dict[str, list[Finding]] = {}
+    for finding in model.findings:
+        by_code.setdefault(finding.code, []).append(finding)
+    context = model.context
+    settings = model.checked_settings
+    eligibility = eligibility_states(session, context, settings, by_code) if context is not None else {}
+    interval = interval_state(session, context, settings, by_code) if context is not None else None
+    old = session.contraindications_checked and not any(
+        answer is not Answer.UNASKED for answer in session.screening.answers.values()
+    )
+    screening = {question: screening_state(question, session, by_code) for question in SCREENING_QUESTIONS}
+    response = sorted(
+        (f for code in RESPONSE_CODES for f in by_code.get(code, [])), key=lambda f: RESPONSE_CODES.index(f.code)
+    )
+    return PanelState(session, context, not model.read_only, eligibility, interval, old, screening, response)
+
+
+def state_summary(state: PanelState) -> str:
+    """The checklist tab's title for a state ("Checklist" alone on a signed session)."""
+    if not state.editable:
+        return "Checklist"
+    states = [
+        *state.eligibility.values(),
+        *([state.interval] if state.interval is not None else []),
+        *([] if state.old else state.screening.values()),  # checked as a whole: the questions not asked need no look
+        *(ItemState("", f.level) for f in state.response if f.level is not Level.INFO),
+    ]
+    return summary_text(states)
+
+
+class ChecklistSummary(QObject):
+    """The checklist's state and its tab's title, worked out once per change of the model, whether or not the
+    checklist has been built or shows (its tab's title counts the items that need a look)."""
+
+    changed = Signal()
+    """``state`` and ``text`` were worked out afresh."""
+    summary_changed = Signal(str)
+    """The tab's title with the count of the checklist's items that need a look."""
+
+    def __init__(self, model: SessionModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.state = panel_state(model)
+        self.text = state_summary(self.state)
+        model.session_changed.connect(self.update)
+
+    def update(self) -> None:
+        """Work the state and the title out from the model as it stands."""
+        self.state = panel_state(self.model)
+        self.text = state_summary(self.state)
+        self.changed.emit()
+        self.summary_changed.emit(self.text)
+
+
 class ChecklistPanel(QWidget):
-    """Before the procedure and at the visit: eligibility, screening, interval, outcomes and the response so far."""
+    """Before the procedure and at the visit: eligibility, screening, interval, outcomes and the response so far.
+
+    It draws what its ``ChecklistSummary`` worked out; the window builds it the first time the checklist shows.
+    """
 
     baseline_edit_requested = Signal()
     """Open the patient's record at the baseline (the window reads the record afresh once it is saved)."""
-    summary_changed = Signal(str)
-    """The panel's title with the count of its items that need a look."""
 
-    def __init__(self, model: SessionModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: SessionModel, parent: QWidget | None = None, summary: ChecklistSummary | None = None
+    ) -> None:
         super().__init__(parent)
         self.model = model
+        self.summary = summary or ChecklistSummary(model, self)
+        """The checklist's state and its tab's title, worked out on every change of the model."""
         self.dialog: QInputDialog | None = None
         """The override reason dialog opened last."""
         self._pending: dict[str, str] = {}
         """Figures refused, by field, as typed: kept in their fields until corrected."""
-        self._undrawn: PanelState | None = None
-        """The state worked out while the checklist was hidden, drawn when it shows."""
+        self._drawn: PanelState | None = None
+        """The state the lines show now."""
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
         layout.setSpacing(3)
@@ -378,7 +460,7 @@ class ChecklistPanel(QWidget):
         self.baseline_button.clicked.connect(self.baseline_edit_requested)
         layout.addWidget(self.baseline_button, 0, Qt.AlignmentFlag.AlignLeft)
 
-        layout.addWidget(_title("Screening (ask each)"))
+        layout.addWidget(_title("Screening (ask each; keys N and Y answer)"))
         self.old_screening = QLabel()
         self.old_screening.setWordWrap(True)
         self.old_screening.setTextFormat(Qt.TextFormat.RichText)
@@ -387,6 +469,7 @@ class ChecklistPanel(QWidget):
         for question in SCREENING_QUESTIONS:
             screening_item = self._item(ScreeningItem(question))
             screening_item.answered.connect(self.model.answer_screening)
+            screening_item.answered_by_key.connect(self.focus_after)
             layout.addWidget(screening_item)
             self.screening[question] = screening_item
 
@@ -408,7 +491,7 @@ class ChecklistPanel(QWidget):
         layout.addWidget(self.response)
         layout.addStretch(1)
         model.session_loaded.connect(self._pending.clear)
-        model.session_changed.connect(self.on_session_changed)
+        self.summary.changed.connect(self.on_session_changed)
         self.on_session_changed()
 
     def _item(self, item: ItemT) -> ItemT:
@@ -418,35 +501,8 @@ class ChecklistPanel(QWidget):
 
     # ----- following the model
     def on_session_changed(self) -> None:
-        """Work out each item's state and the tab's summary from the model's findings and the patient's record; the
-        lines are redrawn at once while the checklist shows, else when it next shows (a click on the diagram while
+        """Redraw the lines at once while the checklist shows, else when it next shows (a click on the diagram while
         the header tab shows pays for the summary only)."""
-        model = self.model
-        session = model.session
-        by_code: dict[str, list[Finding]] = {}
-        for finding in model.findings:
-            by_code.setdefault(finding.code, []).append(finding)
-        context = model.context
-        settings = model.checked_settings
-        eligibility = eligibility_states(session, context, settings, by_code) if context is not None else {}
-        interval = interval_state(session, context, settings, by_code) if context is not None else None
-        old = session.contraindications_checked and not any(
-            answer is not Answer.UNASKED for answer in session.screening.answers.values()
-        )
-        screening = {question: screening_state(question, session, by_code) for question in self.screening}
-        response = sorted(
-            (f for code in RESPONSE_CODES for f in by_code.get(code, [])), key=lambda f: RESPONSE_CODES.index(f.code)
-        )
-        states = [
-            *eligibility.values(),
-            *([interval] if interval is not None else []),
-            *([] if old else screening.values()),  # checked as a whole: the questions not asked need no look
-            *(ItemState("", f.level) for f in response if f.level is not Level.INFO),
-        ]
-        self.summary_changed.emit("Checklist" if model.read_only else summary_text(states))
-        self._undrawn = PanelState(
-            session, context, not model.read_only, eligibility, interval, old, screening, response
-        )
         if self.isVisible():
             self._draw()
 
@@ -456,10 +512,10 @@ class ChecklistPanel(QWidget):
         self._draw()
 
     def _draw(self) -> None:
-        state = self._undrawn
-        if state is None:
+        state = self.summary.state
+        if state is self._drawn:
             return
-        self._undrawn = None
+        self._drawn = state
         session, context, editable = state.session, state.context, state.editable
         self.no_record.setVisible(context is None)
         for widget in (self.eligibility_title, *self.eligibility.values(), self.interval_title, self.interval):
@@ -514,6 +570,26 @@ class ChecklistPanel(QWidget):
         self._pending[name] = field.edit.text()
         field.problem.setText(problems.get(name) or next(iter(problems.values()), ""))
         field.problem.setVisible(bool(field.problem.text()))
+
+    # ----- the keyboard through the screening questions
+    def focus_first_unanswered(self) -> bool:
+        """Put the keyboard on the first question not asked yet; False when every question is answered (or the
+        session cannot change)."""
+        answers = self.model.session.screening.answers
+        for question, item in self.screening.items():
+            if answers[question] is Answer.UNASKED and item.isVisibleTo(self) and item.buttons[Answer.NO].isEnabled():
+                item.take_focus()
+                return True
+        return False
+
+    def focus_after(self, question: str) -> None:
+        """A question was answered by key: on to the next question, or, after the last, the visit's first figure."""
+        questions = list(self.screening)
+        following = questions[questions.index(question) + 1 :]
+        if following:
+            self.screening[following[0]].take_focus()
+        else:
+            self.outcomes[next(iter(self.outcomes))].edit.setFocus(Qt.FocusReason.OtherFocusReason)
 
     # ----- overrides
     def ask_override_reason(self, code: str) -> None:

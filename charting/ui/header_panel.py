@@ -199,6 +199,7 @@ class HeaderPanel(QWidget):
             self.diagnosis.addItem(diagnosis_text(diagnosis.code, protocol), diagnosis.code)
         self._listed_diagnoses = self.diagnosis.count()
         """The placeholder and the protocol's codes; an unlisted code recorded on the session comes after them."""
+        widen_popup(self.diagnosis)
         self.diagnosis.activated.connect(lambda _: self._set(diagnosis_code=self.diagnosis.currentData()))
         form.addRow("Diagnosis", self.diagnosis)
         self.diagnosis_words = _muted_words()
@@ -362,14 +363,18 @@ class HeaderPanel(QWidget):
 
     def _show_diagnosis(self, code: str) -> None:
         """Show the recorded code itself: the placeholder when none, an unlisted code as an item of its own."""
-        while self.diagnosis.count() > self._listed_diagnoses:
-            self.diagnosis.removeItem(self.diagnosis.count() - 1)
         index = self.diagnosis.findData(code)
+        items_changed = False
+        if self.diagnosis.count() > self._listed_diagnoses and index != self._listed_diagnoses:
+            self.diagnosis.removeItem(self._listed_diagnoses)  # the unlisted code shown before: not this one
+            items_changed = True
         if index < 0:
             self.diagnosis.addItem(diagnosis_text(code, self.model.protocol), code)
             index = self.diagnosis.count() - 1
+            items_changed = True
         self.diagnosis.setCurrentIndex(index)
-        widen_popup(self.diagnosis)
+        if items_changed:
+            widen_popup(self.diagnosis)  # measured only when the items change, not on every click
         listed = self.model.protocol.diagnosis(code)
         self.diagnosis_words.setText(listed.text if listed is not None else UNLISTED_DIAGNOSIS)
         self.diagnosis_words.setVisible(bool(code))

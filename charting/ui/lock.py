@@ -41,16 +41,25 @@ def idle_lock_minutes(stored: str | None) -> int:
 
 
 class IdleWatcher(QObject):
-    """Emits ``idle`` once the application has had no key press, click or pointer move for the given time."""
+    """Emits ``idle`` once the application has had no key press, click or pointer move for the given time.
+
+    The wait starts at once; the input filter that starts it again goes on at once too, unless ``watch_input`` is
+    False: then ``watch_input()`` puts it on later (the window does once its first frame is painted).
+    """
 
     idle = Signal()
 
-    def __init__(self, interval_ms: int, parent: QObject | None = None) -> None:
+    def __init__(self, interval_ms: int, parent: QObject | None = None, *, watch_input: bool = True) -> None:
         super().__init__(parent)
         self.timer = QTimer(self)
         self.timer.setSingleShot(True)
         self.timer.timeout.connect(self.idle)
         self.set_interval(interval_ms)
+        if watch_input:
+            self.watch_input()
+
+    def watch_input(self) -> None:
+        """See every input event of the application from now on (a second call changes nothing)."""
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)

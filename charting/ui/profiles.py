@@ -33,6 +33,13 @@ NPI_LENGTH = 10
 NPI_PREFIX = "80840"
 """The NPI check digit is the Luhn digit of this prefix followed by the first nine digits."""
 ADDRESS_LINES = 3
+PROFILES_TITLE = "Clinic and injectors"
+"""The one name of the clinic and injector profiles: the Records menu's item, its dialog and the welcome say it."""
+
+
+def approval_request(change: str) -> str:
+    """What the approval dialog asks, naming the change an injector's PIN approves."""
+    return f"An injector's PIN approves this change: {change}"
 
 
 def npi_error(npi: str) -> str:
@@ -206,7 +213,7 @@ class ProfilesDialog(QDialog):
         self.repo = repo
         self.approve: Callable[[str], tuple[int, str] | None] = lambda reason: ask_approval(self, repo, reason)
         """Asks an injector who signs to approve a change to who signs, with their PIN."""
-        self.setWindowTitle("Clinic and injector profiles")
+        self.setWindowTitle(PROFILES_TITLE)
 
         self.clinic_form = ClinicForm(repo.clinic())
         self.save_clinic_button = QPushButton("Save clinic")
@@ -312,7 +319,7 @@ class ProfilesDialog(QDialog):
             change = form.typed_pin()
             approval = None
             if self.repo.profile_change_needs_approval(injector):
-                approval = self.approve(f"{injector.display_name} will sign notes: an injector who signs approves it.")
+                approval = self.approve(approval_request(f"{injector.display_name} will sign notes."))
                 if approval is None:
                     self.injector_status.setText("Not saved: a profile that signs needs an injector's approval.")
                     return None

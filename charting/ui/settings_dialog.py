@@ -25,6 +25,7 @@ from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
 from charting.ui.forms import ErrorLabel
 from charting.ui.lock import DEFAULT_IDLE_LOCK_MINUTES, IDLE_LOCK_SETTING, MAX_IDLE_LOCK_MINUTES, idle_lock_minutes
+from charting.ui.profiles import approval_request
 from charting.ui.signing import ask_approval
 
 
@@ -37,6 +38,13 @@ class NumberSetting:
     minimum: int
     maximum: int
     group: str
+    named: str = ""
+    """The setting's name on its own, when its label only continues the row above ("for at least")."""
+
+    @property
+    def name(self) -> str:
+        """The setting's name in a sentence about a change."""
+        return self.named or self.label
 
 
 INTERVAL, ELIGIBILITY, RESPONSE = "Interval and product", "Eligibility", "Response and stopping"
@@ -56,7 +64,7 @@ NUMBER_SETTINGS: dict[str, NumberSetting] = {
         "Consider stopping after", "cycles in a row without response", 1, 10, RESPONSE
     ),
     "episodic_days": NumberSetting("Episodic again below", "headache days a month", 1, 31, RESPONSE),
-    "episodic_months": NumberSetting("for at least", "months", 1, 12, RESPONSE),
+    "episodic_months": NumberSetting("for at least", "months", 1, 12, RESPONSE, named="Episodic for at least"),
 }
 RESPONDER_THRESHOLDS = ((30.0, "30% fewer headache days (NICE, EHF)"), (50.0, "50% fewer headache days (AHS)"))
 PAPER_SIZES = (("letter", "US Letter"), ("a4", "A4"))
@@ -174,11 +182,36 @@ class SettingsDialog(QDialog):
         values["paper_size"] = str(self.paper_size.currentData())
         return replace(ClinicalSettings(), **values)
 
+    def changes(self) -> list[str]:
+        """Each setting entered otherwise than stored, as "Minimum age 18 → 16 years"."""
+        stored = self.repo.settings
+        entered = self.entered()
+        changes = [
+            f"{setting.name} {getattr(stored, name):g} → {getattr(entered, name):g} {setting.unit}"
+            for name, setting in NUMBER_SETTINGS.items()
+            if getattr(stored, name) != getattr(entered, name)
+        ]
+        choices = (
+            ("responder_threshold_pct", "A response is", self.responder_threshold),
+            ("default_diagnosis", "Default diagnosis", self.default_diagnosis),
+            ("paper_size", "Paper size", self.paper_size),
+        )
+        for name, label, combo in choices:
+            before = getattr(stored, name)
+            if before != getattr(entered, name):
+                shown = combo.itemText(combo.findData(before)) if combo.findData(before) >= 0 else str(before)
+                changes.append(f"{label} {shown} → {combo.currentText()}")
+        locked_after = idle_lock_minutes(self.repo.setting(IDLE_LOCK_SETTING))
+        if locked_after != self.idle_lock.value():
+            changes.append(f"Lock the window after {_minutes(locked_after)} → {_minutes(self.idle_lock.value())}")
+        return changes
+
     def save(self) -> bool:
         """Store the settings (once PINs are in use, an injector's PIN approves them); the window picks them up when
         the dialog closes with Save."""
         try:
-            if self.repo.pins_in_use() and self.approve("The clinic's settings apply to every session.") is None:
+            changes = self.changes()
+            if changes and self.repo.pins_in_use() and self.approve(approval_request("; ".join(changes))) is None:
                 self.error.show_error("Not saved: the settings need an injector's approval.")
                 return False
             with self.repo.batch():
@@ -189,3 +222,7 @@ class SettingsDialog(QDialog):
             return False
         self.accept()
         return True
+
+
+def _minutes(minutes: int) -> str:
+    return f"{minutes} min" if minutes else "never"

@@ -19,31 +19,32 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from charting.domain.rules import Finding
+from charting.domain.rules import Finding, by_attention
 from charting.domain.session import AdverseEvent
 from charting.domain.totals import MuscleTotal
 from charting.ui import style
-from charting.ui.adverse_events import adverse_event_html
 from charting.ui.session_model import SessionModel
 
 SHRUNK_LINES = 3
 """The fewest lines a list (findings, adverse events) shrinks to when the panel is short of height; it scrolls."""
 
 
-def muscle_line(total: MuscleTotal) -> tuple[str, str, str, str]:
-    """A muscle's row: label, units "45 / 40", sites "9 / 8" against protocol, and the cap "50 U, 10"."""
+def muscle_line(total: MuscleTotal) -> tuple[str, str, str, str, str]:
+    """A muscle's row: label, units "45 / 40" and sites "9 / 8" against protocol, and, for a muscle that takes
+    follow-the-pain, its most units "50" and sites "10" (empty for the others)."""
     units = f"{total.units:g} / {total.protocol_units:g}"
     sites = f"{total.sites} / {total.protocol_sites}"
-    cap = f"{total.cap_units:g} U, {total.cap_sites}" if total.cap_units > total.protocol_units else ""
-    return total.label, units, sites, cap
+    ftp = total.cap_units > total.protocol_units
+    return total.label, units, sites, f"{total.cap_units:g}" if ftp else "", f"{total.cap_sites}" if ftp else ""
 
 
 def findings_html(findings: tuple[Finding, ...]) -> str:
-    """The findings as sentences, each with a symbol and colour for its level."""
+    """The findings as sentences, each with a symbol and colour for its level: refusals, then clinical notices, then
+    the routine reminders to record something (``rules.by_attention``)."""
     if not findings:
         return "<p>No findings: the session is ready to sign.</p>"
     rows = []
-    for finding in findings:
+    for finding in by_attention(findings):
         colour = style.FINDING_COLOURS[finding.level.value].name()
         symbol = style.FINDING_SYMBOLS[finding.level.value]
         rows.append(
@@ -63,13 +64,19 @@ class FittingScrollArea(QScrollArea):
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self._fit: tuple[int, int] | None = None
+        """The content's height at a width, as last worked out (laying out rich text is the costly part)."""
+        self._told: QSize | None = None
+        """The size hint the panel's layout was last told of."""
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt's name
-        content = self.widget()
-        assert content is not None
         width = self._width_given() - 2 * self.frameWidth()  # without a scroll bar: the height that shows it all
-        height = content.heightForWidth(width) if content.hasHeightForWidth() else content.sizeHint().height()
-        return QSize(super().sizeHint().width(), height)
+        if self._fit is None or self._fit[0] != width:
+            content = self.widget()
+            assert content is not None
+            height = content.heightForWidth(width) if content.hasHeightForWidth() else content.sizeHint().height()
+            self._fit = (width, height)
+        return QSize(super().sizeHint().width(), self._fit[1])
 
     def _width_given(self) -> int:
         """The width the panel's column gives the list (known before the list is laid out, unlike its own)."""
@@ -84,9 +91,14 @@ class FittingScrollArea(QScrollArea):
         return QSize(0, min(self.sizeHint().height(), SHRUNK_LINES * self.fontMetrics().lineSpacing()))
 
     def content_changed(self) -> None:
-        """What the list shows changed: ask the panel for the height it needs now."""
+        """What the list shows changed: ask the panel for the height it needs now (the panel is laid out again only
+        when that height changed)."""
+        self._fit = None
         self._follow_fit(self.height())
-        self.updateGeometry()
+        hint = self.sizeHint()
+        if hint != self._told:
+            self._told = hint
+            self.updateGeometry()
 
     def _follow_fit(self, height: int) -> None:
         # Given the whole height, no scroll bar: one shown while it was shorter would narrow the text and keep itself.
@@ -99,6 +111,7 @@ class FittingScrollArea(QScrollArea):
         self._follow_fit(event.size().height())
         super().resizeEvent(event)
         if event.size().width() != event.oldSize().width():
+            self._told = self.sizeHint()
             self.updateGeometry()  # the width it was given before it was laid out may have been another
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
@@ -122,24 +135,33 @@ class TotalsPanel(QFrame):
         grid = QGridLayout()
         grid.setHorizontalSpacing(6)
         grid.setVerticalSpacing(1)
-        for column, text in enumerate(("", "units", "sites", "max")):
+        muted = f"color: {style.MUTED.name()}"
+        self.max_title = QLabel("max")
+        """Over the last two columns: the most units and sites of a muscle that takes follow-the-pain."""
+        self.max_title.setStyleSheet(muted)
+        self.max_title.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.max_title.setToolTip("The most units and sites of a muscle with follow-the-pain sites")
+        grid.addWidget(self.max_title, 0, 3, 1, 2)
+        for column, text in enumerate(("", "units", "sites", "units", "sites")):
             title = QLabel(text)
-            title.setStyleSheet(f"color: {style.MUTED.name()}")
+            title.setStyleSheet(muted)
             title.setAlignment(Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(title, 0, column)
-        self.muscle_labels: dict[str, tuple[QLabel, QLabel, QLabel]] = {}
-        for row, muscle in enumerate(model.protocol.muscles, start=1):
+            grid.addWidget(title, 1, column)
+        self.muscle_labels: dict[str, tuple[QLabel, QLabel, QLabel, QLabel]] = {}
+        """Each muscle's units and sites against protocol, and its follow-the-pain maximum of units and sites."""
+        for row, muscle in enumerate(model.protocol.muscles, start=2):
             grid.addWidget(QLabel(muscle.label), row, 0)
-            cells = (QLabel(), QLabel(), QLabel())
+            cells = (QLabel(), QLabel(), QLabel(), QLabel())
             for column, cell in enumerate(cells, start=1):
                 cell.setAlignment(Qt.AlignmentFlag.AlignRight)
                 grid.addWidget(cell, row, column)
-            cells[2].setStyleSheet(f"color: {style.MUTED.name()}")
-            if model.protocol.ftp_cap(muscle.id) is not None:
-                cells[2].setToolTip(
-                    f"{muscle.label} with follow-the-pain: at most {model.protocol.muscle_cap_units(muscle.id):g} U "
-                    f"in {model.protocol.muscle_cap_sites(muscle.id)} sites"
-                )
+            for cell in cells[2:]:
+                cell.setStyleSheet(muted)
+                if model.protocol.ftp_cap(muscle.id) is not None:
+                    cell.setToolTip(
+                        f"{muscle.label} with follow-the-pain: at most "
+                        f"{model.protocol.muscle_cap_units(muscle.id):g} U in {model.protocol.muscle_cap_sites(muscle.id)} sites"
+                    )
             self.muscle_labels[muscle.id] = cells
         layout.addLayout(grid)
         self.sides = QLabel()
@@ -192,8 +214,7 @@ class TotalsPanel(QFrame):
         """Show the model's totals and findings."""
         totals = self.model.totals
         for total in totals.muscles:
-            _, units, sites, cap = muscle_line(total)
-            for cell, text in zip(self.muscle_labels[total.muscle], (units, sites, cap), strict=True):
+            for cell, text in zip(self.muscle_labels[total.muscle], muscle_line(total)[1:], strict=True):
                 cell.setText(text)
         self.sides.setText(
             f"Left {totals.left_units:g} U   Right {totals.right_units:g} U   Midline {totals.midline_units:g} U"
@@ -207,10 +228,12 @@ class TotalsPanel(QFrame):
             self.volume.setText(f"{totals.total_sites} sites{extra}{skipped}, {round(totals.volume_ml, 2):g} mL")
         self.waste.setText(f"Waste {totals.units_wasted:g} U")
         if self.model.read_only:
-            self.findings.setText("<p>Signed: the session cannot change; corrections are addenda.</p>")
+            findings = "<p>Signed: the session cannot change; corrections are addenda.</p>"
         else:
-            self.findings.setText(findings_html(self.model.findings))
-        self.findings_area.content_changed()  # the label is the area's content: no layout tells the panel
+            findings = findings_html(self.model.findings)
+        if findings != self.findings.text():
+            self.findings.setText(findings)
+            self.findings_area.content_changed()  # the label is the area's content: no layout tells the panel
         self.show_adverse_events()
 
     def show_adverse_events(self) -> None:
@@ -230,6 +253,8 @@ class TotalsPanel(QFrame):
             none.setStyleSheet(f"color: {style.MUTED.name()}")
             self.events_box.addWidget(none)
         for index, event in enumerate(events):
+            from charting.ui.adverse_events import adverse_event_html  # loads with the first event, as its dialog does
+
             row = QWidget()
             line = QHBoxLayout(row)
             line.setContentsMargins(0, 0, 0, 0)

@@ -8,7 +8,7 @@ from charting.domain.people import Injector
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
 from charting.ui.forms import ErrorLabel
-from charting.ui.profiles import ClinicForm, InjectorForm
+from charting.ui.profiles import PROFILES_TITLE, ClinicForm, InjectorForm
 
 
 def needs_welcome(repo: Repository) -> bool:
@@ -29,7 +29,7 @@ class WelcomeDialog(QDialog):
 
         intro = QLabel(
             "<b>Welcome.</b> Before the first chart, tell us about your clinic, printed at the top of every note, "
-            "and who injects and signs. You can change both later under Clinic and injector profiles."
+            f"and who injects and signs. You can change both later under Records > {PROFILES_TITLE}."
         )
         intro.setWordWrap(True)
         self.clinic_form = ClinicForm(clinic)

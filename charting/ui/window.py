@@ -7,7 +7,6 @@ reopen the unfinished drafts, then chart.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import getpass
 import html
 import logging
@@ -18,7 +17,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, QSize, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QApplication,
@@ -46,20 +45,17 @@ from charting.domain.protocol import Protocol, ProtocolError, load_protocol
 from charting.domain.rules import signing_blockers
 from charting.domain.session import Patient, Session
 from charting.domain.settings import ClinicalSettings
-from charting.storage.database import open_database
+from charting.storage.database import database_path, open_database
 from charting.storage.errors import StorageError
 from charting.storage.repository import Repository
 from charting.ui import style
-from charting.ui.adverse_events import AdverseEventDialog
-from charting.ui.checklist_panel import ChecklistPanel
+from charting.ui.checklist_panel import ChecklistPanel, ChecklistSummary
 from charting.ui.diagram import DiagramScene, DiagramView, site_menu
-from charting.ui.file_dialogs import save_file_name
 from charting.ui.forms import ElidedLabel
 from charting.ui.header_panel import HeaderPanel
 from charting.ui.lock import IDLE_LOCK_SETTING, MS_PER_MINUTE, IdleWatcher, LockPage, idle_lock_minutes
 from charting.ui.lot_offer import LotOffer
-from charting.ui.session_model import SessionModel
-from charting.ui.signing import AddendumDialog, SignDialog, addenda_html, blockers_text, signature_html
+from charting.ui.session_model import ExcessQuestion, SessionModel
 from charting.ui.totals_panel import TotalsPanel
 
 if TYPE_CHECKING:
@@ -72,6 +68,12 @@ log = logging.getLogger(__name__)
 APP_TITLE = "charting"
 MAINTENANCE_MESSAGE_MS = 30000
 """How long the status bar says that today's backup and the records check went well."""
+AFTER_FIRST_FRAME_MS = 250
+"""How long after the window's first frame the work no one needs at once starts: today's backup and records check
+(a child process that would compete with the first frame for the processor) and the idle lock's input filter."""
+FIRST_SIZE = QSize(1366, 768)
+"""The window's size at start-up when the screen has room for it."""
+BACKUP_KEY = "Ctrl+Shift+B"
 SIGN_KEY = "Ctrl+Shift+S"
 """Sign's shortcut: clear of the chart keys and of the File and Edit keys (Ctrl+F, N, P, Q, E, Z, Y)."""
 
@@ -92,14 +94,37 @@ def patient_line(patient: Patient | None, session: Session | None, today: date) 
         f"DOB {patient.dob.isoformat()} ({age_on(patient.dob, today)} y)",
     ]
     if patient.allergies:
-        parts.append(
-            f"<span style='color:{style.VERMILLION.name()}'>Allergies: {html.escape(patient.allergies)}</span>"
-        )
+        parts.append(allergies_html(patient.allergies))
     if session is not None:
         state = session.status.value.upper()
         colour = style.GREEN.darker(130).name() if session.signed else style.BLUE.name()
         parts.append(f"Session {session.performed_on.isoformat()} <b style='color:{colour}'>{state}</b>")
     return "&nbsp;&nbsp;&nbsp;".join(parts)
+
+
+NO_KNOWN_ALLERGIES = frozenset(
+    {"nkda", "nka", "no known allergies", "no known drug allergies", "no known allergy", "none", "none known", "nil"}
+)
+"""What a record says when the patient has no known allergy (lower case, without a final full stop)."""
+
+
+def allergies_html(allergies: str) -> str:
+    """The allergies on the patient bar: a real allergy highlighted, "NKDA" and the like in the ordinary colour."""
+    text = f"Allergies: {html.escape(allergies)}"
+    if allergies.strip().rstrip(".").lower() in NO_KNOWN_ALLERGIES:
+        return text
+    return f"<span style='color:{style.VERMILLION.name()}'>{text}</span>"
+
+
+def first_window_size(available: QSize) -> QSize:
+    """The window's first size: 1366x768, or less on a screen whose free area is smaller (high scaling)."""
+    return QSize(min(FIRST_SIZE.width(), available.width()), min(FIRST_SIZE.height(), available.height()))
+
+
+def backup_sentence(at: datetime, today: date) -> str:
+    """When the last backup was made, for the status bar."""
+    when = f"today at {at:%H:%M}" if at.date() == today else f"{at:%Y-%m-%d %H:%M}"
+    return f"Last backup {when}"
 
 
 class MainWindow(QMainWindow):
@@ -149,8 +174,9 @@ class MainWindow(QMainWindow):
         self.header_panel = HeaderPanel(self.model, self._injector_names())
         self.lot_offer = LotOffer(self.model)
         self.header_panel.add_below_expiry(self.lot_offer)
-        self.checklist_panel = ChecklistPanel(self.model)
-        self.checklist_panel.baseline_edit_requested.connect(self.edit_baseline)
+        self.checklist_summary = ChecklistSummary(self.model, self)
+        """The checklist's state and its tab's title, kept up to date whether or not the checklist was built."""
+        self._checklist_panel: ChecklistPanel | None = None
         self.totals_panel = TotalsPanel(self.model)
         self._build_actions()
         self._build_menus()
@@ -160,16 +186,42 @@ class MainWindow(QMainWindow):
         self.lock_page.unlock_requested.connect(self.unlock)
         self.stack.addWidget(self.lock_page)
         self._locked: LockedState | None = None
-        self.idle_watcher = IdleWatcher(self._idle_lock_ms(), self)
+        self.idle_watcher = IdleWatcher(self._idle_lock_ms(), self, watch_input=False)
         self.idle_watcher.idle.connect(self.lock)
+        self._watch_input_after_first_frame()
         self.model.session_changed.connect(self.on_session_changed)
+        self.model.session_loaded.connect(self._scroll_tabs_to_top)
         self.model.saved.connect(self.on_saved)
         self.model.save_failed.connect(self.on_save_failed)
         self.model.change_refused.connect(self.on_change_refused)
+        self.model.ask_excess = self.ask_about_excess
         self.model.undo_stack.indexChanged.connect(self.on_change_made)
         self.model.ftp_mode_changed.connect(self.act_ftp.setChecked)
         self.view.context_menu_requested.connect(self.on_site_menu_requested)
         self.show_start_page()
+
+    @property
+    def checklist_panel(self) -> ChecklistPanel:
+        """The checklist tab's panel, built the first time it shows or is asked for: hidden at start-up, it costs
+        the first paint nothing."""
+        return self._built_checklist()
+
+    def _built_checklist(self) -> ChecklistPanel:
+        if self._checklist_panel is None:
+            panel = ChecklistPanel(self.model, summary=self.checklist_summary)
+            panel.baseline_edit_requested.connect(self.edit_baseline)
+            self._checklist_panel = panel
+            self.checklist_scroll.setWidget(panel)
+        return self._checklist_panel
+
+    def _on_left_tab(self, index: int) -> None:
+        if self.left_tabs.widget(index) is self.checklist_scroll:
+            self._built_checklist().focus_first_unanswered()  # the screening goes on by N and Y from there
+
+    def _scroll_tabs_to_top(self) -> None:
+        """Another session opened: its header and checklist show from the top (the eligibility lines first)."""
+        for area in (self.header_scroll, self.checklist_scroll):
+            area.verticalScrollBar().setValue(0)
 
     @property
     def today(self) -> date:
@@ -244,6 +296,7 @@ class MainWindow(QMainWindow):
         self.act_profiles = self._action("Clinic and &injectors\u2026", self.profiles)
         self.act_due_list = self._action("&Due list\u2026", self.due_list, "Ctrl+Shift+D")
         self.act_settings = self._action("Clinical se&ttings\u2026", self.clinical_settings)
+        self.act_backup = self._action("&Back up now", self.back_up_now, BACKUP_KEY)
         self.act_show_header = self._action("Session &header", lambda: self.show_left_tab(0), "Ctrl+1")
         self.act_show_checklist = self._action("Chec&klist", lambda: self.show_left_tab(1), "Ctrl+2")
         self.act_show_diagram = self._action("&Diagram", self.focus_diagram, "Ctrl+3")
@@ -291,6 +344,8 @@ class MainWindow(QMainWindow):
         records.addAction(self.act_due_list)
         records.addAction(self.act_profiles)
         records.addAction(self.act_settings)
+        records.addSeparator()
+        records.addAction(self.act_backup)
 
     def _build_central(self) -> None:
         self.stack = QStackedWidget()
@@ -351,7 +406,7 @@ class MainWindow(QMainWindow):
         self.header_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.header_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.checklist_scroll = QScrollArea()
-        self.checklist_scroll.setWidget(self.checklist_panel)
+        """The checklist tab: its panel is put in the first time it shows (``checklist_panel``)."""
         self.checklist_scroll.setWidgetResizable(True)
         self.checklist_scroll.setFrameShape(QFrame.Shape.NoFrame)
         self.checklist_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
@@ -360,7 +415,8 @@ class MainWindow(QMainWindow):
         self.left_tabs.setDocumentMode(True)
         self.left_tabs.addTab(self.header_scroll, "Session header")
         self.left_tabs.addTab(self.checklist_scroll, "Checklist")
-        self.checklist_panel.summary_changed.connect(lambda text: self.left_tabs.setTabText(1, text))
+        self.checklist_summary.summary_changed.connect(lambda text: self.left_tabs.setTabText(1, text))
+        self.left_tabs.currentChanged.connect(self._on_left_tab)
         left.addWidget(self.left_tabs, 3)
         self.addenda_label = QLabel()
         self.addenda_label.setWordWrap(True)
@@ -408,6 +464,10 @@ class MainWindow(QMainWindow):
         self.stack.addWidget(self.chart_page)
 
     def _build_status_bar(self) -> None:
+        self.backup_label = QLabel()
+        """When the last backup of the database was made (Records > Back up now makes one)."""
+        self.backup_label.setContentsMargins(0, 0, 12, 0)
+        self.statusBar().addPermanentWidget(self.backup_label)
         self.saved_label = QLabel()
         self.statusBar().addPermanentWidget(self.saved_label)
         self.retry_button = QPushButton("Retry save")
@@ -436,13 +496,25 @@ class MainWindow(QMainWindow):
         copy_offered = with_patient and self.patient_has_signed
         self.start_buttons["new_session"].setVisible(with_patient)
         self.start_buttons["copy_last"].setVisible(copy_offered)
-        default = self.start_buttons["copy_last" if copy_offered else "new_session" if with_patient else "find"]
+        if copy_offered:
+            default = self.start_buttons["copy_last"]
+        elif with_patient:
+            default = self.start_buttons["new_session"]
+        else:  # a new clinic, with no patient yet, starts by adding one
+            default = self.start_buttons["find" if self._has_patients() else "new_patient"]
         for button in self.start_buttons.values():
             button.setDefault(button is default)
         default.setFocus()
         self.stack.setCurrentWidget(self.start_page)
         self.setWindowTitle(APP_TITLE if self.patient is None else f"{self.patient.display_name} \u2014 {APP_TITLE}")
         self._update_actions()
+
+    def _has_patients(self) -> bool:
+        """Whether the clinic has a patient yet (a new clinic starts with New patient)."""
+        try:
+            return bool(self.repo.search_patients("", limit=1))
+        except StorageError:
+            return True
 
     def open_session(self, session: Session) -> bool:
         """Show a session: a draft to chart, or a signed one read-only with its addenda."""
@@ -495,6 +567,8 @@ class MainWindow(QMainWindow):
         self.patient_bar.setText(patient_line(self.patient, session, self.today))
         self.addenda_box.setVisible(session.signed)
         if session.signed:
+            from charting.ui.signing import addenda_html, signature_html  # the signing module loads on first use
+
             self.addenda_label.setText(signature_html(session) + "<p><b>Addenda</b></p>" + addenda_html(self.addenda))
         self._update_actions()
 
@@ -564,6 +638,8 @@ class MainWindow(QMainWindow):
         return self._stored
 
     def _may_leave_session(self) -> bool:
+        if self.has_session:
+            self.header_panel.commit_edits()  # a value typed and not yet left is saved with the session
         if self.has_session and self.model.unsaved and not self.model.retry_save():
             self.show_notice("The open session is not saved yet; use Retry save before opening another.")
             return False
@@ -714,8 +790,51 @@ class MainWindow(QMainWindow):
             return
         dialog = QInputDialog(self)
         dialog.setWindowTitle("Skip site")
-        dialog.setLabelText(f"Why was {site_id} not injected?")
+        dialog.setLabelText(f"{self.protocol.site_name(site_id, capital=True)}: why was it not injected?")
         dialog.textValueSelected.connect(lambda text: self.model.skip(site_id, text))
+        self.dialog = dialog
+        dialog.open()
+
+    def ask_about_excess(self, question: ExcessQuestion) -> None:
+        """A change goes beyond what the deviation reason covers: keep the reason for it, edit the reason, or cancel.
+
+        Cancel is the default (Enter, Esc); Alt+K keeps the reason, Alt+E edits it. The change waits in the model.
+        """
+        text = f"{' '.join(question.exceeds)} The recorded deviation reason is \u201c{question.reason}\u201d."
+        box = QMessageBox(QMessageBox.Icon.Question, "Beyond the deviation reason", text, parent=self)
+        box.setInformativeText(f"Change: {question.change}.")
+        keep = box.addButton("&Keep it for this too", QMessageBox.ButtonRole.AcceptRole)
+        edit = box.addButton("&Edit the reason\u2026", QMessageBox.ButtonRole.ActionRole)
+        cancel = box.addButton(QMessageBox.StandardButton.Cancel)
+        box.setDefaultButton(cancel)
+        box.setEscapeButton(cancel)
+
+        def answered() -> None:
+            clicked = box.clickedButton()
+            if clicked is keep:
+                self.model.keep_reason_for_held()
+            elif clicked is edit:
+                self._ask_revised_reason(question)
+            else:
+                self.model.drop_held()
+
+        box.finished.connect(answered)
+        self.dialog = box
+        box.open()
+
+    def _ask_revised_reason(self, question: ExcessQuestion) -> None:
+        """The deviation reason, edited to cover the held change; Cancel leaves the change unmade."""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Deviation reason")
+        dialog.setLabelText(f"{' '.join(question.exceeds)} Edit the deviation reason to cover it:")
+        dialog.setTextValue(question.reason)
+        dialog.finished.connect(
+            lambda result: (
+                self.model.revise_reason_for_held(dialog.textValue())
+                if result == QDialog.DialogCode.Accepted
+                else self.model.drop_held()
+            )
+        )
         self.dialog = dialog
         dialog.open()
 
@@ -724,6 +843,8 @@ class MainWindow(QMainWindow):
         """Ask for an adverse event (event, onset, severity, action, detail) and record it on the draft."""
         if not self.has_session or self.model.read_only:
             return
+        from charting.ui.adverse_events import AdverseEventDialog  # dialogs load when first opened
+
         dialog = AdverseEventDialog(self.protocol, self)
         dialog.accepted.connect(lambda: self.model.add_adverse_event(dialog.adverse_event()))
         self.dialog = dialog
@@ -736,6 +857,8 @@ class MainWindow(QMainWindow):
             return
         if self.model.unsaved and not self.model.retry_save():
             return
+        from charting.ui.signing import SignDialog, blockers_text, pin_checker
+
         blockers = signing_blockers(self.model.findings)
         early = next((finding for finding in blockers if finding.code == INTERVAL_EARLY), None)
         blockers = [finding for finding in blockers if finding is not early]  # its reason is asked when signing
@@ -762,7 +885,8 @@ class MainWindow(QMainWindow):
             self,
             reason_for=early,
             has_pin=self._has_pin,
-            pin_is_right=self._pin_is_right,
+            pin_is_right=pin_checker(self.repo, "sign"),
+            findings=self.model.findings,
         )
         dialog.accepted.connect(
             lambda: self.sign_as(
@@ -797,12 +921,6 @@ class MainWindow(QMainWindow):
         except StorageError:
             return False
 
-    def _pin_is_right(self, injector: Injector, pin: str) -> bool:
-        try:
-            return injector.id is not None and self.repo.pin_is_right(injector.id, pin)
-        except StorageError:
-            return True  # the signature itself then says what failed
-
     def _set_first_pin(self, injector: Injector, pin: str) -> bool:
         """Keep the PIN someone chose at their first signature; False (with the reason shown) when it is refused."""
         try:
@@ -816,9 +934,15 @@ class MainWindow(QMainWindow):
         """Write an addendum to the signed session shown, signed by its author's PIN."""
         if not self.has_session or not self.model.read_only:
             return
+        from charting.ui.signing import AddendumDialog, pin_checker
+
         authors = [injector for injector in self._injectors() if injector.can_sign]
         dialog = AddendumDialog(
-            authors, self.model.session.injector, self, has_pin=self._has_pin, pin_is_right=self._pin_is_right
+            authors,
+            self.model.session.injector,
+            self,
+            has_pin=self._has_pin,
+            pin_is_right=pin_checker(self.repo, "addendum"),
         )
         dialog.accepted.connect(
             lambda: self.add_addendum_text(
@@ -854,6 +978,8 @@ class MainWindow(QMainWindow):
         if not self.has_session:
             return
         self.left_tabs.setCurrentIndex(index)
+        if index == 1 and self.checklist_panel.focus_first_unanswered():
+            return
         panel = self.header_panel if index == 0 else self.checklist_panel
         candidate = panel.nextInFocusChain()
         while candidate is not None and candidate is not panel:
@@ -952,6 +1078,7 @@ class MainWindow(QMainWindow):
         if not self.has_session:
             return
         from charting.documents import file_stem
+        from charting.ui.file_dialogs import save_file_name
 
         session = self.model.session
         mrn = file_stem(self.patient.mrn) if self.patient is not None else "note"
@@ -976,6 +1103,8 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
+        if self.has_session and not self._discard_unsaved:
+            self.header_panel.commit_edits()  # a value typed and not yet left is saved before closing
         if self.has_session and self.model.unsaved and not self._discard_unsaved and not self.model.retry_save():
             box = QMessageBox(
                 QMessageBox.Icon.Warning,
@@ -1004,6 +1133,16 @@ class MainWindow(QMainWindow):
         except StorageError:
             stored = None
         return idle_lock_minutes(stored) * MS_PER_MINUTE
+
+    def _watch_input_after_first_frame(self) -> None:
+        """Put the idle lock's input filter on once the window has painted its first frame.
+
+        The filter sees every event of the application, and the first event to reach an object of a class Qt keeps
+        private makes PySide set up the Python types of all of Qt's classes (about 20 ms): with the filter on from
+        the start, the first frame waited for that. The lock's wait runs from the start all the same; input in the
+        moment before the filter is on does not start it again, which minutes of waiting cannot tell.
+        """
+        AfterFirstFrame(self, AFTER_FIRST_FRAME_MS, self.idle_watcher.watch_input)
 
     @property
     def locked(self) -> bool:
@@ -1048,18 +1187,8 @@ class MainWindow(QMainWindow):
         state = self._locked
         if state is None:
             return True
-        try:
-            right = profile.id is not None and self.repo.pin_is_right(profile.id, pin)
-        except StorageError as error:
-            self.lock_page.error.show_error(str(error))
+        if not self.lock_page.check(self.repo, profile, pin):
             return False
-        if not right:
-            if profile.id is not None:
-                with contextlib.suppress(StorageError):
-                    self.repo.record_refused_unlock(profile.id)
-            self.lock_page.refuse()
-            return False
-        self.lock_page.wrong_in_a_row = 0
         self._locked = None
         self.stack.setCurrentIndex(state.page)
         self.setWindowTitle(state.title)
@@ -1082,6 +1211,7 @@ class MainWindow(QMainWindow):
 
     def maintenance_done(self, all_well: bool, sentence: str) -> None:
         """Say what the backup and the check found: in the status bar when all is well, else in a warning."""
+        self.show_last_backup()
         if all_well:
             self.statusBar().showMessage(sentence, MAINTENANCE_MESSAGE_MS)
             return
@@ -1090,6 +1220,49 @@ class MainWindow(QMainWindow):
         box.setTextFormat(Qt.TextFormat.PlainText)
         self.dialog = box
         box.open()
+
+    def show_last_backup(self) -> None:
+        """Say in the status bar when the database's last backup (today's, or one made with Back up now) was made."""
+        source = database_path(self.repo.db)
+        if source is None:
+            return
+        from charting.storage.backup import backup_folder
+
+        made = [path for path in backup_folder(source).glob(f"{source.stem}-*.db") if path.is_file()]
+        if not made:
+            self.backup_label.setText("No backup yet")
+            return
+        latest = max(made, key=lambda path: path.stat().st_mtime)
+        self.backup_label.setText(backup_sentence(datetime.fromtimestamp(latest.stat().st_mtime), self.today))
+        self.backup_label.setToolTip(str(latest))
+
+    def back_up_now(self) -> bool:
+        """Copy the database, the day's work included, into its backups folder; the status bar says when and where,
+        or why it failed."""
+        source = database_path(self.repo.db)
+        if source is None:
+            self.show_notice("This database has no file to back up.")
+            return False
+        if self.has_session:
+            self.header_panel.commit_edits()  # what is typed goes into the copy
+        if self.has_session and self.model.unsaved and not self.model.retry_save():
+            self.show_notice("The open session is not saved yet; use Retry save, then back up again.")
+            return False
+        from charting.storage.backup import backup_database, backup_folder
+
+        at = datetime.now()
+        target = backup_folder(source) / f"{source.stem}-{at:%Y-%m-%d-%H%M%S}.db"
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            backup_database(source, target)
+        except StorageError as error:
+            self.show_notice(f"Not backed up: {error}")
+            return False
+        finally:
+            QApplication.restoreOverrideCursor()
+        self.show_last_backup()
+        self.statusBar().showMessage(f"Backed up at {at:%H:%M} to {target}.", MAINTENANCE_MESSAGE_MS)
+        return True
 
     # ----- the due list and the clinical settings
     def due_list(self) -> None:
@@ -1119,6 +1292,25 @@ class MainWindow(QMainWindow):
             self.model.set_context(self.model.context)
 
 
+class AfterFirstFrame(QObject):
+    """Runs an action once, ``delay_ms`` after a widget's first paint (work no one needs before the first frame)."""
+
+    def __init__(self, widget: QWidget, delay_ms: int, action: Callable[[], object]) -> None:
+        super().__init__(widget)
+        self.timer = QTimer(self)
+        """Goes with the widget: a widget closed before it runs out never runs the action."""
+        self.timer.setSingleShot(True)
+        self.timer.setInterval(delay_ms)
+        self.timer.timeout.connect(action)
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            self.timer.start()
+        return False
+
+
 @dataclass(frozen=True)
 class LockedState:
     """What the window showed when it locked: the page, its title, the dialogs it hid and its actions' states."""
@@ -1145,22 +1337,29 @@ def open_repository(db_path: Path, protocol_file: str | None = None) -> Reposito
 
 
 def start_window(db_path: Path, protocol_file: str | None = None) -> MainWindow:
-    """Open the database, show the window, start today's backup and the records check in a child process, welcome a
-    new clinic and reopen the drafts.
+    """Open the database, reopen the drafts, show the window, welcome a new clinic; today's backup and the records
+    check start in a child process once the window has painted.
 
     StorageError or ProtocolError when the database or the protocol cannot be used.
     """
     repo = open_repository(db_path, protocol_file)
     window = MainWindow(repo)
-    window.resize(1366, 768)
-    window.show()
-    window.start_maintenance(db_path)
+    available = window.screen().availableGeometry().size()
+    size = first_window_size(available)
+    window.resize(size)
+    if size != FIRST_SIZE:
+        window.setWindowState(Qt.WindowState.WindowMaximized)  # its frame too stays on a small screen
     from charting.ui.welcome import WelcomeDialog, needs_welcome
 
-    if needs_welcome(repo):
+    welcome = needs_welcome(repo)
+    if not welcome:
+        window.reopen_drafts()  # before it shows: the first frame is the draft, laid out once
+    window.show()
+    AfterFirstFrame(window, AFTER_FIRST_FRAME_MS, lambda: window.start_maintenance(db_path))
+    if welcome:
         WelcomeDialog(repo, window).exec()
         window.refresh_injectors()
-    window.reopen_drafts()
+        window.reopen_drafts()
     return window
 
 

@@ -389,20 +389,22 @@ def test_zoom_does_not_change_what_is_saved(charting: MainWindow, protocol: Prot
 def test_hover_tells_the_site(charting: MainWindow, protocol: Protocol) -> None:
     site = protocol.site("TEM_L_1")
     tip = charting.scene.marker(site.id).toolTip()
-    assert site.id in tip and "Temporalis" in tip and "left" in tip and site.landmark in tip
+    assert "Left temporalis, site 1" in tip and site.landmark in tip
+    assert site.id not in tip, "people read the site in words; the id stays in the database"
 
 
 def test_totals_panel_follows_the_marks(charting: MainWindow, protocol: Protocol) -> None:
     make_ready(charting)
     panel = charting.totals_panel
-    units, sites, cap = panel.muscle_labels["temporalis"]
-    assert (units.text(), sites.text(), cap.text()) == ("40 / 40", "8 / 8", "50 U, 10")
+    units, sites, max_units, max_sites = panel.muscle_labels["temporalis"]
+    assert (units.text(), sites.text(), max_units.text(), max_sites.text()) == ("40 / 40", "8 / 8", "50", "10")
+    assert panel.max_title.text() == "max"
     assert panel.sides.text() == "Left 75 U   Right 75 U   Midline 5 U"
     assert panel.volume.text() == "31 sites, 3.1 mL"
     assert panel.waste.text() == "Waste 45 U"
     assert "ready to sign" in panel.findings.text()
     charting.model.set_units("TEM_L_1", 10)
-    assert "TEM_L_1: 10 U instead of the protocol" in panel.findings.text()
+    assert "Left temporalis, site 1: 10 U instead of the protocol" in panel.findings.text()
     assert charting.header_panel.concentration.text() == "200 U in 4 mL = 50 U/mL, 5 U per 0.1 mL"
 
 

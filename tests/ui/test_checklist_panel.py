@@ -347,7 +347,7 @@ def test_eligibility_lines_follow_the_record_and_a_missing_baseline_says_where_t
     assert days.text.text() == "Baseline headache days a month: 12 (15 or more)"
     assert mark_of(days) == REFUSED and "episodic migraine" in days.detail.text()
     preventives = panel.eligibility["preventives"]
-    assert preventives.text.text() == "Failed preventives: 2 of 2 (topiramate, amitriptyline)"
+    assert preventives.text.text() == "Preventives: 2 failed (2 needed): topiramate, amitriptyline"
     assert mark_of(preventives) == OK_SYMBOL
     assert "no overuse" in panel.eligibility["overuse"].text.text()
 

@@ -156,9 +156,10 @@ def test_the_header_fits_its_column_at_1366x768_and_shows_whole_texts(charting: 
 def test_the_totals_say_what_the_max_column_means(charting: MainWindow, protocol: Protocol) -> None:
     cap = protocol.ftp_cap("temporalis")
     assert cap is not None
-    _units, _sites, maximum = charting.totals_panel.muscle_labels["temporalis"]
+    _units, _sites, max_units, max_sites = charting.totals_panel.muscle_labels["temporalis"]
     sites = protocol.muscle("temporalis").sites + cap.extra_sites
-    assert maximum.toolTip() == f"Temporalis with follow-the-pain: at most {cap.max_units:g} U in {sites} sites"
+    tip = f"Temporalis with follow-the-pain: at most {cap.max_units:g} U in {sites} sites"
+    assert max_units.toolTip() == max_sites.toolTip() == tip
     assert charting.totals_panel.muscle_labels["frontalis"][2].toolTip() == ""
 
 

@@ -144,7 +144,7 @@ def test_once_pins_are_in_use_a_new_signer_is_saved_only_with_an_injectors_appro
     dialog.injector_form.name.setText("Lee Park")
     dialog.injector_form.credentials.setText("PA-C")
     assert dialog.save_injector() is None
-    assert asked == ["Lee Park, PA-C will sign notes: an injector who signs approves it."]
+    assert asked == ["An injector's PIN approves this change: Lee Park, PA-C will sign notes."]
     assert "needs an injector's approval" in dialog.injector_status.text()
     assert [i.name for i in repo.injectors()] == ["Anna Meyer"]
     dialog.approve = lambda _reason: (int(anna.id or 0), "2468")
