@@ -79,7 +79,7 @@ def eligibility_findings(dob: date, on: date, baseline: Baseline, settings: Clin
             Finding(
                 Level.WARNING,
                 "preventives",
-                f"{tried} failed preventive(s) recorded; payers ask for {settings.prior_preventives_required}. Record the ones tried.",
+                f"{tried} failed preventive{'' if tried == 1 else 's'} recorded; payers ask for {settings.prior_preventives_required}. Record the ones tried.",
             )
         )
     if baseline.specific_acute_days is None and baseline.simple_analgesic_days is None and not baseline.overuse_managed:

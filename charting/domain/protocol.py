@@ -204,6 +204,10 @@ class Protocol:
                     return muscle.id, side, int(number)
         return None
 
+    def standard_saline_ml(self, vial_units: float) -> float:
+        """The saline that reconstitutes a vial of this size to the protocol's dose per volume (200 U in 4 mL)."""
+        return vial_units * self.volume_per_site_ml / self.units_per_site
+
     def muscle(self, muscle_id: str) -> Muscle:
         """The muscle with this id (KeyError if there is none)."""
         for muscle in self.muscles:

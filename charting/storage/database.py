@@ -85,7 +85,7 @@ def _create(path: Path) -> sqlite3.Connection:
 def remove_database_files(path: Path) -> None:
     """Delete a database file and its WAL, shared-memory and journal files (used for a failed creation)."""
     for candidate in (path, *(path.with_name(path.name + suffix) for suffix in SIDE_FILE_SUFFIXES)):
-        with contextlib.suppress(FileNotFoundError):
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):  # gone, or its folder is not one
             candidate.unlink()
 
 

@@ -95,9 +95,7 @@ def concentration_text(vial_units: int, saline_ml: float | None, vials_opened: i
 def saline_tooltip(protocol: Protocol) -> str:
     """What the saline field means, with the protocol's standard dilution of each vial size."""
     sizes = sorted({product.vial_units for product in protocol.products})
-    standard = ", ".join(
-        f"{size * protocol.volume_per_site_ml / protocol.units_per_site:g} mL for a {size} U vial" for size in sizes
-    )
+    standard = ", ".join(f"{protocol.standard_saline_ml(size):g} mL for a {size} U vial" for size in sizes)
     return (
         "The saline used to reconstitute one vial, not the total for all the vials opened. "
         f"For {protocol.units_per_site:g} U per {protocol.volume_per_site_ml:g} mL: {standard}."
@@ -308,7 +306,11 @@ class HeaderPanel(QWidget):
         if not product_id:
             self._set(product_id="", vial_units=0)
             return
-        self._set(product_id=product_id, vial_units=self.model.protocol.product(product_id).vial_units)
+        vial_units = self.model.protocol.product(product_id).vial_units
+        changes: dict[str, Any] = {"product_id": product_id, "vial_units": vial_units}
+        if self.model.session.saline_ml is None:  # no dilution yet: the standard one, which the injector may change
+            changes["saline_ml"] = self.model.protocol.standard_saline_ml(vial_units)
+        self._set(**changes)
 
     def on_session_changed(self) -> None:
         """Show the session's header; a signed session's header cannot be edited."""

@@ -32,6 +32,7 @@ from charting.storage.repository import PinPurpose, Repository
 from charting.ui.forms import ErrorLabel
 
 CHOOSE_SIGNER = "Choose who signs"
+CHOOSE_APPROVER = "Choose who approves"
 """Shown in "Signed by" while the session names no injector who may sign."""
 
 
@@ -434,6 +435,7 @@ class ApprovalDialog(QDialog):
         self.fields = SignerFields(
             form, approvers, "", lambda _approver: True, label="Approved by", pin_is_right=pin_is_right
         )
+        self.fields.signer.setPlaceholderText(CHOOSE_APPROVER)
         layout.addLayout(form)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.approve_button = buttons.addButton("Approve", QDialogButtonBox.ButtonRole.AcceptRole)

@@ -233,3 +233,12 @@ def test_fractional_thresholds_survive_storage() -> None:
     stored = ClinicalSettings(min_headache_hours=3.5, responder_threshold_pct=32.5).to_dict()
     restored = ClinicalSettings.from_dict(stored)
     assert (restored.min_headache_hours, restored.responder_threshold_pct) == (3.5, 32.5)
+
+
+@pytest.mark.parametrize(
+    ("tried", "words"), [(0, "0 failed preventives recorded"), (1, "1 failed preventive recorded")]
+)
+def test_the_preventives_sentence_counts_in_words(tried: int, words: str) -> None:
+    baseline = Baseline(20, 6, ("topiramate",)[:tried])
+    finding = next(f for f in eligibility_findings(date(1980, 1, 1), date(2026, 11, 25), baseline, DEFAULTS))
+    assert finding.code == "preventives" and finding.message.startswith(words + ";")

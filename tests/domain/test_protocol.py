@@ -285,3 +285,12 @@ def test_another_protocol_needs_no_code_change(tmp_path: Path) -> None:
     small = load_protocol(path)
     assert small.label_dose_units == 15
     assert small.muscle_cap_sites("temporalis") == 3
+
+
+def test_the_standard_saline_is_the_references_dilution(protocol: Protocol) -> None:
+    """200 U in 4 mL or 100 U in 2 mL gives 5 U per 0.1 mL (clinical reference section 3), as the file lists."""
+    assert protocol.standard_saline_ml(200) == 4.0 and protocol.standard_saline_ml(100) == 2.0
+    listed = raw_protocol()["reconstitution"]["standard_saline_ml"]
+    assert {int(units): ml for units, ml in listed.items()} == {
+        units: protocol.standard_saline_ml(units) for units in (100, 200)
+    }

@@ -52,6 +52,14 @@ def test_backup_never_overwrites(repo: Repository, db_path: Path, tmp_path: Path
         backup_database(db_path, db_path)
 
 
+def test_a_backup_folder_that_is_a_file_gets_a_sentence(repo: Repository, db_path: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "backups"
+    folder.write_text("keep me")
+    with pytest.raises(StorageError, match="could not be written"):
+        backup_database(db_path, folder / "copy.db")
+    assert folder.read_text() == "keep me"
+
+
 def test_backup_of_a_non_database_is_refused(tmp_path: Path) -> None:
     source = tmp_path / "letter.txt"
     source.write_text("not a database" * 20)

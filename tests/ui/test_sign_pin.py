@@ -6,7 +6,7 @@ from pytestqt.qtbot import QtBot
 
 from charting.domain.people import Injector
 from charting.storage.repository import Repository
-from charting.ui.signing import AddendumDialog, ApprovalDialog, SignDialog
+from charting.ui.signing import CHOOSE_APPROVER, AddendumDialog, ApprovalDialog, SignDialog
 from charting.ui.window import MainWindow
 from tests.ui.conftest import SIGNER_PIN, type_pin
 from tests.ui.test_charting_window import make_ready
@@ -99,6 +99,7 @@ def test_the_approval_dialog_takes_only_the_approvers_right_pin(qtbot: QtBot, re
         [anna], "Lee Park will sign notes.", pin_is_right=lambda who, pin: repo.pin_is_right(int(who.id or 0), pin)
     )
     qtbot.addWidget(dialog)
+    assert dialog.fields.signer.placeholderText() == CHOOSE_APPROVER
     dialog.fields.signer.setCurrentIndex(0)
     dialog.fields.pin.setText("0000")
     dialog.approve_button.click()
