@@ -1,4 +1,5 @@
-"""Backups: a consistent copy of a live database (SQLite's backup API), owner-only, and the rolling daily backup."""
+"""Backups: a consistent copy of a live database (SQLite's backup API), owner-only, the rolling daily backup and the
+backups made on demand (Back up now)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import contextlib
 import os
 import re
 import sqlite3
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from charting.storage.database import OWNER_ONLY, OWNER_ONLY_DIR, inspect_file, read_only_uri, remove_database_files
@@ -15,6 +16,11 @@ from charting.storage.errors import StorageError
 BACKUP_FOLDER = "backups"
 DAILY_KEEP = 14
 """Daily backups kept beside the database by default."""
+ON_DEMAND_KEEP = 14
+"""Backups made on demand (Back up now) kept beside the database; the oldest go first."""
+DAILY_NAME = r"\d{4}-\d{2}-\d{2}"
+ON_DEMAND_NAME = r"\d{4}-\d{2}-\d{2}-\d{6}"
+"""What follows the database's name in a backup's file name: the day, or the day and time of a backup on demand."""
 
 
 def backup_database(source: Path, target: Path) -> Path:
@@ -85,12 +91,41 @@ def backup_folder(db_path: Path) -> Path:
 
 def daily_backups(db_path: Path) -> list[Path]:
     """The daily backups of this database, oldest first."""
+    return _backups(db_path, DAILY_NAME)
+
+
+def on_demand_backups(db_path: Path) -> list[Path]:
+    """The backups of this database made on demand, oldest first."""
+    return _backups(db_path, ON_DEMAND_NAME)
+
+
+def latest_backup(db_path: Path) -> Path | None:
+    """The most recently written backup of this database, daily or on demand; None when there is none."""
+    made = daily_backups(db_path) + on_demand_backups(db_path)
+    return max(made, key=lambda path: path.stat().st_mtime) if made else None
+
+
+def backup_now(db_path: Path, at: datetime, keep: int = ON_DEMAND_KEEP) -> Path:
+    """Back the database up beside itself now, named by ``at``, and keep only the last ``keep`` made this way."""
     db_path = Path(db_path)
-    pattern = re.compile(re.escape(db_path.stem) + r"-\d{4}-\d{2}-\d{2}\.db")
+    target = backup_folder(db_path) / f"{db_path.stem}-{at:%Y-%m-%d-%H%M%S}.db"
+    backup_database(db_path, target)
+    _keep_last(on_demand_backups(db_path), keep)
+    return target
+
+
+def _backups(db_path: Path, name: str) -> list[Path]:
+    db_path = Path(db_path)
+    pattern = re.compile(re.escape(db_path.stem) + "-" + name + r"\.db")
     folder = backup_folder(db_path)
     if not folder.is_dir():
         return []
     return sorted(path for path in folder.iterdir() if pattern.fullmatch(path.name))
+
+
+def _keep_last(backups: list[Path], keep: int) -> None:
+    for old in backups[: max(0, len(backups) - max(keep, 1))]:
+        old.unlink()
 
 
 def daily_backup_path(db_path: Path, today: date | None = None) -> Path:
@@ -117,7 +152,5 @@ def daily_backup(db_path: Path, keep: int = DAILY_KEEP, today: date | None = Non
         backup_folder(db_path).mkdir(parents=True, exist_ok=True, mode=OWNER_ONLY_DIR)
         os.chmod(backup_folder(db_path), OWNER_ONLY_DIR)
         backup_database(db_path, target)
-    backups = daily_backups(db_path)
-    for old in backups[: max(0, len(backups) - max(keep, 1))]:
-        old.unlink()
+    _keep_last(daily_backups(db_path), keep)
     return target

@@ -1226,13 +1226,12 @@ class MainWindow(QMainWindow):
         source = database_path(self.repo.db)
         if source is None:
             return
-        from charting.storage.backup import backup_folder
+        from charting.storage.backup import latest_backup
 
-        made = [path for path in backup_folder(source).glob(f"{source.stem}-*.db") if path.is_file()]
-        if not made:
+        latest = latest_backup(source)
+        if latest is None:
             self.backup_label.setText("No backup yet")
             return
-        latest = max(made, key=lambda path: path.stat().st_mtime)
         self.backup_label.setText(backup_sentence(datetime.fromtimestamp(latest.stat().st_mtime), self.today))
         self.backup_label.setToolTip(str(latest))
 
@@ -1248,13 +1247,12 @@ class MainWindow(QMainWindow):
         if self.has_session and self.model.unsaved and not self.model.retry_save():
             self.show_notice("The open session is not saved yet; use Retry save, then back up again.")
             return False
-        from charting.storage.backup import backup_database, backup_folder
+        from charting.storage.backup import backup_now
 
         at = datetime.now()
-        target = backup_folder(source) / f"{source.stem}-{at:%Y-%m-%d-%H%M%S}.db"
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            backup_database(source, target)
+            target = backup_now(source, at)
         except StorageError as error:
             self.show_notice(f"Not backed up: {error}")
             return False

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import stat
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,14 @@ from charting.domain.people import Injector
 from charting.domain.protocol import Protocol
 from charting.domain.session import Patient
 from charting.storage import Repository, StorageError, open_database
-from charting.storage.backup import backup_database, daily_backup, daily_backups
+from charting.storage.backup import (
+    backup_database,
+    backup_now,
+    daily_backup,
+    daily_backups,
+    latest_backup,
+    on_demand_backups,
+)
 from charting.storage.check import check_database
 from charting.storage.demo import fill_demo
 from tests.storage.helpers import sign_one
@@ -80,6 +88,24 @@ def test_daily_backup_once_a_day_keeping_the_last_ones(repo: Repository, db_path
     folder = db_path.parent / "backups"
     assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert all(stat.S_IMODE(path.stat().st_mode) == 0o600 for path in daily_backups(db_path))
+
+
+def test_backups_on_demand_keep_the_last_ones_apart_from_the_daily_ones(repo: Repository, db_path: Path) -> None:
+    daily = daily_backup(db_path, today=date(2026, 11, 25))
+    made = [backup_now(db_path, datetime(2026, 11, 25, 17, minute, 5), keep=2) for minute in range(3)]
+    names = [path.name for path in on_demand_backups(db_path)]
+    assert names == ["charting-2026-11-25-170105.db", "charting-2026-11-25-170205.db"]
+    assert not made[0].exists() and daily is not None and daily.exists(), "each kind rotates on its own"
+    assert daily_backups(db_path) == [daily]
+    assert stat.S_IMODE(made[-1].stat().st_mode) == 0o600
+    os.utime(daily, (made[-1].stat().st_mtime + 60,) * 2)
+    assert latest_backup(db_path) == daily, "the latest written, whichever kind"
+    os.utime(made[-1], (daily.stat().st_mtime + 60,) * 2)
+    assert latest_backup(db_path) == made[-1]
+
+
+def test_no_backup_yet(tmp_path: Path) -> None:
+    assert latest_backup(tmp_path / "none.db") is None
 
 
 def test_daily_backup_without_a_database_does_nothing(tmp_path: Path) -> None:
