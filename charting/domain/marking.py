@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterable
 from dataclasses import replace
+from functools import lru_cache
 
 from charting.domain.outcomes import outcome_problems
-from charting.domain.protocol import Protocol, Site
+from charting.domain.protocol import Protocol, Region, Site, View
 from charting.domain.session import (
     SCREENING_QUESTIONS,
     AdverseEvent,
@@ -164,6 +166,27 @@ MARKER_CLEARANCE_UNITS = 35.0
 (the window's tests hold it to the drawn scale); the demo keeps follow-the-pain sites this far from every marker."""
 
 
+MARKER_EDGE_UNITS = 20.0
+"""Diagram units a follow-the-pain site's centre keeps from its view's edges so that its whole marker shows: the
+note's diamond reaches 19.5 units from its centre (outline included); a window drawn small keeps more."""
+SPOT_STEP_UNITS = 1.0
+"""The spacing of the points searched for a free spot: a spot found is at most this far from the best one."""
+
+
+def _ftp_points(session: Session, view: str, ignore: str = "") -> list[tuple[str, float, float]]:
+    """The follow-the-pain sites of a view but ``ignore``, with their points."""
+    return [
+        (inj.site_id, inj.x, inj.y)
+        for inj in session.injections
+        if inj.kind is Kind.FTP and inj.view == view and inj.site_id != ignore
+    ]
+
+
+def _fixed_points(protocol: Protocol, view: str) -> tuple[tuple[float, float], ...]:
+    """The fixed sites of a view: each has a marker whether marked or not."""
+    return tuple((site.x, site.y) for site in protocol.sites if site.view == view)
+
+
 def crowding_site(
     session: Session, protocol: Protocol, view: str, x: float, y: float, *, clearance: float, ignore: str = ""
 ) -> str:
@@ -172,14 +195,86 @@ def crowding_site(
     Every fixed site counts (its marker shows whether marked or not), and every follow-the-pain site but ``ignore``.
     """
     points = [(site.id, site.x, site.y) for site in protocol.sites if site.view == view]
-    points += [
-        (inj.site_id, inj.x, inj.y)
-        for inj in session.injections
-        if inj.kind is Kind.FTP and inj.view == view and inj.site_id != ignore
-    ]
+    points += _ftp_points(session, view, ignore)
     near = [(math.dist((x, y), (px, py)), site_id) for site_id, px, py in points]
     distance, site_id = min(near, default=(math.inf, ""))
     return site_id if distance < clearance else ""
+
+
+def _inside(region: Region, view: View, x: float, y: float, margin: float) -> bool:
+    """Whether a point is inside the region and at least ``margin`` units inside the view's edges."""
+    return margin <= x <= view.width - margin and margin <= y <= view.height - margin and region.contains(x, y)
+
+
+def _room(points: Iterable[tuple[float, float]], x: float, y: float) -> float:
+    """How far a point is from the nearest of these points (infinite when there is none)."""
+    return min((math.dist((x, y), point) for point in points), default=math.inf)
+
+
+@lru_cache(maxsize=64)
+def _region_spots(
+    region: Region, view: View, margin: float, clearance: float, fixed: tuple[tuple[float, float], ...]
+) -> tuple[tuple[float, float, float], ...]:
+    """The points of a grid ``SPOT_STEP_UNITS`` apart inside the region, ``margin`` inside the view's edges and
+    ``clearance`` from the fixed sites, each with its distance to the nearest fixed site (made once per window size).
+    """
+    xs = [x for x, _ in region.polygon]
+    ys = [y for _, y in region.polygon]
+    step = SPOT_STEP_UNITS
+    columns = range(math.ceil(min(xs) / step), math.floor(max(xs) / step) + 1)
+    rows = range(math.ceil(min(ys) / step), math.floor(max(ys) / step) + 1)
+    grid = ((i * step, j * step) for i in columns for j in rows)
+    inside = ((x, y, _room(fixed, x, y)) for x, y in grid if _inside(region, view, x, y, margin))
+    return tuple(spot for spot in inside if spot[2] >= clearance)
+
+
+def free_spot(
+    session: Session,
+    protocol: Protocol,
+    region: Region,
+    x: float,
+    y: float,
+    *,
+    clearance: float,
+    margin: float = MARKER_EDGE_UNITS,
+    ignore: str = "",
+) -> tuple[float, float] | None:
+    """The free spot of a follow-the-pain region nearest to a point, or None when the region has none.
+
+    A free spot is inside the region, at least ``margin`` units inside its view's edges and at least ``clearance``
+    units from every marker of the view (but ``ignore``, the site being moved). The point itself when it is free;
+    otherwise a point of a grid ``SPOT_STEP_UNITS`` apart.
+    """
+    view = protocol.view(region.view)
+    fixed = _fixed_points(protocol, region.view)
+    ftp = [(px, py) for _, px, py in _ftp_points(session, region.view, ignore)]
+    if _inside(region, view, x, y, margin) and _room((*fixed, *ftp), x, y) >= clearance:
+        return x, y
+    spots = sorted(_region_spots(region, view, margin, clearance, fixed), key=lambda s: math.dist(s[:2], (x, y)))
+    return next(((sx, sy) for sx, sy, _ in spots if _room(ftp, sx, sy) >= clearance), None)
+
+
+def roomiest_spot(
+    session: Session,
+    protocol: Protocol,
+    region: Region,
+    *,
+    clearance: float,
+    margin: float = MARKER_EDGE_UNITS,
+) -> tuple[float, float] | None:
+    """The free spot of a region farthest from every marker of its view (see ``free_spot``), or None."""
+    view = protocol.view(region.view)
+    fixed = _fixed_points(protocol, region.view)
+    ftp = [(px, py) for _, px, py in _ftp_points(session, region.view)]
+    spots = _region_spots(region, view, margin, clearance, fixed)
+    rooms = [(min(room, _room(ftp, x, y)), (x, y)) for x, y, room in spots]
+    room, spot = max(rooms, default=(-math.inf, (0.0, 0.0)))
+    return spot if room >= clearance else None
+
+
+def ftp_region(protocol: Protocol, muscle: str, side: str) -> Region | None:
+    """The follow-the-pain region of a muscle on one side, if the protocol draws one."""
+    return next((r for r in protocol.regions if r.muscle == muscle and r.side == side), None)
 
 
 def move_ftp(session: Session, site_id: str, x: float, y: float) -> Session:

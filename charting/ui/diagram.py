@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from charting.domain.marking import SIGNED_READ_ONLY
+from charting.domain.marking import MARKER_EDGE_UNITS, SIGNED_READ_ONLY
 from charting.domain.protocol import Protocol, Region, View
 from charting.domain.session import Injection, Kind, Session
 from charting.resources import diagram_path
@@ -87,6 +87,11 @@ class SiteMarker(QGraphicsItem):
             self.update()
 
     # geometry
+    DIAMOND_HALF_PX = style.MARKER_DIAMETER_PX / 2 + 2
+    """A follow-the-pain diamond's half diagonal, in screen pixels."""
+    DRAWN_HALF_PX = DIAMOND_HALF_PX + 1
+    """How far a follow-the-pain marker is drawn from its centre, its outline included, in screen pixels."""
+
     def boundingRect(self) -> QRectF:  # noqa: N802 - Qt's name
         r = style.HIT_DIAMETER_PX / 2 + style.FOCUS_RING_PX + 2
         return QRectF(-r, -r, 2 * r, 2 * r)
@@ -129,7 +134,8 @@ class SiteMarker(QGraphicsItem):
         else:
             painter.setPen(QPen(style.INK if self._hovered else style.ORANGE.darker(150), 2))
             painter.setBrush(style.ORANGE)
-            diamond = QPolygonF([QPointF(0, -r - 2), QPointF(r + 2, 0), QPointF(0, r + 2), QPointF(-r - 2, 0)])
+            d = self.DIAMOND_HALF_PX
+            diamond = QPolygonF([QPointF(0, -d), QPointF(d, 0), QPointF(0, d), QPointF(-d, 0)])
             painter.drawPolygon(diamond)
             self._draw_units(painter, style.INK)
         if self.focused:
@@ -371,6 +377,17 @@ class DiagramView(QGraphicsView):
         scale = self.transform().m11()
         return style.HIT_DIAMETER_PX / scale if scale > 0 else math.inf
 
+    def marker_margin(self) -> float:
+        """Diagram units a follow-the-pain site keeps inside its view's edges so that its whole diamond shows, at
+        the current scale and on the note."""
+        scale = self.transform().m11()
+        return max(MARKER_EDGE_UNITS, SiteMarker.DRAWN_HALF_PX / scale) if scale > 0 else math.inf
+
+    def add_ftp_by_focus(self) -> str:
+        """Add a follow-the-pain site to the muscle under the ring, where it has most room (the model's sentence
+        says when it cannot)."""
+        return self.model.add_ftp_by_focus(self.marker_clearance(), self.marker_margin())
+
     def marker_at(self, pos: QPointF) -> SiteMarker | None:
         """The topmost site marker under a viewport point."""
         for item in self.items(pos.toPoint()):
@@ -397,7 +414,7 @@ class DiagramView(QGraphicsView):
             if panel is not None:
                 local = panel.mapFromScene(scene_pos)
                 x, y = round(local.x(), 1), round(local.y(), 1)
-                self.model.add_ftp_at(panel.view_id, x, y, self.marker_clearance())
+                self.model.add_ftp_at(panel.view_id, x, y, self.marker_clearance(), self.marker_margin())
         event.accept()
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
@@ -409,8 +426,11 @@ class DiagramView(QGraphicsView):
         if self._dragged:
             panel = self._drag.parentItem()
             local = panel.mapFromScene(self.mapToScene(event.position().toPoint()))
-            rect = panel.boundingRect()
-            self._drag.setPos(min(max(local.x(), 0.0), rect.width()), min(max(local.y(), 0.0), rect.height()))
+            margin = self.marker_margin()  # the whole marker stays on its view
+            inside = panel.boundingRect().adjusted(margin, margin, -margin, -margin)
+            self._drag.setPos(
+                min(max(local.x(), inside.left()), inside.right()), min(max(local.y(), inside.top()), inside.bottom())
+            )
         event.accept()
 
     def mouseReleaseEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt's name
@@ -420,7 +440,7 @@ class DiagramView(QGraphicsView):
             return
         if self._dragged:
             x, y = round(marker.pos().x(), 1), round(marker.pos().y(), 1)
-            self.model.move_ftp(marker.site_id, x, y, self.marker_clearance())
+            self.model.move_ftp(marker.site_id, x, y, self.marker_clearance(), self.marker_margin())
         else:
             self.model.set_focus(marker.site_id)
         event.accept()

@@ -6,6 +6,7 @@ The diagram and the panels listen to its signals; they never change the session 
 from __future__ import annotations
 
 import logging
+import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime
@@ -18,7 +19,7 @@ from charting.domain import marking
 from charting.domain.checklist import evaluate_visit
 from charting.domain.clock import local_now
 from charting.domain.marking import SIGNED_READ_ONLY, ChangeRefusedError
-from charting.domain.protocol import Protocol
+from charting.domain.protocol import Protocol, Region
 from charting.domain.rules import (
     Excess,
     Finding,
@@ -135,6 +136,9 @@ class SessionModel(QObject):
     """The save failed; the session is kept in memory and the sentence says what to do."""
     ftp_mode_changed = Signal(bool)
     """Follow-the-pain mode went on or off."""
+    change_noted = Signal(str)
+    """A change was made a little differently from what was asked (a site placed beside a crowded click); the
+    sentence says how."""
 
     def __init__(
         self,
@@ -330,37 +334,75 @@ class SessionModel(QObject):
             self.ftp_mode = on
             self.ftp_mode_changed.emit(on)
 
-    def add_ftp_at(self, view_id: str, x: float, y: float, clearance: float = 0.0) -> str:
+    def add_ftp_at(self, view_id: str, x: float, y: float, clearance: float = 0.0, margin: float = 0.0) -> str:
         """Add a follow-the-pain site at a point of a view; the id, or "" when refused (with a sentence).
 
-        A point closer than ``clearance`` diagram units to another marker is refused: the hit targets would overlap.
+        A point closer than ``clearance`` diagram units to another marker (their hit targets would overlap), or
+        closer than ``margin`` to the view's edge (the marker would be cut), is moved to the nearest free spot of
+        the same region, and a sentence says so.
         """
         region = self.protocol.region_at(view_id, x, y)
         if region is None:
             muscles = ", ".join(sorted({self.protocol.muscle(r.muscle).label.lower() for r in self.protocol.regions}))
             self.change_refused.emit(f"Follow-the-pain sites go inside the shaded {muscles} regions; click inside one.")
             return ""
+        return self._add_ftp(region, (x, y), clearance, margin)
+
+    def add_ftp_by_focus(self, clearance: float = 0.0, margin: float = 0.0) -> str:
+        """The key for a follow-the-pain site: add one to the muscle and side under the ring, at the free spot of
+        its region farthest from the markers; the id, or "" when refused (with a sentence)."""
+        if not self.ftp_mode:
+            self.change_refused.emit(
+                "Turn on follow-the-pain mode (F) first, then add a site to the muscle under the ring."
+            )
+            return ""
+        found = self._session.injection(self.focus_site) if self.focus_site else None
+        if found is not None:
+            muscle, side = found.muscle, found.side
+        elif self.protocol.has_site(self.focus_site):
+            site = self.protocol.site(self.focus_site)
+            muscle, side = site.muscle, site.side
+        else:
+            muscle = side = ""
+        region = marking.ftp_region(self.protocol, muscle, side)
+        if region is None:
+            muscles = ", ".join(sorted({self.protocol.muscle(r.muscle).label.lower() for r in self.protocol.regions}))
+            self.change_refused.emit(
+                f"Move the ring to a {muscles.replace(', ', ' or ')} site (arrows), then add its follow-the-pain site."
+            )
+            return ""
+        return self._add_ftp(region, None, clearance, margin)
+
+    def _add_ftp(self, region: Region, click: tuple[float, float] | None, clearance: float, margin: float) -> str:
+        """Add a follow-the-pain site in a region: at the free spot nearest the click, or (no click) the roomiest."""
+        place = f"{region.side} {self.protocol.muscle(region.muscle).label.lower()}"
         refusal = ftp_addition_refusal(self._session, self.protocol, region.muscle)
         if refusal is not None:
+            x, y = click or region.polygon[0]
             try:  # what a deviation reason recorded next has to cover
                 would_be, _ = marking.add_ftp(
-                    self._session, self.protocol, region.muscle, side=region.side, view=view_id, x=x, y=y
+                    self._session, self.protocol, region.muscle, side=region.side, view=region.view, x=x, y=y
                 )
                 self._refused_excess = cap_excess(would_be, self.protocol)
             except ChangeRefusedError:  # no reason lets this one in (a muscle without follow-the-pain, a signed note)
                 self._refused_excess = ()
             self.change_refused.emit(refusal.message)
             return ""
-        near = marking.crowding_site(self._session, self.protocol, view_id, x, y, clearance=clearance)
-        if near:
-            muscle = self.protocol.muscle(region.muscle).label.lower()
-            self.change_refused.emit(f"Too close to the {self._name(near)}; click a free spot in the {muscle} region.")
+        if click is None:
+            spot = marking.roomiest_spot(self._session, self.protocol, region, clearance=clearance, margin=margin)
+        else:
+            spot = marking.free_spot(self._session, self.protocol, region, *click, clearance=clearance, margin=margin)
+        if spot is None:
+            self.change_refused.emit(
+                f"The {place} has no free spot left for a follow-the-pain site; enlarge the window to make room, "
+                "or place the site on the other side or in another muscle."
+            )
             return ""
         added: list[str] = []
 
         def change(session: Session) -> Session:
             new, site_id = marking.add_ftp(
-                session, self.protocol, region.muscle, side=region.side, view=view_id, x=x, y=y
+                session, self.protocol, region.muscle, side=region.side, view=region.view, x=spot[0], y=spot[1]
             )
             added.append(site_id)
             return new
@@ -369,34 +411,47 @@ class SessionModel(QObject):
             self.last_marked = added[0]
             self.site_marked.emit(added[0])
 
-        muscle = self.protocol.muscle(region.muscle).label.lower()
-        if not self._change(f"Add a follow-the-pain site, {region.side} {muscle}", change, then=then):
+        if not self._change(f"Add a follow-the-pain site, {place}", change, then=then):
             return ""
+        if click is None:
+            self.change_noted.emit(f"Added a follow-the-pain site in the {place}; drag it to the point of pain.")
+        elif spot != click:
+            self.change_noted.emit(f"Placed at the nearest free spot in the {place}.")
         return added[0]
 
-    def move_ftp(self, site_id: str, x: float, y: float, clearance: float = 0.0) -> bool:
-        """Move a follow-the-pain site; it must stay inside its muscle's region on the same side, and at least
-        ``clearance`` diagram units from every other marker."""
+    def move_ftp(self, site_id: str, x: float, y: float, clearance: float = 0.0, margin: float = 0.0) -> bool:
+        """Move a follow-the-pain site inside its muscle's region on the same side, at least ``clearance`` diagram
+        units from every other marker and ``margin`` inside the view's edges: a drop that is not such a spot snaps
+        to the nearest one within a marker's width (``clearance``), or the site is put back."""
         injection = self._session.injection(site_id)
         if injection is None:
             return False
-        muscle = self.protocol.muscle(injection.muscle).label.lower()
-        region = self.protocol.region_at(injection.view, x, y)
+        place = f"{injection.side} {self.protocol.muscle(injection.muscle).label.lower()}"
+        region = marking.ftp_region(self.protocol, injection.muscle, injection.side)
+        spot = (
+            None
+            if region is None or region.view != injection.view
+            else marking.free_spot(
+                self._session, self.protocol, region, x, y, clearance=clearance, margin=margin, ignore=site_id
+            )
+        )
+        if spot is not None and math.dist(spot, (x, y)) <= clearance:
+            moved = self._change(
+                f"Move {self._name(site_id)}", lambda s: marking.move_ftp(s, site_id, spot[0], spot[1])
+            )
+            if moved and spot != (x, y):
+                self.change_noted.emit(f"Moved to the nearest free spot in the {place}.")
+            return moved
         near = marking.crowding_site(
             self._session, self.protocol, injection.view, x, y, clearance=clearance, ignore=site_id
         )
-        if region is None or region.muscle != injection.muscle or region.side != injection.side:
-            refusal = (
-                f"The {self._name(site_id)} must stay inside the {muscle} region on the {injection.side} side; "
-                "it was put back."
-            )
-        elif near:
+        if near and region is not None and region.contains(x, y):
             refusal = (
                 f"Too close to the {self._name(near)}; the {self._name(site_id)} was put back. "
-                f"Drag it to a free spot in the {muscle} region."
+                f"Drag it to a free spot in the {place}."
             )
         else:
-            return self._change(f"Move {self._name(site_id)}", lambda s: marking.move_ftp(s, site_id, x, y))
+            refusal = f"The {self._name(site_id)} must stay inside the {place} region; it was put back."
         self.change_refused.emit(refusal)
         self.session_changed.emit()
         return False

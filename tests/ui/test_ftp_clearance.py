@@ -23,14 +23,20 @@ def nearest_marker(protocol: Protocol, view: str, x: float, y: float) -> tuple[f
     return min((math.dist((x, y), (s.x, s.y)), s.id) for s in protocol.sites if s.view == view)
 
 
+EDGE = 30
+"""Diagram units from a view's edge beyond any marker margin the window keeps at 1366x768 and larger."""
+
+
 def point_at_distance(protocol: Protocol, region: Region, low: float, high: float) -> tuple[float, float]:
-    """A point well inside the region whose nearest fixed site is between low and high diagram units away."""
+    """A point well inside the region and the view whose nearest fixed site is between low and high diagram units away."""
     for i in range(0, 801):
         for j in range(0, 601):
             x, y = i / 2, j / 2
             if (
                 region.contains(x, y)
                 and edge_distance(region, x, y) >= 3
+                and EDGE <= x <= 400 - EDGE
+                and EDGE <= y <= 300 - EDGE
                 and low <= nearest_marker(protocol, region.view, x, y)[0] <= high
             ):
                 return x, y
@@ -61,7 +67,7 @@ def test_a_click_over_a_marker_in_ftp_mode_acts_on_that_marker(
     assert charting.model.session.injections == (), "a second click unmarks it, still no new site"
 
 
-def test_a_click_whose_target_would_overlap_a_marker_is_refused_with_a_sentence(
+def test_a_click_whose_target_would_overlap_a_marker_places_the_site_beside_it(
     charting: MainWindow, protocol: Protocol, qtbot: QtBot
 ) -> None:
     region = trapezius(protocol)
@@ -69,14 +75,17 @@ def test_a_click_whose_target_would_overlap_a_marker_is_refused_with_a_sentence(
     # outside the marker's own hit target (a click there would act on it) but inside a target's width of it
     low, high = (style.HIT_DIAMETER_PX / 2 + 3) / scale, (style.HIT_DIAMETER_PX - 3) / scale
     x, y = point_at_distance(protocol, region, low, high)
-    _distance, near = nearest_marker(protocol, region.view, x, y)
     assert charting.view.marker_at(QPointF(viewport_point(charting, region.view, x, y))) is None
     charting.model.set_ftp_mode(True)
     click_diagram(qtbot, charting, region.view, x, y)
-    assert charting.model.session.injections == ()
-    assert charting.notice.text() == (
-        f"Too close to the {protocol.site_name(near)}; click a free spot in the trapezius region."
-    )
+    (site_id,) = ftp_sites(charting)
+    placed = charting.model.session.injection(site_id)
+    assert placed is not None and (placed.muscle, placed.side) == ("trapezius", "left")
+    assert region.contains(placed.x, placed.y)
+    assert nearest_marker(protocol, region.view, placed.x, placed.y)[0] >= charting.view.marker_clearance()
+    assert math.dist((x, y), (placed.x, placed.y)) < 2 * charting.view.marker_clearance(), "beside the click"
+    assert charting.statusBar().currentMessage() == "Placed at the nearest free spot in the left trapezius."
+    assert charting.notice.isHidden(), "not a refusal"
 
 
 def test_the_distance_is_measured_in_screen_pixels_at_the_current_scale(
@@ -87,38 +96,63 @@ def test_the_distance_is_measured_in_screen_pixels_at_the_current_scale(
     x, y = point_at_distance(protocol, region, 28 / small, 31 / small)  # under a target's width at 1366x768
     charting.model.set_ftp_mode(True)
     click_diagram(qtbot, charting, region.view, x, y)
-    assert ftp_sites(charting) == [] and charting.notice.text().startswith("Too close to")
+    (moved,) = ftp_sites(charting)
+    placed = charting.model.session.injection(moved)
+    assert placed is not None and (placed.x, placed.y) != (x, y), "moved clear of the marker"
+    charting.model.undo_stack.undo()
     charting.resize(2400, 1400)
     qtbot.waitUntil(lambda: charting.view.transform().m11() * 28 / small >= style.HIT_DIAMETER_PX + 1)
     click_diagram(qtbot, charting, region.view, x, y)
-    assert len(ftp_sites(charting)) == 1, "the same spot is free when the diagram is drawn larger"
-
-
-def test_a_drag_onto_another_marker_puts_the_site_back(charting: MainWindow, protocol: Protocol, qtbot: QtBot) -> None:
-    region = next(r for r in protocol.regions if r.muscle == "temporalis")
-    start = free_point(protocol, region, [])
-    charting.model.set_ftp_mode(True)
-    click_diagram(qtbot, charting, region.view, *start)
-    (site_id,) = ftp_sites(charting)
-    placed = charting.model.session.injection(site_id)
+    (kept,) = ftp_sites(charting)
+    placed = charting.model.session.injection(kept)
     assert placed is not None
-    start = (placed.x, placed.y)
-    fixed = next(s for s in protocol.sites if s.view == region.view and s.muscle == "temporalis")
-    target = (fixed.x + 6, fixed.y + 6)
-    assert region.contains(*target)
-    viewport = charting.view.viewport()
-    begin = charting.view.viewport_pos(site_id).toPoint()
-    end = viewport_point(charting, region.view, *target)
+    assert math.dist((placed.x, placed.y), (x, y)) < 0.2, "the same spot is free when the diagram is drawn larger"
+
+
+def drag(qtbot: QtBot, window: MainWindow, site_id: str, to: tuple[str, float, float]) -> None:
+    """Drag a follow-the-pain site's diamond to a point of a view."""
+    view, x, y = to
+    viewport = window.view.viewport()
+    begin = window.view.viewport_pos(site_id).toPoint()
+    end = viewport_point(window, view, x, y)
     qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=begin)
     qtbot.mouseMove(viewport, begin + QPoint(6, 0))
     qtbot.mouseMove(viewport, end)
     qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+
+
+def test_a_drag_onto_another_marker_snaps_to_the_nearest_free_spot(
+    charting: MainWindow, protocol: Protocol, qtbot: QtBot
+) -> None:
+    region = next(r for r in protocol.regions if r.muscle == "temporalis")
+    charting.model.set_ftp_mode(True)
+    click_diagram(qtbot, charting, region.view, *free_point(protocol, region, []))
+    (site_id,) = ftp_sites(charting)
+    fixed = next(s for s in protocol.sites if s.view == region.view and s.muscle == "temporalis")
+    target = (fixed.x + 6, fixed.y + 6)
+    assert region.contains(*target)
+    drag(qtbot, charting, site_id, (region.view, *target))
     injection = charting.model.session.injection(site_id)
-    assert injection is not None and (injection.x, injection.y) == start, "put back"
-    assert charting.scene.marker(site_id).pos() == QPointF(*start), "the diamond is drawn where it was"
+    assert injection is not None
+    clearance = charting.view.marker_clearance()
+    assert nearest_marker(protocol, region.view, injection.x, injection.y)[0] >= clearance
+    assert math.dist(target, (injection.x, injection.y)) <= clearance, "snapped beside the drop"
+    assert charting.scene.marker(site_id).pos() == QPointF(injection.x, injection.y), "drawn where it is"
+    assert charting.statusBar().currentMessage() == "Moved to the nearest free spot in the left temporalis."
+
+
+def test_a_drag_out_of_the_region_puts_the_site_back(charting: MainWindow, protocol: Protocol, qtbot: QtBot) -> None:
+    region = next(r for r in protocol.regions if r.muscle == "temporalis")
+    charting.model.set_ftp_mode(True)
+    click_diagram(qtbot, charting, region.view, *free_point(protocol, region, []))
+    (site_id,) = ftp_sites(charting)
+    placed = charting.model.session.injection(site_id)
+    assert placed is not None
+    drag(qtbot, charting, site_id, (region.view, 60, 250))  # the neck: far from the temporalis
+    assert charting.model.session.injection(site_id) == placed, "put back"
+    assert charting.scene.marker(site_id).pos() == QPointF(placed.x, placed.y), "the diamond is drawn where it was"
     assert charting.notice.text() == (
-        f"Too close to the {protocol.site_name(fixed.id)}; the {protocol.site_name(site_id)} was put back. "
-        "Drag it to a free spot in the temporalis region."
+        f"The {protocol.site_name(site_id)} must stay inside the left temporalis region; it was put back."
     )
 
 
