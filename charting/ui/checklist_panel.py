@@ -279,8 +279,27 @@ class ChecklistItem(QWidget):
         self.withdraw_button.setVisible(editable and bool(state.overridden))
 
 
+class AnswerButton(QPushButton):
+    """A screening answer's button: a click, or N or Y on its question, answers; Space does not (it marks a site on
+    the diagram, and an answer nobody asked must never be recorded by a key pressed out of habit)."""
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """Space goes to the question (which ignores it), never to the button."""
+        if event.key() == Qt.Key.Key_Space:
+            event.ignore()
+            return
+        super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt's name
+        """A button answers on Space's release: ignored too."""
+        if event.key() == Qt.Key.Key_Space:
+            event.ignore()
+            return
+        super().keyReleaseEvent(event)
+
+
 class ScreeningItem(ChecklistItem):
-    """A screening question with its No and Yes buttons (Tab reaches them, Space presses them; N and Y answer)."""
+    """A screening question with its No and Yes buttons: Tab reaches them, a click, N or Y answers (Space does not)."""
 
     answered = Signal(str, Answer)
     answered_by_key = Signal(str)
@@ -291,7 +310,7 @@ class ScreeningItem(ChecklistItem):
         self.question = question
         self.buttons: dict[Answer, QPushButton] = {}
         for position, answer in enumerate((Answer.NO, Answer.YES)):
-            button = QPushButton(answer.value.capitalize())
+            button = AnswerButton(answer.value.capitalize())
             button.setCheckable(True)
             button.setToolTip(f"{answer.value.capitalize()} ({answer.value[0].upper()})")
             button.setAccessibleName(f"{SCREENING_QUESTIONS[question]}: {answer.value}")
@@ -554,6 +573,12 @@ class ChecklistPanel(QWidget):
             note = score_note(name, stored, baseline)
             field.note.setText(note)
             field.note.setVisible(bool(note))
+
+    def commit_edits(self) -> None:
+        """Record the figures typed and not yet recorded (as leaving each field would): the window calls this before
+        it opens another session, signs, prints, backs up or closes."""
+        for name in self.outcomes:
+            self._on_outcome_edited(name)
 
     def _on_outcome_edited(self, name: str) -> None:
         field = self.outcomes[name]

@@ -71,6 +71,8 @@ MAINTENANCE_MESSAGE_MS = 30000
 AFTER_FIRST_FRAME_MS = 250
 """How long after the window's first frame the work no one needs at once starts: today's backup and records check
 (a child process that would compete with the first frame for the processor) and the idle lock's input filter."""
+AFTER_FIRST_FRAME_FALLBACK_MS = 3000
+"""When that work starts all the same if no frame has been painted by then (a window started minimised)."""
 FIRST_SIZE = QSize(1366, 768)
 """The window's size at start-up when the screen has room for it."""
 BACKUP_KEY = "Ctrl+Shift+B"
@@ -194,6 +196,7 @@ class MainWindow(QMainWindow):
         self.model.saved.connect(self.on_saved)
         self.model.save_failed.connect(self.on_save_failed)
         self.model.change_refused.connect(self.on_change_refused)
+        self.model.change_noted.connect(lambda text: self.statusBar().showMessage(text, 15000))
         self.model.ask_excess = self.ask_about_excess
         self.model.undo_stack.indexChanged.connect(self.on_change_made)
         self.model.ftp_mode_changed.connect(self.act_ftp.setChecked)
@@ -281,6 +284,9 @@ class MainWindow(QMainWindow):
             chart_key=True,
             checkable=True,
         )
+        self.act_add_ftp = self._action(
+            "&Add follow-the-pain site to the ringed muscle", self.view.add_ftp_by_focus, "A", "Insert", chart_key=True
+        )
         self.act_leave_mode = self._action("&Leave the mode", lambda: m.set_ftp_mode(False), "Esc", chart_key=True)
         label = f"Apply {self.protocol.id.upper()} {self.protocol.label_dose_units:g} U"
         self.act_apply = self._action(label, m.apply_protocol)
@@ -307,6 +313,7 @@ class MainWindow(QMainWindow):
             self.act_more,
             self.act_fewer,
             self.act_ftp,
+            self.act_add_ftp,
             self.act_leave_mode,
             self.act_apply,
             self.act_skip,
@@ -637,9 +644,17 @@ class MainWindow(QMainWindow):
         self._stored = self.repo.save_session(session, stored=self._stored)
         return self._stored
 
+    def commit_typed(self) -> None:
+        """Record what is typed and not yet recorded in the header's and the checklist's fields: a value typed and
+        not yet left is saved before the window opens another session, signs, prints, backs up or closes."""
+        if not self.has_session:
+            return
+        self.header_panel.commit_edits()
+        if self._checklist_panel is not None:
+            self._checklist_panel.commit_edits()
+
     def _may_leave_session(self) -> bool:
-        if self.has_session:
-            self.header_panel.commit_edits()  # a value typed and not yet left is saved with the session
+        self.commit_typed()
         if self.has_session and self.model.unsaved and not self.model.retry_save():
             self.show_notice("The open session is not saved yet; use Retry save before opening another.")
             return False
@@ -855,6 +870,7 @@ class MainWindow(QMainWindow):
         """Sign: refused while the rules list refusals; otherwise choose the injector and confirm."""
         if not self.has_session or self.model.read_only:
             return
+        self.commit_typed()
         if self.model.unsaved and not self.model.retry_save():
             return
         from charting.ui.signing import SignDialog, blockers_text, pin_checker
@@ -1054,6 +1070,7 @@ class MainWindow(QMainWindow):
         """The open session's procedure note as PDF (a draft carries the DRAFT mark); None after a notice."""
         if not self.has_session:
             return None
+        self.commit_typed()  # the note carries what is typed
         from charting.documents import DocumentError, procedure_note_pdf  # reportlab loads on first print only
 
         try:
@@ -1103,8 +1120,8 @@ class MainWindow(QMainWindow):
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if self.has_session and not self._discard_unsaved:
-            self.header_panel.commit_edits()  # a value typed and not yet left is saved before closing
+        if not self._discard_unsaved:
+            self.commit_typed()
         if self.has_session and self.model.unsaved and not self._discard_unsaved and not self.model.retry_save():
             box = QMessageBox(
                 QMessageBox.Icon.Warning,
@@ -1242,8 +1259,7 @@ class MainWindow(QMainWindow):
         if source is None:
             self.show_notice("This database has no file to back up.")
             return False
-        if self.has_session:
-            self.header_panel.commit_edits()  # what is typed goes into the copy
+        self.commit_typed()  # what is typed goes into the copy
         if self.has_session and self.model.unsaved and not self.model.retry_save():
             self.show_notice("The open session is not saved yet; use Retry save, then back up again.")
             return False
@@ -1291,22 +1307,40 @@ class MainWindow(QMainWindow):
 
 
 class AfterFirstFrame(QObject):
-    """Runs an action once, ``delay_ms`` after a widget's first paint (work no one needs before the first frame)."""
+    """Runs an action once, ``delay_ms`` after a widget's first paint (work no one needs before the first frame), or
+    after ``AFTER_FIRST_FRAME_FALLBACK_MS`` when no paint comes (a window started minimised); never once the widget
+    is closed (hidden)."""
 
     def __init__(self, widget: QWidget, delay_ms: int, action: Callable[[], object]) -> None:
         super().__init__(widget)
+        self._widget = widget
+        self._action = action
         self.timer = QTimer(self)
-        """Goes with the widget: a widget closed before it runs out never runs the action."""
+        """Started by the first paint."""
         self.timer.setSingleShot(True)
         self.timer.setInterval(delay_ms)
-        self.timer.timeout.connect(action)
+        self.timer.timeout.connect(self._run)
+        self.fallback = QTimer(self)
+        """Runs the action when no paint has come by then."""
+        self.fallback.setSingleShot(True)
+        self.fallback.setInterval(AFTER_FIRST_FRAME_FALLBACK_MS)
+        self.fallback.timeout.connect(self._run)
+        self.fallback.start()
         widget.installEventFilter(self)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         if event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
+            self.fallback.stop()
             self.timer.start()
         return False
+
+    def _run(self) -> None:
+        self.timer.stop()
+        self.fallback.stop()
+        self._widget.removeEventFilter(self)
+        if self._widget.isVisible():
+            self._action()
 
 
 @dataclass(frozen=True)

@@ -78,12 +78,17 @@ def test_screening_answers_are_saved_undoable_and_survive_reopening(charting: Ma
     assert session_id is not None
     questions = list(SCREENING_QUESTIONS)
     assert all(mark_of(panel.screening[q]) == UNASKED_SYMBOL for q in questions)
-    # keyboard: Tab reaches the buttons, Space presses them
+    # keyboard: Tab reaches the buttons; Space (the diagram's mark key) never answers, N does
     first_no = panel.screening[questions[0]].buttons[Answer.NO]
     first_no.setFocus()
     qtbot.waitUntil(first_no.hasFocus)
     qtbot.keyClick(first_no, Qt.Key.Key_Space)
+    assert charting.model.session.screening.infection_at_site is Answer.UNASKED, "an answer nobody gave"
+    assert charting.repo.load_session(session_id).screening.infection_at_site is Answer.UNASKED
+    qtbot.keyClick(first_no, Qt.Key.Key_N)
     assert charting.model.session.screening.infection_at_site is Answer.NO
+    first_no.setFocus()
+    qtbot.waitUntil(first_no.hasFocus)
     qtbot.keyClick(first_no, Qt.Key.Key_Tab)
     assert panel.screening[questions[0]].buttons[Answer.YES].hasFocus()
     for question in questions[1:]:
