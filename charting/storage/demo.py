@@ -88,24 +88,27 @@ def lot_for(rng: random.Random, lots: list[tuple[str, date]], on: date) -> tuple
 
 
 def add_follow_the_pain(session: Session, protocol: Protocol, rng: random.Random) -> Session:
-    """One to three follow-the-pain sites inside their muscle's outline, within the caps, each at a free spot: far
-    enough from every other marker that no marker hides another in the window (a region with no room gets none)."""
+    """One to three follow-the-pain sites inside their muscle's outline, within the caps, each at the free spot
+    nearest a random point (``marking.free_spot``: clear of every marker and of the view's edges; a region with no
+    room gets none)."""
     for _ in range(rng.randint(1, 3)):
         region = rng.choice(protocol.regions)
         if ftp_addition_refusal(session, protocol, region.muscle) is not None:
             continue
         xs = [x for x, _ in region.polygon]
         ys = [y for _, y in region.polygon]
-        for _attempt in range(100):
-            x, y = round(rng.uniform(min(xs), max(xs)), 1), round(rng.uniform(min(ys), max(ys)), 1)
-            crowded = marking.crowding_site(
-                session, protocol, region.view, x, y, clearance=marking.MARKER_CLEARANCE_UNITS
+        spot = marking.free_spot(
+            session,
+            protocol,
+            region,
+            rng.uniform(min(xs), max(xs)),
+            rng.uniform(min(ys), max(ys)),
+            clearance=marking.MARKER_CLEARANCE_UNITS,
+        )
+        if spot is not None:
+            session, _site = marking.add_ftp(
+                session, protocol, region.muscle, side=region.side, view=region.view, x=spot[0], y=spot[1]
             )
-            if region.contains(x, y) and not crowded:
-                session, _site = marking.add_ftp(
-                    session, protocol, region.muscle, side=region.side, view=region.view, x=x, y=y
-                )
-                break
     return session
 
 

@@ -37,12 +37,27 @@ def test_the_demo_clinic_has_follow_the_pain_sites_and_none_covers_a_marker(tmp_
     assert [crowded_pairs(s, protocol) for s in with_ftp] == [[] for _ in with_ftp]
 
 
-def test_many_draws_never_place_a_site_on_another(protocol: Protocol) -> None:
+def cut_by_the_edge(session: Session, protocol: Protocol) -> list[str]:
+    """Each follow-the-pain site nearer its view's edge than a whole marker reaches (the marker would be cut)."""
+    margin = marking.MARKER_EDGE_UNITS
+    return [
+        inj.site_id
+        for inj in session.injections
+        if inj.kind is Kind.FTP
+        and not (
+            margin <= inj.x <= protocol.view(inj.view).width - margin
+            and margin <= inj.y <= protocol.view(inj.view).height - margin
+        )
+    ]
+
+
+def test_many_draws_never_place_a_site_on_another_or_at_an_edge(protocol: Protocol) -> None:
     session = marking.apply_protocol(Session(performed_on=date(2026, 11, 25)), protocol)
     placed = 0
     for seed in range(200):
         drawn = add_follow_the_pain(session, protocol, random.Random(seed))
         assert crowded_pairs(drawn, protocol) == [], seed
+        assert cut_by_the_edge(drawn, protocol) == [], seed
         placed += len(drawn.injections) - len(session.injections)
     assert placed > 200, "free spots are found, not given up on"
 
