@@ -234,6 +234,7 @@ def test_no_text_a_person_reads_carries_a_site_id(charting: MainWindow, protocol
     """Window messages, undo texts, the skip question, the site menu and tooltips name sites in words."""
     seen: list[str] = []
     charting.model.change_refused.connect(seen.append)
+    charting.model.change_noted.connect(seen.append)
     make_ready(charting)
     model = charting.model
     model.set_units("OCC_L_3", 7.5)
@@ -250,8 +251,7 @@ def test_no_text_a_person_reads_carries_a_site_id(charting: MainWindow, protocol
     model.set_ftp_mode(True)
     left = next(r for r in protocol.regions if r.muscle == "temporalis" and r.side == "left")
     site = protocol.site("TEM_L_1")
-    model.add_ftp_at(left.view, site.x + 1, site.y, clearance=35)
-    ftp = model.add_ftp_at(left.view, *free_point(protocol, left, []))
+    ftp = model.add_ftp_at(left.view, site.x + 1, site.y, clearance=35)  # crowded: placed at the nearest free spot
     assert ftp
     model.move_ftp(ftp, site.x + 1, site.y, clearance=35)
     model.move_ftp(ftp, 1, 1)
@@ -264,7 +264,7 @@ def test_no_text_a_person_reads_carries_a_site_id(charting: MainWindow, protocol
         seen.append(charting.scene.marker(site_id).toolTip())
     assert len(seen) > 15
     assert [text for text in seen if SITE_ID.search(text)] == []
-    assert "Too close to the left temporalis, site 1; click a free spot in the temporalis region." in seen
+    assert "Placed at the nearest free spot in the left temporalis." in seen
     assert "Skip left cervical paraspinal, site 2" in seen and "More units at right temporalis, site 2" in seen
 
 
