@@ -70,7 +70,6 @@ class _HeldChange:
     text: str
     before: Session
     after: Session
-    merge_key: str
     then: Callable[[], None] | None
 
 
@@ -599,7 +598,7 @@ class SessionModel(QObject):
             covered = self.covered_excess
             beyond = excess_beyond(cap_excess(after, self.protocol), covered) if after.deviation_reason.strip() else ()
             if beyond:
-                return self._hold(_HeldChange(text, before, after, merge_key, then), beyond)
+                return self._hold(_HeldChange(text, before, after, then), beyond)
         self.undo_stack.push(SwapSessionCommand(self, before, after, text, merge_key, covered_after=covered))
         self._refused_excess = ()
         if then is not None:
