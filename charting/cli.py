@@ -458,7 +458,7 @@ def cmd_due(ctx: Context) -> int:
     today = local_now().date()
     entries = repository.due_list(today, days)
     if ctx.args.csv:
-        write_private_file(Path(ctx.args.csv), due_list_csv(entries, today).encode("utf-8"))
+        write_private_file(Path(ctx.args.csv), due_list_csv(entries, today, repository.settings).encode("utf-8"))
     w = ctx.out.write
     if not entries:
         w(f"No patient is due in the next {days} days or overdue.\n")

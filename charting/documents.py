@@ -17,7 +17,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from charting.domain.clock import local_now
+from charting.domain.interval import due_status
 from charting.domain.session import Session
+from charting.domain.settings import ClinicalSettings
 from charting.storage.errors import StorageError
 from charting.storage.repository import DueEntry, Repository
 
@@ -26,8 +28,10 @@ if TYPE_CHECKING:
     from charting.report.summary import ContinuationSummary
 
 OWNER_ONLY = 0o600
-DUE_CSV_COLUMNS = ("name", "mrn", "last_session", "next_due", "due_by", "days_until")
-"""The columns of the due list's CSV (a negative ``days_until`` is overdue)."""
+DUE_CSV_COLUMNS = ("name", "mrn", "last_session", "next_due", "due_by", "days_until", "status")
+"""The columns of the due list's CSV: ``next_due`` is the earliest eligible date, ``days_until`` the days from today to
+it (negative once it has passed, which is "due" until ``due_by`` and "overdue" after), ``status`` the state of
+``interval.due_status``: "not yet eligible", "due" or "overdue"."""
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 """A spreadsheet reads a cell starting with one of these as a formula."""
 
@@ -153,8 +157,9 @@ def spreadsheet_text(text: str) -> str:
     return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
-def due_list_csv(entries: list[DueEntry], today: date) -> str:
-    """The due list as CSV: ISO dates, and the days until due as a number (negative when overdue)."""
+def due_list_csv(entries: list[DueEntry], today: date, settings: ClinicalSettings) -> str:
+    """The due list as CSV (``DUE_CSV_COLUMNS``): ISO dates, the days until the earliest eligible date as a number,
+    and the status by ``interval.due_status``; the one CSV of ``charting due --csv`` and the due list dialog."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(DUE_CSV_COLUMNS)
@@ -167,6 +172,7 @@ def due_list_csv(entries: list[DueEntry], today: date) -> str:
                 entry.next_due.isoformat(),
                 entry.due_until.isoformat(),
                 entry.days_until(today),
+                due_status(entry.last_session, today, settings).state.value,
             )
         )
     return out.getvalue()

@@ -14,8 +14,8 @@ from datetime import datetime
 from charting.domain.course import build_course, response_findings, visit_of
 from charting.domain.eligibility import eligibility_findings
 from charting.domain.interval import interval_findings
-from charting.domain.protocol import Protocol
-from charting.domain.rules import Finding, Level, by_level, evaluate, in_sentence
+from charting.domain.protocol import Protocol, in_sentence
+from charting.domain.rules import Finding, Level, by_level, evaluate
 from charting.domain.session import (
     SCREENING_QUESTIONS,
     Answer,

@@ -81,32 +81,26 @@ class DueStatus:
 
     @property
     def short(self) -> str:
-        """A few words for a list's column: "eligible in 4 days", "due today", "due 3 days ago", "overdue: due 42 days
-        ago"."""
+        """A few words for a list's column: "eligible in 4 days", "due today", "due (eligible 3 days ago)", "overdue
+        (eligible 42 days ago)"; the same count as ``sentence``."""
         days = self.days_past_eligible
         if self.state is DueState.NOT_YET_ELIGIBLE:
             return f"eligible in {_days(-days)}"
         if self.state is DueState.DUE:
-            return "due today" if days == 0 else f"due {_days(days)} ago"
-        return f"overdue: due {_days(days)} ago"
+            return "due today" if days == 0 else f"due (eligible {_days(days)} ago)"
+        return f"overdue (eligible {_days(days)} ago)"
 
     @property
     def sentence(self) -> str:
-        """The status as a sentence with its dates, for the patient view."""
+        """The status as a sentence with its dates, for the patient view (nothing is due before it is eligible)."""
         days = self.days_past_eligible
         eligible = self.eligible_from.isoformat()
         if self.state is DueState.NOT_YET_ELIGIBLE:
-            return (
-                f"Eligible from {eligible} (in {_days(-days)}); due window {self.window_from.isoformat()} to "
-                f"{self.window_until.isoformat()}."
-            )
+            return f"Eligible from {eligible} (in {_days(-days)}); due by {self.window_until.isoformat()}."
         if self.state is DueState.DUE:
             since = "today" if days == 0 else f"{_days(days)} ago"
-            return f"Due now: eligible since {eligible} ({since}); the due window ends {self.window_until.isoformat()}."
-        return (
-            f"Overdue: eligible since {eligible} ({_days(days)} ago); the due window ended "
-            f"{self.window_until.isoformat()}."
-        )
+            return f"Due now: eligible since {eligible} ({since}); due by {self.window_until.isoformat()}."
+        return f"Overdue: eligible since {eligible} ({_days(days)} ago); it was due by {self.window_until.isoformat()}."
 
 
 def due_status(last_session: date, today: date, settings: ClinicalSettings) -> DueStatus:

@@ -265,10 +265,14 @@ class Protocol:
         return None
 
 
+def in_sentence(label: str) -> str:
+    """A label inside a sentence: its first letter lower case, names (Lambert-Eaton, ALS) kept."""
+    return label[:1].lower() + label[1:]
+
+
 def _side_muscle(protocol: Protocol, muscle_id: str, side: str) -> str:
     """A muscle on a side in words ("left occipitalis"); a midline muscle alone ("procerus")."""
-    label = protocol.muscle(muscle_id).label
-    label = label[:1].lower() + label[1:]
+    label = in_sentence(protocol.muscle(muscle_id).label)
     return label if side == "midline" else f"{side} {label}"
 
 

@@ -7,10 +7,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from charting.domain.billing import concentration_units_per_ml, units_opened
 from charting.domain.clock import aware
-from charting.domain.protocol import Protocol
+from charting.domain.protocol import Protocol, in_sentence
 from charting.domain.session import SCREENING_QUESTIONS, Answer, Kind, Patient, Session
 from charting.domain.settings import ClinicalSettings
 
@@ -38,7 +39,39 @@ class Finding:
         return self.message.split(";", 1)[0].rstrip(".") + "."
 
 
-CAP_CODES = frozenset({"ftp_not_allowed", "ftp_extra_sites", "muscle_cap", "max_units", "max_sites"})
+class CapWords(NamedTuple):
+    """How a cap is worded: what a change would exceed (``excess_sentence``) and the refusal (``cap_findings``)."""
+
+    would_exceed: str
+    refusal: str
+
+
+CAP_WORDS: dict[str, CapWords] = {
+    "ftp_not_allowed": CapWords(
+        "The {lower} would have {amount} follow-the-pain {sites}, where follow-the-pain is not allowed.",
+        "Follow-the-pain is not allowed in the {lower}; remove those sites or record a deviation reason.",
+    ),
+    "ftp_extra_sites": CapWords(
+        "{label} would have {amount} follow-the-pain sites, above its cap of {cap}.",
+        "{label}: {amount} follow-the-pain sites, above its cap of {cap}; remove one or record a deviation reason.",
+    ),
+    "muscle_cap": CapWords(
+        "{label} would have {amount} U, above its maximum of {cap} U.",
+        "{label}: {amount} U, above its maximum of {cap} U; lower a dose or record a deviation reason.",
+    ),
+    "max_units": CapWords(
+        "The total would be {amount} U, above the maximum of {cap} U.",
+        "Total {amount} U is above the maximum of {cap} U; lower the dose or record a deviation reason.",
+    ),
+    "max_sites": CapWords(
+        "The session would have {amount} sites, above the maximum of {cap}.",
+        "{amount} sites is above the maximum of {cap}; remove a site or record a deviation reason.",
+    ),
+}
+"""Each cap's words (by ``Excess.code``): what a change would exceed, and the refusal of a session that exceeds it.
+Filled in by ``_cap_words`` with the muscle's ``label`` (``lower`` in lower case), the ``amount`` and the ``cap``."""
+
+CAP_CODES = frozenset(CAP_WORDS)
 """Refusals that an off-protocol deviation reason turns into warnings."""
 
 
@@ -166,37 +199,31 @@ def widest_excess(*excesses: Sequence[Excess]) -> tuple[Excess, ...]:
     return tuple(widest.values())
 
 
+def _cap_words(excess: Excess, protocol: Protocol, words: str) -> str:
+    """One of the cap's ``CapWords`` filled in for this excess."""
+    label = protocol.muscle(excess.muscle).label if excess.muscle else ""
+    return words.format(
+        label=label,
+        lower=label.lower(),
+        amount=_fmt(excess.amount),
+        cap=_fmt(excess.cap),
+        sites="site" if excess.amount == 1 else "sites",
+    )
+
+
 def excess_sentence(excess: Excess, protocol: Protocol) -> str:
     """What a change would exceed, as a sentence: "Temporalis would have 4 follow-the-pain sites, above its cap of
     2." """
-    label = protocol.muscle(excess.muscle).label if excess.muscle else ""
-    amount, cap = _fmt(excess.amount), _fmt(excess.cap)
-    if excess.code == "ftp_not_allowed":
-        sites = "site" if excess.amount == 1 else "sites"
-        return f"The {label.lower()} would have {amount} follow-the-pain {sites}, where follow-the-pain is not allowed."
-    if excess.code == "ftp_extra_sites":
-        return f"{label} would have {amount} follow-the-pain sites, above its cap of {cap}."
-    if excess.code == "muscle_cap":
-        return f"{label} would have {amount} U, above its maximum of {cap} U."
-    if excess.code == "max_units":
-        return f"The total would be {amount} U, above the maximum of {cap} U."
-    return f"The session would have {amount} sites, above the maximum of {cap}."
+    return _cap_words(excess, protocol, CAP_WORDS[excess.code].would_exceed)
 
 
 def cap_findings(session: Session, protocol: Protocol) -> list[Finding]:
     """Follow-the-pain only in its muscles and within their caps; the label dose notice; the 195 U / 39 site limits."""
     findings = []
     for excess in cap_excess(session, protocol):
-        label = protocol.muscle(excess.muscle).label if excess.muscle else ""
-        amount, cap = _fmt(excess.amount), _fmt(excess.cap)
-        message = {
-            "ftp_not_allowed": f"Follow-the-pain is not allowed in the {label.lower()}; remove those sites or record a deviation reason.",
-            "ftp_extra_sites": f"{label}: {amount} follow-the-pain sites, above its cap of {cap}; remove one or record a deviation reason.",
-            "muscle_cap": f"{label}: {amount} U, above its maximum of {cap} U; lower a dose or record a deviation reason.",
-            "max_units": f"Total {amount} U is above the maximum of {cap} U; lower the dose or record a deviation reason.",
-            "max_sites": f"{amount} sites is above the maximum of {cap}; remove a site or record a deviation reason.",
-        }[excess.code]
-        findings.append(Finding(Level.REFUSAL, excess.code, message))
+        findings.append(
+            Finding(Level.REFUSAL, excess.code, _cap_words(excess, protocol, CAP_WORDS[excess.code].refusal))
+        )
     total = sum(inj.units for inj in session.injections if not inj.skipped and math.isfinite(inj.units))
     if protocol.label_dose_units + TOLERANCE < total <= protocol.max_units + TOLERANCE:
         findings.append(
@@ -364,11 +391,6 @@ def product_findings(
     return findings
 
 
-def in_sentence(label: str) -> str:
-    """A label inside a sentence: its first letter lower case, names (Lambert-Eaton, ALS) kept."""
-    return label[:1].lower() + label[1:]
-
-
 def _listed(items: list[str]) -> str:
     """Items in a sentence: "a", "a and b", "a, b and c"."""
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
@@ -490,19 +512,11 @@ def by_level(*findings: Finding) -> tuple[Finding, ...]:
     return tuple(sorted(findings, key=lambda f: LEVEL_ORDER[f.level]))
 
 
-REMINDER_CODES = frozenset(
-    {
-        "reconstitution_missing",
-        "baseline_missing",
-        "hours_missing",
-        "preventives",
-        "overuse_unassessed",
-        "baseline_missing_response",
-        "outcomes_missing",
-    }
-)
-"""Warnings that only ask for something to be recorded (the mixing time, the baseline, this visit's diary): routine
-reminders, listed after the clinical notices (stopping treatment, episodic again, an early session, the label dose)."""
+REMINDER_CODES = frozenset({"reconstitution_missing", "outcomes_missing"})
+"""Warnings that only ask for something to be recorded (the mixing time, this visit's diary): routine reminders,
+listed after the clinical notices (stopping treatment, episodic again, an early session, the label dose). A missing
+baseline (``baseline_missing``, ``hours_missing``, ``overuse_unassessed``, ``baseline_missing_response``) and too few
+failed preventives (``preventives``) are not among them: they are gaps in what payers ask for, read with the notices."""
 
 
 def by_attention(findings: tuple[Finding, ...] | list[Finding]) -> tuple[Finding, ...]:

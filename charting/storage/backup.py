@@ -19,8 +19,9 @@ DAILY_KEEP = 14
 ON_DEMAND_KEEP = 14
 """Backups made on demand (Back up now) kept beside the database; the oldest go first."""
 DAILY_NAME = r"\d{4}-\d{2}-\d{2}"
-ON_DEMAND_NAME = r"\d{4}-\d{2}-\d{2}-\d{6}"
-"""What follows the database's name in a backup's file name: the day, or the day and time of a backup on demand."""
+ON_DEMAND_NAME = r"\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?"
+"""What follows the database's name in a backup's file name: the day, or the day and time of a backup on demand (a
+second one within the same second adds "-2", a third "-3", and so on)."""
 
 
 def backup_database(source: Path, target: Path) -> Path:
@@ -108,19 +109,33 @@ def latest_backup(db_path: Path) -> Path | None:
 def backup_now(db_path: Path, at: datetime, keep: int = ON_DEMAND_KEEP) -> Path:
     """Back the database up beside itself now, named by ``at``, and keep only the last ``keep`` made this way."""
     db_path = Path(db_path)
-    target = backup_folder(db_path) / f"{db_path.stem}-{at:%Y-%m-%d-%H%M%S}.db"
+    target = _free_name(backup_folder(db_path), f"{db_path.stem}-{at:%Y-%m-%d-%H%M%S}")
     backup_database(db_path, target)
     _keep_last(on_demand_backups(db_path), keep)
     return target
 
 
+def _free_name(folder: Path, stem: str) -> Path:
+    """``stem.db`` in the folder, or ``stem-2.db``, ``stem-3.db``... when it is taken (Back up now pressed twice within
+    a second)."""
+    target = folder / f"{stem}.db"
+    number = 2
+    while target.exists():
+        target = folder / f"{stem}-{number}.db"
+        number += 1
+    return target
+
+
 def _backups(db_path: Path, name: str) -> list[Path]:
+    """The backups whose names match ``name``, oldest first (by the numbers in their names: a "-2" after its first)."""
     db_path = Path(db_path)
-    pattern = re.compile(re.escape(db_path.stem) + "-" + name + r"\.db")
+    pattern = re.compile(re.escape(db_path.stem) + "-(" + name + r")\.db")
     folder = backup_folder(db_path)
     if not folder.is_dir():
         return []
-    return sorted(path for path in folder.iterdir() if pattern.fullmatch(path.name))
+    made = [(path, found.group(1)) for path in folder.iterdir() if (found := pattern.fullmatch(path.name))]
+    made.sort(key=lambda backup: [int(number) for number in re.findall(r"\d+", backup[1])])
+    return [path for path, _name in made]
 
 
 def _keep_last(backups: list[Path], keep: int) -> None:

@@ -68,12 +68,13 @@ def pin_pause_left(wrong_pins: Sequence[datetime], now: datetime) -> int:
 
     A pause follows ``WRONG_PINS_BEFORE_PAUSE`` wrong PINs within ``WRONG_PIN_WINDOW``, and lasts until
     ``WRONG_PIN_PAUSE`` after the latest of them; another wrong PIN while earlier ones are still within the window
-    starts another pause.
+    starts another pause. Wrong PINs dated after ``now`` (typed before the clock was set back) are not counted, so no
+    pause ever lasts longer than ``WRONG_PIN_PAUSE``: the wrong PINs typed after the change count from then on.
     """
-    if len(wrong_pins) < WRONG_PINS_BEFORE_PAUSE:
+    counted = sorted((at for at in wrong_pins if at <= now), reverse=True)
+    if len(counted) < WRONG_PINS_BEFORE_PAUSE:
         return 0
-    latest, earliest = wrong_pins[0], wrong_pins[WRONG_PINS_BEFORE_PAUSE - 1]
+    latest, earliest = counted[0], counted[WRONG_PINS_BEFORE_PAUSE - 1]
     if latest - earliest > WRONG_PIN_WINDOW:
         return 0
-    left = math.ceil((latest + WRONG_PIN_PAUSE - now).total_seconds())
-    return max(0, min(left, math.ceil(WRONG_PIN_PAUSE.total_seconds())))  # a clock set back never pauses longer
+    return max(0, math.ceil((latest + WRONG_PIN_PAUSE - now).total_seconds()))

@@ -154,7 +154,7 @@ def pin_paused_sentence(name: str, seconds_left: int, outcome: str) -> str:
     return (
         f"{WRONG_PINS_BEFORE_PAUSE} wrong PINs for {name} within {window_minutes} minutes; wait {seconds_left} "
         f"seconds and type it again. {outcome}"
-    ).strip()
+    )
 
 
 def utc_now() -> datetime:
@@ -677,14 +677,6 @@ class Repository:
         actions = [action for action, _outcome in PIN_PURPOSES.values()]
         rows = self._rows(WRONG_PINS_SQL, [injector_id, *actions, WRONG_PINS_BEFORE_PAUSE])
         return pin_pause_left([aware(datetime.fromisoformat(row["at"])) for row in rows], aware(self.clock()))
-
-    def pin_is_right(self, injector_id: int, pin: str) -> bool:
-        """True when the PIN is the injector's own, recording nothing (``check_pin`` is the check that records a
-        wrong one); PinRefusedError while the profile's PIN is paused after too many wrong ones (it is not checked)."""
-        paused = self.pin_pause_seconds(injector_id)
-        if paused:
-            raise PinRefusedError(pin_paused_sentence(self._profile_name(injector_id), paused, ""), paused)
-        return self._pin_matches(injector_id, pin)
 
     def _pin_matches(self, injector_id: int, pin: str) -> bool:
         row = self._row("SELECT pin_hash FROM injectors WHERE id = ?", [injector_id])

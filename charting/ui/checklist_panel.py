@@ -34,6 +34,7 @@ from charting.domain.rules import Finding, Level
 from charting.domain.session import SCREENING_QUESTIONS, Answer, Baseline, Session, SignedContext
 from charting.domain.settings import ClinicalSettings
 from charting.ui import style
+from charting.ui.forms import scroll_into_view
 from charting.ui.session_model import SessionModel
 
 OK_SYMBOL = "\u2714"
@@ -302,8 +303,9 @@ class ScreeningItem(ChecklistItem):
     """A screening question with its No and Yes buttons: Tab reaches them, a click, N or Y answers (Space does not)."""
 
     answered = Signal(str, Answer)
-    answered_by_key = Signal(str)
-    """The question was answered with N or Y: the keyboard goes on to the next question."""
+    moved_on = Signal(str)
+    """The question was answered (a click, N or Y): the keyboard goes on to the next question, so that the next N or
+    Y never changes the answer just given."""
 
     def __init__(self, question: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -316,9 +318,7 @@ class ScreeningItem(ChecklistItem):
             button.setAccessibleName(f"{SCREENING_QUESTIONS[question]}: {answer.value}")
             button.setFixedWidth(button.fontMetrics().horizontalAdvance("Yes") + 28)
             # a checked answer pressed again goes back to "not asked"
-            button.clicked.connect(
-                lambda checked, a=answer: self.answered.emit(question, a if checked else Answer.UNASKED)
-            )
+            button.clicked.connect(lambda checked, a=answer: self.answer(a if checked else Answer.UNASKED))
             self.controls.insertWidget(position, button)
             self.buttons[answer] = button
 
@@ -335,12 +335,18 @@ class ScreeningItem(ChecklistItem):
         if answer is None or not plain or not self.buttons[answer].isEnabled():
             super().keyPressEvent(event)
             return
+        self.answer(answer)
+
+    def answer(self, answer: Answer) -> None:
+        """Record the answer; once the question is answered, the keyboard goes on."""
         self.answered.emit(self.question, answer)
-        self.answered_by_key.emit(self.question)
+        if answer is not Answer.UNASKED:
+            self.moved_on.emit(self.question)
 
     def take_focus(self) -> None:
-        """Put the keyboard on this question (its No button)."""
+        """Put the keyboard on this question (its No button), scrolled into view."""
         self.buttons[Answer.NO].setFocus(Qt.FocusReason.OtherFocusReason)
+        scroll_into_view(self)
 
 
 class OutcomeField(QWidget):
@@ -488,7 +494,7 @@ class ChecklistPanel(QWidget):
         for question in SCREENING_QUESTIONS:
             screening_item = self._item(ScreeningItem(question))
             screening_item.answered.connect(self.model.answer_screening)
-            screening_item.answered_by_key.connect(self.focus_after)
+            screening_item.moved_on.connect(self.focus_after)
             layout.addWidget(screening_item)
             self.screening[question] = screening_item
 
@@ -614,7 +620,9 @@ class ChecklistPanel(QWidget):
         if following:
             self.screening[following[0]].take_focus()
         else:
-            self.outcomes[next(iter(self.outcomes))].edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            first = self.outcomes[next(iter(self.outcomes))]
+            first.edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            scroll_into_view(first)
 
     # ----- overrides
     def ask_override_reason(self, code: str) -> None:

@@ -38,7 +38,7 @@ class DueListModel(ReadOnlyTableModel[DueEntry]):
     and the status in the words of ``interval.due_status`` (sorted by days from the earliest eligible date)."""
 
     HEADERS = ("Name", "MRN", "Last session", "Next due", "Due by", "Status")
-    DAYS_COLUMN = 5
+    STATUS_COLUMN = 5
 
     def __init__(self, today: date, settings: ClinicalSettings, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -74,11 +74,11 @@ class DueListModel(ReadOnlyTableModel[DueEntry]):
             )[column]
         if (
             role == Qt.ItemDataRole.ForegroundRole
-            and column == self.DAYS_COLUMN
+            and column == self.STATUS_COLUMN
             and self.status(entry).state is DueState.OVERDUE
         ):
             return style.VERMILLION  # the words say "overdue"; the colour only reinforces them
-        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.DAYS_COLUMN:
+        if role == Qt.ItemDataRole.TextAlignmentRole and column == self.STATUS_COLUMN:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -109,7 +109,7 @@ class DueListDialog(QDialog):
         # table_view only sets up the view; it reads no table-only API of the model, so a proxy serves as well.
         self.view = table_view(self.proxy, stretch_column=0)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(DueListModel.DAYS_COLUMN, Qt.SortOrder.AscendingOrder)
+        self.view.sortByColumn(DueListModel.STATUS_COLUMN, Qt.SortOrder.AscendingOrder)
         self.view.doubleClicked.connect(self.open_patient)
         self.view.installEventFilter(self)
 
@@ -201,7 +201,11 @@ class DueListDialog(QDialog):
         from charting.documents import DocumentError, due_list_csv, write_private_file
 
         try:
-            write_private_file(path, due_list_csv(self.shown_entries(), self.today).encode("utf-8"), replace=replace)
+            write_private_file(
+                path,
+                due_list_csv(self.shown_entries(), self.today, self.model.settings).encode("utf-8"),
+                replace=replace,
+            )
         except DocumentError as error:
             self.error.show_error(str(error))
             return False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QPainter, QPaintEvent, QResizeEvent, QTextOption
-from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
 
 from charting.ui import style
 
@@ -204,3 +204,12 @@ class TextBox(QPlainTextEdit):
     def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt's name
         super().focusOutEvent(event)
         self.editing_finished.emit()
+
+
+def scroll_into_view(widget: QWidget) -> None:
+    """Scroll the scroll area a widget sits in (if any) so that the widget shows: the keyboard moved it there."""
+    parent = widget.parentWidget()
+    while parent is not None and not isinstance(parent, QScrollArea):
+        parent = parent.parentWidget()
+    if parent is not None:
+        parent.ensureWidgetVisible(widget)

@@ -147,7 +147,7 @@ class HeaderPanel(QWidget):
         self.lot = QLineEdit()
         self.lot.setPlaceholderText("from the vial")
         self.lot.textEdited.connect(lambda _text: upper_case_as_typed(self.lot))
-        self.lot.editingFinished.connect(lambda: self._set(lot_number=self.lot.text().strip().upper()))
+        self.lot.editingFinished.connect(self._record_lot)
         form.addRow("Lot", self.lot)
 
         self.expiry = DateField(EXPIRY_PROBLEM)
@@ -272,7 +272,7 @@ class HeaderPanel(QWidget):
         """Record what is typed and not yet recorded in the text fields (as leaving each field would)."""
         if self._following or self.model.read_only:
             return
-        self._set(lot_number=self.lot.text().strip().upper())
+        self._record_lot()
         self.expiry.read_typed()
         self.reconstituted.read_typed()
         self._set(needle=self.needle.value())
@@ -296,6 +296,10 @@ class HeaderPanel(QWidget):
         platform may never tell the field it lost the focus before the program ends)."""
         self.commit_edits()
         super().hideEvent(event)
+
+    def _record_lot(self) -> None:
+        """Record the typed lot number as printed on the vial: trimmed, in capitals."""
+        self._set(lot_number=self.lot.text().strip().upper())
 
     def _set(self, **changes: Any) -> None:
         if not self._following:

@@ -32,8 +32,9 @@ from charting.storage.repository import PinPurpose, Repository
 from charting.ui.forms import ErrorLabel
 
 CHOOSE_SIGNER = "Choose who signs"
-CHOOSE_APPROVER = "Choose who approves"
 """Shown in "Signed by" while the session names no injector who may sign."""
+CHOOSE_APPROVER = "Choose who approves"
+"""Shown in "Approved by" until an injector who may approve is chosen."""
 
 
 def blockers_text(blockers: list[Finding]) -> str:

@@ -22,7 +22,7 @@ from charting.domain.settings import ClinicalSettings
 from charting.storage import Repository, open_database
 from tests.sessions import ready_session
 
-CSV_HEAD = ["name", "mrn", "last_session", "next_due", "due_by", "days_until"]
+CSV_HEAD = ["name", "mrn", "last_session", "next_due", "due_by", "days_until", "status"]
 
 
 def run(argv: list[str]) -> tuple[int, str, str]:
@@ -120,7 +120,7 @@ def test_due_lists_the_due_and_the_overdue_soonest_first(clinic_db: Path) -> Non
         (today() - timedelta(days=100)).isoformat(),
         eligible.isoformat(),
         (eligible + timedelta(days=7)).isoformat(),
-        "overdue: due 16 days ago",
+        "overdue (eligible 16 days ago)",
     ], "100 days: past the window's end (91 days), counted from the earliest eligible date as everywhere"
     assert rows[1][-1] == "due today", "84 days: eligible today"
     assert rows[2][-1] == "eligible in 4 days", "80 days: inside the window but payers refuse before 84 days"
@@ -151,7 +151,9 @@ def test_due_writes_the_same_rows_to_csv(clinic_db: Path, tmp_path: Path) -> Non
         (today() - timedelta(days=16)).isoformat(),
         (today() - timedelta(days=9)).isoformat(),
         "-16",
+        "overdue",
     ]
+    assert [(row[5], row[6]) for row in rows[2:]] == [("0", "due"), ("4", "not yet eligible")], "84 and 80 days"
     assert rows[2][0] == "'=FORMULA, Zoë", "a name a spreadsheet would run as a formula is kept as text"
 
 
@@ -196,6 +198,7 @@ def test_due_on_the_demo_matches_the_due_list(demo_db: Path, tmp_path: Path, day
     settings = ClinicalSettings()
     statuses = [due_status(entry.last_session, today(), settings) for entry in expected]
     assert [line.split("  ")[-1] for line in out.splitlines()[1 : len(expected) + 1]] == [s.short for s in statuses]
+    assert [row["status"] for row in rows] == [s.state.value for s in statuses]
     assert [entry.days_until(today()) for entry in expected] == [-s.days_past_eligible for s in statuses], (
         "the CSV's days and the words count from the same date"
     )

@@ -23,10 +23,10 @@ SETTINGS = ClinicalSettings()
         (77, DueState.NOT_YET_ELIGIBLE, "eligible in 7 days"),  # the window opens, payers still refuse
         (83, DueState.NOT_YET_ELIGIBLE, "eligible in 1 day"),
         (84, DueState.DUE, "due today"),
-        (85, DueState.DUE, "due 1 day ago"),
-        (91, DueState.DUE, "due 7 days ago"),  # the window's last day
-        (92, DueState.OVERDUE, "overdue: due 8 days ago"),
-        (126, DueState.OVERDUE, "overdue: due 42 days ago"),
+        (85, DueState.DUE, "due (eligible 1 day ago)"),
+        (91, DueState.DUE, "due (eligible 7 days ago)"),  # the window's last day
+        (92, DueState.OVERDUE, "overdue (eligible 8 days ago)"),
+        (126, DueState.OVERDUE, "overdue (eligible 42 days ago)"),
     ],
 )
 def test_status_at_the_boundaries(days_since: int, state: DueState, short: str) -> None:
@@ -42,14 +42,21 @@ def test_status_at_the_boundaries(days_since: int, state: DueState, short: str) 
 
 def test_the_walk_through_patient_at_80_days_is_not_due() -> None:
     status = due_status(LAST, LAST + timedelta(days=80), SETTINGS)
-    assert status.sentence == "Eligible from 2026-11-29 (in 4 days); due window 2026-11-22 to 2026-12-06."
+    assert status.sentence == "Eligible from 2026-11-29 (in 4 days); due by 2026-12-06."
     assert "due now" not in status.sentence.casefold()
+    assert status.window_from.isoformat() not in status.sentence  # no window that opens before eligibility
+
+
+def test_a_patient_due_reads_due_and_eligible_since() -> None:
+    status = due_status(LAST, LAST + timedelta(days=88), SETTINGS)
+    assert status.sentence == "Due now: eligible since 2026-11-29 (4 days ago); due by 2026-12-06."
+    assert status.short == "due (eligible 4 days ago)"
 
 
 def test_overdue_counts_from_the_earliest_eligible_date_not_the_window_end() -> None:
     status = due_status(LAST, date(2027, 1, 10), SETTINGS)
-    assert status.sentence == "Overdue: eligible since 2026-11-29 (42 days ago); the due window ended 2026-12-06."
-    assert status.short == "overdue: due 42 days ago"
+    assert status.sentence == "Overdue: eligible since 2026-11-29 (42 days ago); it was due by 2026-12-06."
+    assert status.short == "overdue (eligible 42 days ago)"
 
 
 def test_the_settings_move_every_boundary() -> None:
@@ -73,4 +80,5 @@ def test_due_only_from_the_earliest_eligible_date(days_since: int, interval: int
     assert (status.state is not DueState.NOT_YET_ELIGIBLE) == eligible
     assert (status.state is DueState.OVERDUE) == (days_since > interval + window)
     assert status.short.startswith("eligible in") != eligible
+    assert status.state is DueState.NOT_YET_ELIGIBLE or status.short.startswith(status.state.value)
     assert f"{abs(status.days_past_eligible)} day" in status.short or status.short == "due today"

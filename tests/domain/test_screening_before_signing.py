@@ -8,8 +8,8 @@ import pytest
 
 from charting.domain import marking
 from charting.domain.checklist import evaluate_visit
-from charting.domain.protocol import Protocol
-from charting.domain.rules import Finding, Level, in_sentence, signing_blockers
+from charting.domain.protocol import Protocol, in_sentence
+from charting.domain.rules import Finding, Level, signing_blockers
 from charting.domain.session import SCREENING_QUESTIONS, Answer, Session
 from charting.domain.settings import ClinicalSettings
 from tests.sessions import ready_session

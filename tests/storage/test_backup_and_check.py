@@ -104,6 +104,21 @@ def test_backups_on_demand_keep_the_last_ones_apart_from_the_daily_ones(repo: Re
     assert latest_backup(db_path) == made[-1]
 
 
+def test_back_up_now_twice_within_a_second_makes_two_backups(repo: Repository, db_path: Path) -> None:
+    at = datetime(2026, 11, 25, 17, 0, 5)
+    made = [backup_now(db_path, at, keep=3) for _ in range(4)]
+    assert [path.name for path in made] == [
+        "charting-2026-11-25-170005.db",
+        "charting-2026-11-25-170005-2.db",
+        "charting-2026-11-25-170005-3.db",
+        "charting-2026-11-25-170005-4.db",
+    ]
+    assert on_demand_backups(db_path) == made[1:], "the first made goes first, the numbered ones after it in order"
+    later = backup_now(db_path, datetime(2026, 11, 25, 17, 0, 6), keep=3)
+    assert on_demand_backups(db_path) == [*made[2:], later]
+    assert daily_backups(db_path) == [], "a numbered backup on demand is never taken for a daily one"
+
+
 def test_no_backup_yet(tmp_path: Path) -> None:
     assert latest_backup(tmp_path / "none.db") is None
 

@@ -41,6 +41,13 @@ class Clock:
         self.now += delta
 
 
+def type_wrong_pins(repo: Repository, injector_id: int) -> None:
+    """Type enough wrong PINs at the lock to start the pause."""
+    for _ in range(WRONG_PINS_BEFORE_PAUSE):
+        with pytest.raises(PinRefusedError):
+            repo.check_pin(injector_id, WRONG, "unlock")
+
+
 @pytest.fixture
 def clock() -> Clock:
     return Clock()
@@ -145,12 +152,14 @@ def test_wrong_pins_count_together_wherever_they_were_typed(
         "PIN change refused: wrong PIN",
         "sign refused: wrong PIN",
     ]
-    outcomes: tuple[tuple[PinPurpose, str], ...] = (("unlock", "The window stays locked."), ("approval", "Nothing"))
+    outcomes: tuple[tuple[PinPurpose, str], ...] = (
+        ("unlock", "The window stays locked."),
+        ("approval", "Nothing was changed."),
+        ("sign", "Nothing was signed."),
+    )
     for purpose, outcome in outcomes:
-        with pytest.raises(PinRefusedError, match=rf"wait 30 seconds and type it again\. {outcome}"):
+        with pytest.raises(PinRefusedError, match=rf"within 5 minutes; wait 30 seconds and type it again\. {outcome}$"):
             timed.check_pin(pin_signer, PIN, purpose)
-    with pytest.raises(PinRefusedError, match=r"within 5 minutes; wait 30 seconds and type it again\.$"):
-        timed.pin_is_right(pin_signer, PIN)
 
 
 def test_wrong_pins_further_apart_than_the_window_never_pause(timed: Repository, clock: Clock, pin_signer: int) -> None:
@@ -165,9 +174,7 @@ def test_wrong_pins_further_apart_than_the_window_never_pause(timed: Repository,
 def test_after_a_pause_another_wrong_pin_pauses_again_while_the_others_are_recent(
     timed: Repository, clock: Clock, pin_signer: int
 ) -> None:
-    for _ in range(WRONG_PINS_BEFORE_PAUSE):
-        with pytest.raises(PinRefusedError):
-            timed.check_pin(pin_signer, WRONG, "unlock")
+    type_wrong_pins(timed, pin_signer)
     clock.advance(WRONG_PIN_PAUSE)
     with pytest.raises(PinRefusedError, match="wait 30 seconds") as again:
         timed.check_pin(pin_signer, WRONG, "unlock")
@@ -177,9 +184,7 @@ def test_after_a_pause_another_wrong_pin_pauses_again_while_the_others_are_recen
 def test_one_profiles_wrong_pins_never_pause_another(timed: Repository, pin_signer: int) -> None:
     other = timed.save_injector(Injector(name="Dr. Other", credentials="DO"), approved_by=(pin_signer, PIN))
     timed.set_pin(int(other.id or 0), "9999")
-    for _ in range(WRONG_PINS_BEFORE_PAUSE):
-        with pytest.raises(PinRefusedError):
-            timed.check_pin(int(other.id or 0), WRONG, "unlock")
+    type_wrong_pins(timed, int(other.id or 0))
     assert timed.pin_pause_seconds(int(other.id or 0)) == PAUSE_SECONDS
     timed.check_pin(pin_signer, PIN, "unlock")
 
@@ -200,13 +205,31 @@ def test_a_pin_for_no_profile_is_refused_and_records_nothing(timed: Repository, 
         ([0, 10, 20, 30, 40], 70, 0),
         ([0, 1, 2, 3, 300], 300, 30),  # five within exactly the window
         ([0, 1, 2, 3, 301], 301, 0),  # the first is out of the window
-        ([0, 1, 2, 3, 4], -3600, 30),  # a clock set back never pauses longer than the pause
+        ([0, 1, 2, 3, 4], -3600, 0),  # all dated after now (the clock set back): none counts
+        ([0, 1, 2, 3, 4], 3, 0),  # the one after now is not counted: four are not enough
+        ([-4, -3, -2, -1, 3600], 0, 0),  # four before now and one typed before the clock was set back
     ],
 )
 def test_the_pause_by_the_times_of_the_latest_wrong_pins(offsets: list[int], now: int, left: int) -> None:
     start = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)
     times = sorted((start + timedelta(seconds=s) for s in offsets), reverse=True)
     assert pin_pause_left(times, start + timedelta(seconds=now)) == left
+
+
+def test_a_clock_set_back_pauses_for_the_pause_not_until_it_catches_up(
+    timed: Repository, clock: Clock, pin_signer: int
+) -> None:
+    type_wrong_pins(timed, pin_signer)
+    clock.advance(-timedelta(hours=1))
+    timed.check_pin(pin_signer, PIN, "unlock")  # the wrong PINs are dated an hour ahead: they do not count
+    for _ in range(WRONG_PINS_BEFORE_PAUSE - 1):
+        with pytest.raises(PinRefusedError, match=r"^That is not"):
+            timed.check_pin(pin_signer, WRONG, "unlock")
+    with pytest.raises(PinRefusedError, match="wait 30 seconds") as paused:
+        timed.check_pin(pin_signer, WRONG, "unlock")
+    assert paused.value.seconds_left == PAUSE_SECONDS
+    clock.advance(WRONG_PIN_PAUSE)
+    timed.check_pin(pin_signer, PIN, "unlock")  # 30 seconds later, not an hour
 
 
 def test_the_wrong_pins_are_read_from_the_audit_logs_index(repo: Repository) -> None:

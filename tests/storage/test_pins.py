@@ -64,7 +64,9 @@ def test_changing_a_pin_needs_the_current_one(repo: Repository, signer: Injector
     with pytest.raises(StorageError, match=r"not .*MD.s PIN; type it again\. The PIN was not changed"):
         repo.set_pin(injector_id, "2468", current="0000")
     repo.set_pin(injector_id, "2468", current=PIN)
-    assert repo.pin_is_right(injector_id, "2468") and not repo.pin_is_right(injector_id, PIN)
+    repo.check_pin(injector_id, "2468", "unlock")
+    with pytest.raises(StorageError, match=r"not .*MD.s PIN; type it again\. The window stays locked\.$"):
+        repo.check_pin(injector_id, PIN, "unlock")
 
 
 def test_an_assistant_cannot_sign_even_with_a_pin(repo: Repository, protocol: Protocol, patient: Patient) -> None:

@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
@@ -93,6 +94,16 @@ def charting(window: MainWindow, patient: Patient, qtbot: QtBot) -> MainWindow:
 def draft_of(window: MainWindow) -> Session:
     """The session shown in the window."""
     return window.model.session
+
+
+def record_reason(window: MainWindow, qtbot: QtBot, reason: str) -> None:
+    """Type the deviation reason in the session header, as the injector does."""
+    deviation = window.header_panel.deviation
+    deviation.setFocus()
+    qtbot.waitUntil(deviation.hasFocus)
+    qtbot.keyClicks(deviation, reason)
+    qtbot.keyClick(deviation, Qt.Key.Key_Return)
+    assert draft_of(window).deviation_reason == reason
 
 
 def save_screenshot(window: MainWindow, name: str) -> Path:

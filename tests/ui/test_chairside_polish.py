@@ -14,9 +14,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
+from charting.domain.eligibility import eligibility_findings
 from charting.domain.people import Injector
 from charting.domain.rules import REMINDER_CODES, Finding, Level, by_attention
-from charting.domain.session import SCREENING_QUESTIONS, Answer, Patient
+from charting.domain.session import SCREENING_QUESTIONS, Answer, Baseline, Patient
+from charting.domain.settings import ClinicalSettings
 from charting.storage.backup import backup_folder
 from charting.storage.repository import Repository
 from charting.ui import style
@@ -34,17 +36,27 @@ LABEL_DOSE = Finding(Level.INFO, "above_label_dose", "Total 160 U exceeds the US
 MIXED = Finding(Level.WARNING, "reconstitution_missing", "Record when the vial was mixed (Mixed at).")
 DIARY = Finding(Level.WARNING, "outcomes_missing", "Headache days are not recorded for this visit; record them.")
 LOT = Finding(Level.REFUSAL, "lot_missing", "Record the lot number from the vial (needed for recalls).")
+PREVENTIVES = Finding(Level.WARNING, "preventives", "1 failed preventive recorded; payers ask for 2.")
+NO_BASELINE = Finding(Level.WARNING, "baseline_missing", "Record the baseline headache days a month (from the diary).")
 
 
 # -- findings -------------------------------------------------------------------------------------------------------
 
 
 def test_findings_read_refusals_then_clinical_notices_then_routine_reminders() -> None:
-    findings = (MIXED, DIARY, STOPPING, LABEL_DOSE, LOT, EPISODIC)
-    assert by_attention(findings) == (LOT, STOPPING, EPISODIC, LABEL_DOSE, MIXED, DIARY)
+    findings = (MIXED, DIARY, STOPPING, PREVENTIVES, LABEL_DOSE, LOT, NO_BASELINE, EPISODIC)
+    assert by_attention(findings) == (LOT, STOPPING, PREVENTIVES, NO_BASELINE, EPISODIC, LABEL_DOSE, MIXED, DIARY)
     assert by_attention(by_attention(findings)) == by_attention(findings), "stable"
     refused_reminder = Finding(Level.REFUSAL, next(iter(REMINDER_CODES)), "refused")
     assert by_attention((STOPPING, refused_reminder))[0] is refused_reminder, "a refusal is never a reminder"
+
+
+def test_a_missing_baseline_and_too_few_preventives_are_payer_gaps_not_routine_reminders() -> None:
+    gaps = eligibility_findings(date(1980, 1, 1), date(2026, 11, 25), Baseline(), ClinicalSettings())
+    assert {f.code for f in gaps} == {"baseline_missing", "hours_missing", "preventives", "overuse_unassessed"}
+    assert not {f.code for f in gaps} & REMINDER_CODES
+    assert "baseline_missing_response" not in REMINDER_CODES
+    assert by_attention((MIXED, *gaps))[-1] is MIXED, "the payers' gaps come before the mixing time"
 
 
 def test_the_findings_list_shows_consider_stopping_above_the_record_reminders() -> None:

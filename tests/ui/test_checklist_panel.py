@@ -437,3 +437,36 @@ def test_a_hidden_checklist_keeps_its_tab_summary_current_and_draws_when_shown(c
     charting.show_left_tab(1)
     QApplication.processEvents()
     assert not shown_before.endswith("<b>yes</b>") and item.text.text().endswith("<b>yes</b>")
+
+
+def test_a_clicked_answer_moves_the_keyboard_on_so_the_next_key_never_changes_it(
+    charting: MainWindow, qtbot: QtBot
+) -> None:
+    panel = show_checklist(charting)
+    questions = list(SCREENING_QUESTIONS)
+    qtbot.mouseClick(panel.screening[questions[0]].buttons[Answer.YES], Qt.MouseButton.LeftButton)
+    second_no = panel.screening[questions[1]].buttons[Answer.NO]
+    qtbot.waitUntil(second_no.hasFocus)
+    qtbot.keyClick(second_no, Qt.Key.Key_N)
+    answers = charting.repo.load_session(int(charting.model.session.id or 0)).screening.answers
+    assert answers[questions[0]] is Answer.YES, "the infection answer stays as clicked"
+    assert answers[questions[1]] is Answer.NO
+
+
+def test_the_field_the_keyboard_goes_to_is_scrolled_into_view(charting: MainWindow, qtbot: QtBot) -> None:
+    charting.resize(charting.width(), 560)  # a short window: the outcomes start below the checklist's fold
+    panel = show_checklist(charting)
+    first = next(iter(panel.outcomes.values())).edit
+    viewport = charting.checklist_scroll.viewport()
+
+    def in_view(widget: QWidget) -> bool:
+        top = widget.mapTo(viewport, widget.rect().topLeft()).y()
+        return top >= 0 and top + widget.height() <= viewport.height()
+
+    qtbot.waitUntil(lambda: not in_view(first))
+    for question in SCREENING_QUESTIONS:
+        item = panel.screening[question]
+        item.buttons[Answer.NO].setFocus()
+        qtbot.keyClick(item.buttons[Answer.NO], Qt.Key.Key_N)
+    qtbot.waitUntil(first.hasFocus)
+    assert in_view(first)

@@ -11,12 +11,12 @@ from pytestqt.qtbot import QtBot
 
 from charting.domain.protocol import Protocol
 from charting.domain.rules import BEYOND_CAP, cap_excess
-from charting.domain.session import Kind
+from charting.domain.session import Kind, Session
 from charting.ui.diagram import site_menu
 from charting.ui.session_model import SessionModel
 from charting.ui.window import MainWindow
 from tests.sessions import ready_session
-from tests.ui.conftest import ARTIFACTS, draft_of, save_screenshot
+from tests.ui.conftest import ARTIFACTS, draft_of, record_reason, save_screenshot
 from tests.ui.test_charting_window import click_diagram, free_point, make_ready
 
 REASON = "Bitemporal pain predominant, discussed with the patient"
@@ -47,16 +47,6 @@ class Temporalis:
             taken.append(free_point(self.protocol, region, taken))
             self.clicks += 1
         click_diagram(self.qtbot, self.window, region.view, *taken[-1])
-
-
-def record_reason(window: MainWindow, qtbot: QtBot, reason: str) -> None:
-    """Type the deviation reason in the session header, as the injector does."""
-    deviation = window.header_panel.deviation
-    deviation.setFocus()
-    qtbot.waitUntil(deviation.hasFocus)
-    qtbot.keyClicks(deviation, reason)
-    qtbot.keyClick(deviation, Qt.Key.Key_Return)
-    assert draft_of(window).deviation_reason == reason
 
 
 def question(window: MainWindow, qtbot: QtBot) -> QMessageBox:
@@ -97,13 +87,20 @@ def three_temporalis_sites_with_a_reason(window: MainWindow, protocol: Protocol,
     return temporalis
 
 
+def a_fourth_site_asked(
+    window: MainWindow, protocol: Protocol, qtbot: QtBot
+) -> tuple[Temporalis, Session, QMessageBox]:
+    """Three temporalis sites with a reason, then a fourth clicked: the clicks, the draft before it, the question."""
+    temporalis = three_temporalis_sites_with_a_reason(window, protocol, qtbot)
+    before = draft_of(window)
+    temporalis.click()
+    return temporalis, before, question(window, qtbot)
+
+
 def test_a_reason_for_a_third_site_does_not_let_a_fourth_through(
     charting: MainWindow, protocol: Protocol, qtbot: QtBot
 ) -> None:
-    temporalis = three_temporalis_sites_with_a_reason(charting, protocol, qtbot)
-    accepted = draft_of(charting)
-    temporalis.click()
-    box = question(charting, qtbot)
+    temporalis, accepted, box = a_fourth_site_asked(charting, protocol, qtbot)
     assert box.text() == (
         "Temporalis would have 4 follow-the-pain sites, above its cap of 2. "
         f"Temporalis would have 60 U, above its maximum of 50 U. The recorded deviation reason is \u201c{REASON}\u201d."
@@ -143,10 +140,7 @@ def test_a_reason_for_a_third_site_does_not_let_a_fourth_through(
 def test_edit_the_reason_makes_the_change_with_the_new_reason_in_one_step(
     charting: MainWindow, protocol: Protocol, qtbot: QtBot
 ) -> None:
-    temporalis = three_temporalis_sites_with_a_reason(charting, protocol, qtbot)
-    before = draft_of(charting)
-    temporalis.click()
-    box = question(charting, qtbot)
+    _clicks, before, box = a_fourth_site_asked(charting, protocol, qtbot)
     qtbot.keyClick(box, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: closed(box))
     edit = charting.dialog
@@ -170,10 +164,7 @@ def test_edit_the_reason_makes_the_change_with_the_new_reason_in_one_step(
 
 
 def test_cancelling_the_edit_keeps_the_chart_as_it_was(charting: MainWindow, protocol: Protocol, qtbot: QtBot) -> None:
-    temporalis = three_temporalis_sites_with_a_reason(charting, protocol, qtbot)
-    before = draft_of(charting)
-    temporalis.click()
-    box = question(charting, qtbot)
+    _clicks, before, box = a_fourth_site_asked(charting, protocol, qtbot)
     qtbot.keyClick(box, Qt.Key.Key_E, Qt.KeyboardModifier.AltModifier)
     qtbot.waitUntil(lambda: closed(box))  # a mnemonic clicks the button a moment later
     edit = charting.dialog

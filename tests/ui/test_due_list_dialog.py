@@ -58,9 +58,9 @@ def test_the_status_reads_as_the_patient_view_does_and_only_overdue_is_coloured(
     assert words == {
         "83": "eligible in 1 day",
         "84": "due today",
-        "85": "due 1 day ago",
-        "91": "due 7 days ago",
-        "92": "overdue: due 8 days ago",
+        "85": "due (eligible 1 day ago)",
+        "91": "due (eligible 7 days ago)",
+        "92": "overdue (eligible 8 days ago)",
     }
     coloured = [
         model.rows[row].patient.mrn
@@ -84,7 +84,7 @@ def test_it_lists_the_patients_due_in_14_days_or_overdue(qtbot: QtBot, repo: Rep
     assert shown_column(dialog, 2) == [(TODAY - timedelta(days=94)).isoformat(), "2026-09-05", "2026-09-14"]
     assert shown_column(dialog, 3) == ["2026-11-15", "2026-11-28", "2026-12-07"]
     assert shown_column(dialog, 4) == ["2026-11-22", "2026-12-05", "2026-12-14"]
-    assert shown_column(dialog, 5) == ["overdue: due 10 days ago", "eligible in 3 days", "eligible in 12 days"]
+    assert shown_column(dialog, 5) == ["overdue (eligible 10 days ago)", "eligible in 3 days", "eligible in 12 days"]
     assert dialog.status.text().startswith("3 patients, 1 overdue")
     save_screenshot(dialog, "due-list")
 
@@ -100,10 +100,10 @@ def test_sorting_by_days_and_dates_is_by_number_not_text(qtbot: QtBot, repo: Rep
     assert shown_column(dialog, 5) == [
         "eligible in 12 days",
         "eligible in 3 days",
-        "overdue: due 10 days ago",
+        "overdue (eligible 10 days ago)",
     ]  # not as text
     dialog.view.sortByColumn(5, Qt.SortOrder.AscendingOrder)
-    assert shown_column(dialog, 5) == ["overdue: due 10 days ago", "eligible in 3 days", "eligible in 12 days"]
+    assert shown_column(dialog, 5) == ["overdue (eligible 10 days ago)", "eligible in 3 days", "eligible in 12 days"]
     assert dialog.proxy.data(dialog.proxy.index(0, 5), SORT_ROLE) == -10
     dialog.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
     assert shown_column(dialog, 0) == ["LATE, Pat", "LATER, Pat", "SOON, Pat"]
@@ -140,10 +140,10 @@ def test_export_csv_writes_the_rows_as_shown_to_an_owner_only_file(
     with path.open(newline="", encoding="utf-8") as stream:
         rows = list(csv.reader(stream))
     assert rows == [
-        ["name", "mrn", "last_session", "next_due", "due_by", "days_until"],
-        ["LATER, Pat", "303", "2026-09-14", "2026-12-07", "2026-12-14", "12"],
-        ["SOON, Pat", "301", "2026-09-05", "2026-11-28", "2026-12-05", "3"],
-        ["LATE, Pat", "302", "2026-08-23", "2026-11-15", "2026-11-22", "-10"],
+        ["name", "mrn", "last_session", "next_due", "due_by", "days_until", "status"],
+        ["LATER, Pat", "303", "2026-09-14", "2026-12-07", "2026-12-14", "12", "not yet eligible"],
+        ["SOON, Pat", "301", "2026-09-05", "2026-11-28", "2026-12-05", "3", "not yet eligible"],
+        ["LATE, Pat", "302", "2026-08-23", "2026-11-15", "2026-11-22", "-10", "overdue"],
     ]
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     assert str(path) in dialog.notice.text()
@@ -183,4 +183,4 @@ def test_a_name_a_spreadsheet_would_run_as_a_formula_is_written_as_text(
     with path.open(newline="", encoding="utf-8") as stream:
         rows = {row["mrn"]: row for row in csv.DictReader(stream)}
     assert rows["'=1+2"]["name"] == "'=HYPERLINK(1), Pat"
-    assert rows["'=1+2"]["days_until"] == "0"
+    assert (rows["'=1+2"]["days_until"], rows["'=1+2"]["status"]) == ("0", "due")

@@ -13,7 +13,7 @@ from charting.domain.rules import BEYOND_CAP, CAP_CODES, Level, signing_blockers
 from charting.domain.session import Kind
 from charting.ui.header_panel import CHOOSE_DIAGNOSIS
 from charting.ui.window import MainWindow
-from tests.ui.conftest import draft_of, save_screenshot
+from tests.ui.conftest import draft_of, record_reason, save_screenshot
 from tests.ui.test_charting_window import click_diagram, free_point
 
 REASON = "Left temporal pain predominant, discussed with the patient"
@@ -48,12 +48,7 @@ def test_a_deviation_reason_lets_a_third_temporalis_site_be_charted(
     assert len(ftp_sites(charting)) == cap.extra_sites
     assert "Temporalis" in charting.notice.text() and BEYOND_CAP in charting.notice.text()
 
-    deviation = charting.header_panel.deviation
-    deviation.setFocus()
-    qtbot.waitUntil(deviation.hasFocus)
-    qtbot.keyClicks(deviation, REASON)
-    qtbot.keyClick(deviation, Qt.Key.Key_Return)
-    assert draft_of(charting).deviation_reason == REASON
+    record_reason(charting, qtbot, REASON)
     assert charting.model.ftp_mode
 
     click_diagram(qtbot, charting, region.view, *third)

@@ -6,7 +6,7 @@ from pytestqt.qtbot import QtBot
 
 from charting.domain.people import Injector
 from charting.storage.repository import Repository
-from charting.ui.signing import CHOOSE_APPROVER, AddendumDialog, ApprovalDialog, SignDialog
+from charting.ui.signing import CHOOSE_APPROVER, AddendumDialog, ApprovalDialog, SignDialog, pin_checker
 from charting.ui.window import MainWindow
 from tests.ui.conftest import SIGNER_PIN, type_pin
 from tests.ui.test_charting_window import make_ready
@@ -32,7 +32,7 @@ def test_the_first_signature_sets_the_pin_typed_twice(charting: MainWindow, repo
     dialog.pin_again.setText(SIGNER_PIN)
     dialog.sign_button.click()
     assert charting.model.session.signed
-    assert repo.pin_is_right(int(signer.id or 0), SIGNER_PIN)
+    repo.check_pin(int(signer.id or 0), SIGNER_PIN, "sign")  # the PIN chosen is the one taken
 
 
 def test_a_wrong_pin_signs_nothing_and_says_so(charting: MainWindow, repo: Repository, qtbot: QtBot) -> None:
@@ -95,9 +95,7 @@ def test_signing_for_another_injector_is_said(charting: MainWindow, repo: Reposi
 def test_the_approval_dialog_takes_only_the_approvers_right_pin(qtbot: QtBot, repo: Repository) -> None:
     anna = repo.injectors()[0]
     repo.set_pin(int(anna.id or 0), SIGNER_PIN)
-    dialog = ApprovalDialog(
-        [anna], "Lee Park will sign notes.", pin_is_right=lambda who, pin: repo.pin_is_right(int(who.id or 0), pin)
-    )
+    dialog = ApprovalDialog([anna], "Lee Park will sign notes.", pin_is_right=pin_checker(repo, "approval"))
     qtbot.addWidget(dialog)
     assert dialog.fields.signer.placeholderText() == CHOOSE_APPROVER
     dialog.fields.signer.setCurrentIndex(0)

@@ -52,6 +52,13 @@ def sign_dialog_of(window: MainWindow) -> SignDialog:
     return dialog
 
 
+def screened_sign_dialog(window: MainWindow) -> SignDialog:
+    """The Sign dialog of a ready draft with every screening question answered No."""
+    make_ready(window)
+    answer_all(window)
+    return sign_dialog_of(window)
+
+
 def top_in(widget: QWidget, dialog: QDialog) -> int:
     return widget.mapTo(dialog, QPoint(0, 0)).y()
 
@@ -123,21 +130,15 @@ def test_every_warning_override_and_deviation_is_listed_above_the_pin(
 
 
 def test_a_session_with_nothing_to_sign_past_shows_no_list(charting: MainWindow, repo: Repository) -> None:
-    make_ready(charting)
-    answer_all(charting)
+    dialog = screened_sign_dialog(charting)
     assert not [f for f in charting.model.findings if f.level is Level.WARNING]
-    dialog = sign_dialog_of(charting)
     assert dialog.signed_past.count() == 0
     assert dialog.signed_past.isHidden() and dialog.signed_past_heading.isHidden()
 
 
 def test_sign_from_the_window_starts_in_the_pin_and_signs(charting: MainWindow, qtbot: QtBot) -> None:
     """Nothing to sign past and no reason asked: the PIN has the focus, as the walk-through expected."""
-    make_ready(charting)
-    answer_all(charting)
-    charting.sign()
-    dialog = charting.dialog
-    assert isinstance(dialog, SignDialog)
+    dialog = screened_sign_dialog(charting)
     qtbot.waitUntil(lambda: focus_is(dialog.pin))
     type_pin(dialog)
     dialog.sign_button.click()
@@ -153,11 +154,7 @@ def test_an_early_session_starts_in_the_empty_reason_then_the_pin(
     earlier = repo.create_session(ready_session(protocol, patient.id, performed_on=TODAY - timedelta(days=30)))
     repo.sign_session(int(earlier.id or 0), repo.injectors()[0], local_now() - timedelta(days=30))
     assert charting.new_session(patient.id)
-    make_ready(charting)
-    answer_all(charting)
-    charting.sign()
-    dialog = charting.dialog
-    assert isinstance(dialog, SignDialog)
+    dialog = screened_sign_dialog(charting)
     qtbot.waitUntil(lambda: focus_is(dialog.reason))
     early = next(finding for finding in charting.model.findings if finding.code == "interval_early")
     listed = [dialog.signed_past.item(row).text() for row in range(dialog.signed_past.count())]
@@ -174,9 +171,7 @@ def test_a_session_naming_no_signer_starts_in_signed_by(charting: MainWindow, qt
     make_ready(charting)
     answer_all(charting)
     charting.model.update_header(injector="Sam Rivera, MA")
-    charting.sign()
-    dialog = charting.dialog
-    assert isinstance(dialog, SignDialog)
+    dialog = sign_dialog_of(charting)
     qtbot.waitUntil(lambda: focus_is(dialog.signer))
     dialog.signer.setCurrentIndex(0)
     assert dialog.first_field() is dialog.pin

@@ -59,7 +59,7 @@ def test_first_run_saves_clinic_and_injector_then_never_again(qtbot: QtBot, repo
         ("Anna Meyer, MD", "1234567893", True)
     ]
     assert dialog.saved_injector == reopened.injectors()[0]
-    assert reopened.pin_is_right(int(dialog.saved_injector.id or 0), "2468")
+    reopened.check_pin(int(dialog.saved_injector.id or 0), "2468", "sign")  # raises unless it is the PIN typed
     assert not needs_welcome(reopened)
 
 
