@@ -260,7 +260,9 @@ def cmd_maintain(ctx: Context) -> int:
         return EXIT_OK
     if hasattr(os, "nice"):
         os.nice(MAINTAIN_NICENESS)  # a background chore: the window (and the injector) come first
-    report = check_database(open_repository(ctx))
+    repository = open_repository(ctx)
+    report = check_database(repository)
+    repository.db.close()  # the backup reads the file afresh: no handle of this process may be left open on it
     if not report.ok:  # a damaged or altered database must not push the good backups out of the rotation
         w("Backup skipped: the earlier good backups are kept.\n")
         w(f"Check: {problems_sentence(report)}\n")

@@ -24,15 +24,21 @@ ON_DEMAND_NAME = r"\d{4}-\d{2}-\d{2}-\d{6}(?:-\d+)?"
 second one within the same second adds "-2", a third "-3", and so on)."""
 
 
-def backup_database(source: Path, target: Path) -> Path:
+def backup_database(source: Path, target: Path, live: sqlite3.Connection | None = None) -> Path:
     """Copy the database at ``source`` to a new file ``target`` (0600), consistent even while it is in use.
 
     The copy is written to a temporary file beside the target, checked (``quick_check``) and renamed into place
     only once complete and sound, so a failure never leaves a half-written or damaged backup under the target's
     name, and a damaged database never pushes a good backup out of the daily rotation.
+
+    ``live`` is this process's open connection to ``source``, when it has one (the window): the copy is then read
+    through it and the file itself is never opened, because closing any other handle on it would drop every lock
+    this process holds (POSIX locks belong to the process), and another charting process could then delete the
+    write-ahead log the window still writes to.
     """
     source, target = Path(source), Path(target)
-    inspect_file(source)
+    if live is None:
+        inspect_file(source)
     if target.exists():
         raise StorageError(f"{target} already exists; choose a new file name for the backup.")
     temporary = target.with_name(f".{target.name}.partial")
@@ -41,7 +47,7 @@ def backup_database(source: Path, target: Path) -> Path:
         remove_database_files(temporary)
         os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, OWNER_ONLY))
         os.chmod(temporary, OWNER_ONLY)
-        reader = sqlite3.connect(read_only_uri(source), uri=True)
+        reader = live if live is not None else sqlite3.connect(read_only_uri(source), uri=True)
         try:
             writer = sqlite3.connect(str(temporary))
             try:
@@ -51,7 +57,8 @@ def backup_database(source: Path, target: Path) -> Path:
             finally:
                 writer.close()
         finally:
-            reader.close()
+            if reader is not live:
+                reader.close()
         if verdict != "ok":
             remove_database_files(temporary)
             raise StorageError(
@@ -106,11 +113,12 @@ def latest_backup(db_path: Path) -> Path | None:
     return max(made, key=lambda path: path.stat().st_mtime) if made else None
 
 
-def backup_now(db_path: Path, at: datetime, keep: int = ON_DEMAND_KEEP) -> Path:
-    """Back the database up beside itself now, named by ``at``, and keep only the last ``keep`` made this way."""
+def backup_now(db_path: Path, at: datetime, keep: int = ON_DEMAND_KEEP, live: sqlite3.Connection | None = None) -> Path:
+    """Back the database up beside itself now, named by ``at``, and keep only the last ``keep`` made this way;
+    ``live`` is this process's open connection to it, if any (see ``backup_database``)."""
     db_path = Path(db_path)
     target = _free_name(backup_folder(db_path), f"{db_path.stem}-{at:%Y-%m-%d-%H%M%S}")
-    backup_database(db_path, target)
+    backup_database(db_path, target, live)
     _keep_last(on_demand_backups(db_path), keep)
     return target
 

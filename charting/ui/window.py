@@ -1268,7 +1268,7 @@ class MainWindow(QMainWindow):
         at = datetime.now()
         QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
         try:
-            target = backup_now(source, at)
+            target = backup_now(source, at, live=self.repo.db)  # never opens the file itself
         except StorageError as error:
             self.show_notice(f"Not backed up: {error}")
             return False

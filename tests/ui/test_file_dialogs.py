@@ -1,31 +1,19 @@
-"""A save dialog showing the database's folder keeps the window's locks on the database (it never opens the files)."""
+"""Save dialogs showing the database's folder and Back up now keep the window's locks on the database (neither opens
+its files)."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QFileDialog, QFileSystemModel, QWidget
 from pytestqt.qtbot import QtBot
 
 from charting.storage.repository import Repository
 from charting.ui.file_dialogs import save_dialog
+from charting.ui.window import MainWindow
+from tests.posix_locks import locks_held, needs_proc_locks
 
-pytestmark = pytest.mark.skipif(not Path("/proc/locks").exists(), reason="reads the locks from /proc/locks (Linux)")
-
-
-def locks_held(path: Path) -> int:
-    """How many POSIX locks this process holds on the file."""
-    inode = path.stat().st_ino
-    count = 0
-    for line in Path("/proc/locks").read_text(encoding="utf-8").splitlines():
-        fields = line.split()
-        pid = fields[4] if fields[1] != "->" else fields[5]
-        where = fields[5] if fields[1] != "->" else fields[6]
-        if pid == str(os.getpid()) and where.rsplit(":", 1)[-1] == str(inode):
-            count += 1
-    return count
+pytestmark = needs_proc_locks
 
 
 def listed(qtbot: QtBot, dialog: QFileDialog, folder: Path) -> None:
@@ -49,3 +37,12 @@ def test_listing_the_database_folder_keeps_the_locks(qtbot: QtBot, repo: Reposit
     listed(qtbot, dialog, db_path.parent)
     assert locks_held(shm) >= 1, "listing the folder must not drop the database's locks"
     dialog.reject()
+
+
+def test_back_up_now_keeps_the_windows_locks(charting: MainWindow, db_path: Path) -> None:
+    """Records > Back up now copies through the window's own connection: the file is never opened besides it."""
+    charting.repo.search_patients("", limit=1)
+    held = locks_held(db_path)
+    assert held >= 1
+    assert charting.back_up_now()
+    assert locks_held(db_path) == held
