@@ -291,9 +291,13 @@ class SessionModel(QObject):
             )
             return False
         verb = "More" if steps > 0 else "Fewer"
-        return self._change(
+        changed = self._change(
             f"{verb} units at {self._name(target)}", lambda s: marking.step_units(s, self.protocol, target, steps)
         )
+        injection = self._session.injection(target)
+        if changed and injection is not None:  # + and - may act where the ring is not: say which site, and its dose
+            self.change_noted.emit(f"{self.protocol.site_name(target, capital=True)}: {injection.units:g} U.")
+        return changed
 
     def set_units(self, site_id: str, units: float) -> bool:
         """Give a site this dose, marking it first when it is not marked."""

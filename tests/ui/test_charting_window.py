@@ -587,3 +587,16 @@ def test_a_window_left_open_overnight_dates_new_sessions_on_the_new_day(
     calendar[0] = date(2026, 11, 26)
     assert main.new_session(patient.id)
     assert main.model.session.performed_on == date(2026, 11, 26)
+
+
+def test_plus_away_from_the_ring_says_which_site_it_changed(
+    charting: MainWindow, protocol: Protocol, qtbot: QtBot
+) -> None:
+    """Space marks a site and the ring moves on; + then acts on the site just marked, and the status bar names it."""
+    first = protocol.sites[0]
+    qtbot.keyClick(charting.view, Qt.Key.Key_Space)
+    assert charting.model.focus_site != first.id, "the ring went on to the next site"
+    qtbot.keyClick(charting.view, Qt.Key.Key_Plus)
+    units = first.units + protocol.adjust_step_units
+    assert charting.model.session.injection(first.id).units == units  # type: ignore[union-attr]
+    assert charting.statusBar().currentMessage() == f"{protocol.site_name(first.id, capital=True)}: {units:g} U."
