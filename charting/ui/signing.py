@@ -287,6 +287,15 @@ class SignDialog(QDialog):
         self.signed_past_heading.setVisible(bool(past))
         self.signed_past.setVisible(bool(past))
         form = QFormLayout()
+        self.reason = QLineEdit()
+        self.reason.setPlaceholderText("required: why the session is early")
+        self.early = QLabel(reason_for.message if reason_for is not None else "")
+        """The interval finding, when the session is early."""
+        self.early.setWordWrap(True)
+        self.early.setTextFormat(Qt.TextFormat.PlainText)
+        if reason_for is not None:  # first: the reason is typed, then who signs and the PIN (Tab goes on from it)
+            form.addRow(self.early)
+            form.addRow("Reason", self.reason)
         self.fields = SignerFields(form, signers, injector, has_pin, label="Signed by", pin_is_right=pin_is_right)
         self.injector = injector.strip()
         self.other_signer = QLabel()
@@ -298,15 +307,6 @@ class SignDialog(QDialog):
         self.pin = self.fields.pin
         self.pin_again = self.fields.pin_again
         self.pin_hint = self.fields.pin_hint
-        self.reason = QLineEdit()
-        self.reason.setPlaceholderText("required: why the session is early")
-        self.early = QLabel(reason_for.message if reason_for is not None else "")
-        """The interval finding, when the session is early."""
-        self.early.setWordWrap(True)
-        self.early.setTextFormat(Qt.TextFormat.PlainText)
-        if reason_for is not None:
-            form.addRow(self.early)
-            form.addRow("Reason", self.reason)
         if reason_for is not None or past:
             self.setMinimumWidth(self.fontMetrics().averageCharWidth() * (SIGNED_PAST_WIDTH if past else 60))
         self._reason_needed = reason_for is not None

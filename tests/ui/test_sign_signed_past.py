@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from PySide6.QtCore import QPoint
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -160,6 +160,9 @@ def test_an_early_session_starts_in_the_empty_reason_then_the_pin(
     listed = [dialog.signed_past.item(row).text() for row in range(dialog.signed_past.count())]
     assert listed and not [line for line in listed if early.message in line], "beside its reason, not twice"
     dialog.reason.setText("Migraine status; neurologist agreed.")
+    assert top_in(dialog.reason, dialog) < top_in(dialog.pin, dialog), "the reason is asked above the PIN"
+    qtbot.keyClick(dialog.reason, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() in (dialog.signer, dialog.pin), "Tab goes on from the reason to who signs"
     assert dialog.first_field() is dialog.pin, "once the reason is given, the PIN is next"
     type_pin(dialog)
     dialog.sign_button.click()
