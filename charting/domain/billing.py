@@ -15,6 +15,11 @@ def concentration_units_per_ml(vial_units: float, saline_ml: float | None) -> fl
     return vial_units / saline_ml
 
 
+def dilution_figure(value: float) -> str:
+    """A concentration or a dose per volume as a person reads it, to two decimals at most: "50", "33.33", "3.33"."""
+    return f"{round(value, 2):g}"
+
+
 def volume_ml(units: float, concentration: float | None) -> float | None:
     """The volume that carries these units at this concentration."""
     if concentration is None or concentration <= 0:

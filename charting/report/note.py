@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 
-from charting.domain.billing import BillingLine, billing_lines, units_opened
+from charting.domain.billing import BillingLine, billing_lines, dilution_figure, units_opened
 from charting.domain.checklist import evaluate_visit, overrides_in_force
 from charting.domain.clock import aware
 from charting.domain.course import Course, build_course, response_findings, visit_of
@@ -235,8 +235,8 @@ def _product(session: Session, protocol: Protocol, concentration: float | None) 
     else:
         per_site = concentration * protocol.volume_per_site_ml
         dilution = (
-            f"{session.saline_ml:g} mL per vial of preservative-free 0.9% saline: {concentration:g} U/mL "
-            f"({per_site:g} U per {protocol.volume_per_site_ml:g} mL)"
+            f"{session.saline_ml:g} mL per vial of preservative-free 0.9% saline: {dilution_figure(concentration)} U/mL "
+            f"({dilution_figure(per_site)} U per {protocol.volume_per_site_ml:g} mL)"
         )
     return (
         ("Product", name),

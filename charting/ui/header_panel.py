@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from charting.domain.billing import concentration_units_per_ml
+from charting.domain.billing import concentration_units_per_ml, dilution_figure
 from charting.domain.clock import aware, local_now
 from charting.domain.protocol import Protocol
 from charting.ui import style
@@ -87,8 +87,8 @@ def concentration_text(vial_units: int, saline_ml: float | None, vials_opened: i
     per_site = concentration * protocol.volume_per_site_ml
     each = "Each vial: " if vials_opened > 1 else ""
     return (
-        f"{each}{vial_units} U in {saline_ml:g} mL = {concentration:g} U/mL, "
-        f"{per_site:g} U per {protocol.volume_per_site_ml:g} mL"
+        f"{each}{vial_units} U in {saline_ml:g} mL = {dilution_figure(concentration)} U/mL, "
+        f"{dilution_figure(per_site)} U per {protocol.volume_per_site_ml:g} mL"
     )
 
 

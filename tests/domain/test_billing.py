@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from charting.domain.billing import billed_units, billing_lines, units_opened, units_wasted
+from charting.domain.billing import billed_units, billing_lines, dilution_figure, units_opened, units_wasted
 from charting.domain.protocol import Protocol
 
 
@@ -64,3 +64,13 @@ def test_billed_and_discarded_add_up_to_the_vials_opened_whenever_there_is_waste
     assert ("JW" in drug) != ("JZ" in drug)
     if wasted > 0:
         assert billed + drug.get("JW", 0) == units_opened(vial, vials)
+
+
+def test_dilution_figures_read_to_two_decimals() -> None:
+    assert [dilution_figure(v) for v in (50.0, 200 / 6, 100 / 30, 2000.0, 12.5)] == [
+        "50",
+        "33.33",
+        "3.33",
+        "2000",
+        "12.5",
+    ]
