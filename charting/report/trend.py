@@ -1,7 +1,7 @@
 """The trend chart: headache days at each cycle against the baseline and the response threshold, over time.
 
 Drawn with reportlab's graphics from ``course.build_course`` data: a line through each visit's headache days
-(filled green dots for a response, hollow vermillion for none, hollow grey for a cycle not assessed: the first
+(filled green dots for a response, hollow vermillion for none, a hollow grey square for a cycle not assessed: the first
 treatment, or any cycle without a baseline), the baseline and the threshold as horizontal lines labelled right of the
 plot, a legend of the dots shown above the plot (never crossed by a line), and every session marked on the time axis
 with its cycle number (as in the summary's table) and its date where there is room for them.
@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from datetime import date
 
-from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, String
+from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Rect, Shape, String
 from reportlab.lib.colors import Color, HexColor
 
 from charting import palette
@@ -83,6 +83,14 @@ def _dot(cycle: Cycle) -> tuple[Color | None, Color]:
     return None, NON_RESPONDER_COLOUR
 
 
+def _marker(x: float, y: float, fill: Color | None, outline: Color) -> Shape:
+    """A visit's mark centred on (x, y): a circle when its response is worked out, a square when it is not (the
+    shape, not only the colour, tells them apart, as in the window's chart)."""
+    if outline == MUTED:
+        return Rect(x - DOT, y - DOT, 2 * DOT, 2 * DOT, fillColor=fill, strokeColor=outline, strokeWidth=1)
+    return Circle(x, y, DOT, fillColor=fill, strokeColor=outline, strokeWidth=1)
+
+
 def not_assessed_words(course: Course) -> str:
     """What a grey dot means in this course: the first treatment (against a baseline record, or as the baseline
     itself), or any cycle when there is no baseline."""
@@ -132,7 +140,7 @@ def trend_drawing(course: Course, threshold_pct: float, *, width: float, height:
         if cycle.headache_days is not None:
             fill, outline = _dot(cycle)
             x, y = scale.x(cycle.performed_on), scale.y(cycle.headache_days)
-            drawing.add(Circle(x, y, DOT, fillColor=fill, strokeColor=outline, strokeWidth=1))
+            drawing.add(_marker(x, y, fill, outline))
     _sessions(drawing, scale, course)
     return drawing
 
@@ -155,7 +163,7 @@ def _legend(drawing: Drawing, scale: _Scale, course: Course) -> None:
     sans, _, _ = register_fonts()
     x, y = scale.left, scale.top + TOP / 2
     for fill, outline, words in legend_entries(course):
-        drawing.add(Circle(x + DOT, y, DOT, fillColor=fill, strokeColor=outline, strokeWidth=1))
+        drawing.add(_marker(x + DOT, y, fill, outline))
         drawing.add(_label(x + 2 * DOT + 3, y - LABEL_SIZE / 3, words))
         x += 2 * DOT + 3 + text_width(words, sans, LABEL_SIZE) + LEGEND_GAP
 

@@ -8,14 +8,14 @@ from pathlib import Path
 from typing import TypeVar
 
 import pytest
-from reportlab.graphics.shapes import Circle, Drawing, Line, String
+from reportlab.graphics.shapes import Circle, Drawing, Line, Rect, String
 
 from charting.domain.course import build_course, visit_of
 from charting.domain.protocol import Protocol
 from charting.domain.session import Baseline, Outcomes, Session
 from charting.domain.settings import ClinicalSettings
 from charting.report.summary import ContinuationSummary, SummaryError, build_summary, chart_caption, render_summary
-from charting.report.trend import TOP, trend_drawing
+from charting.report.trend import DOT, MUTED, TOP, trend_drawing
 from tests.report.notes import BASELINE, CLINIC, INJECTOR, PATIENT, flat, pages_text, session, signed
 from tests.report.test_one_page import SMALLEST_TEXT, overlapping, page_lines
 
@@ -228,9 +228,22 @@ def test_every_dot_drawn_is_in_the_legend_and_nothing_else(
     legend_top = 150 - TOP
     labels = [item.text for item in _strings(drawing) if item.y > legend_top]
     assert labels == legend
-    legend_dots = {(c.fillColor, c.strokeColor) for c in _items(drawing, Circle) if c.cy > legend_top}
-    plot_dots = {(c.fillColor, c.strokeColor) for c in _items(drawing, Circle) if c.cy <= legend_top}
-    assert legend_dots == plot_dots
+    assert _marks(drawing, legend_top, in_legend=True) == _marks(drawing, legend_top, in_legend=False)
+    unassessed = [shape for shape, _fill, outline in _marks(drawing, legend_top, in_legend=False) if outline == MUTED]
+    assert set(unassessed) <= {"square"}, "a cycle not assessed is a square: its shape, not only its colour, says so"
+
+
+def _marks(drawing: Drawing, legend_top: float, *, in_legend: bool) -> set[tuple[str, object, object]]:
+    """The shape, fill and outline of each visit's mark, in the legend or in the plot."""
+    circles = {
+        ("circle", c.fillColor, c.strokeColor) for c in _items(drawing, Circle) if (c.cy > legend_top) == in_legend
+    }
+    squares = {
+        ("square", r.fillColor, r.strokeColor)
+        for r in _items(drawing, Rect)
+        if r.width == r.height == 2 * DOT and (r.y + DOT > legend_top) == in_legend
+    }
+    return circles | squares
 
 
 @pytest.mark.parametrize(("baseline", "threshold"), [(25, "17.5 days or fewer"), (29, "20.3 days or fewer")])
