@@ -101,7 +101,7 @@ def item_state(text: str, findings: Sequence[Finding], session: Session, unasked
     """The state of an item from the findings about it (overrides already applied by the rules)."""
     finding = worst(findings)
     if finding is None:
-        return ItemState(text, Level.WARNING if unasked else None)
+        return ItemState(text, Level.REFUSAL if unasked else None)  # unasked refuses signing (procedure_findings)
     overridden = finding.code in OVERRIDABLE and any(o.code == finding.code for o in session.overrides)
     overridable = finding.code if finding.level is Level.REFUSAL and finding.code in OVERRIDABLE else ""
     return ItemState(

@@ -12,6 +12,7 @@ from pytestqt.qtbot import QtBot
 
 from charting.domain.session import SCREENING_QUESTIONS, Answer, Outcomes, Patient, Session
 from charting.storage.repository import Repository
+from charting.ui import style
 from charting.ui.checklist_panel import OK_SYMBOL, UNASKED_SYMBOL, ChecklistPanel, score_note
 from charting.ui.session_model import SwapSessionCommand
 from charting.ui.signing import SignDialog
@@ -431,12 +432,12 @@ def test_a_hidden_checklist_keeps_its_tab_summary_current_and_draws_when_shown(c
     before = charting.left_tabs.tabText(1)
     item = panel.screening["infection_at_site"]
     shown_before = item.text.text()
-    assert charting.model.answer_screening("infection_at_site", Answer.YES)
+    assert charting.model.answer_screening("infection_at_site", Answer.NO)
     assert charting.left_tabs.tabText(1) != before, "the badge follows at once"
     assert item.text.text() == shown_before, "the hidden lines wait"
     charting.show_left_tab(1)
     QApplication.processEvents()
-    assert not shown_before.endswith("<b>yes</b>") and item.text.text().endswith("<b>yes</b>")
+    assert not shown_before.endswith("<b>no</b>") and item.text.text().endswith("<b>no</b>")
 
 
 def test_a_clicked_answer_moves_the_keyboard_on_so_the_next_key_never_changes_it(
@@ -470,3 +471,12 @@ def test_the_field_the_keyboard_goes_to_is_scrolled_into_view(charting: MainWind
         qtbot.keyClick(item.buttons[Answer.NO], Qt.Key.Key_N)
     qtbot.waitUntil(first.hasFocus)
     assert in_view(first)
+
+
+def test_questions_not_asked_show_as_refusals_on_the_tab(charting: MainWindow) -> None:
+    """Signing waits for every screening answer, so the tab counts the questions not asked as refusals."""
+    refusal = style.FINDING_SYMBOLS["refusal"]
+    assert f"{refusal} {len(SCREENING_QUESTIONS)}" in charting.left_tabs.tabText(1)
+    for question in SCREENING_QUESTIONS:
+        charting.model.answer_screening(question, Answer.NO)
+    assert refusal not in charting.left_tabs.tabText(1)
