@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import NamedTuple
 
-from charting.domain.billing import concentration_units_per_ml, units_opened
+from charting.domain.billing import concentration_units_per_ml, dilution_figure, units_opened
 from charting.domain.clock import aware
 from charting.domain.protocol import Protocol, in_sentence
 from charting.domain.session import SCREENING_QUESTIONS, Answer, Kind, Patient, Session
@@ -347,7 +347,7 @@ def product_findings(
                 Finding(
                     Level.WARNING,
                     "dilution_non_standard",
-                    f"{session.saline_ml:g} mL in a {session.vial_units} U vial gives {per_site:g} U per {protocol.volume_per_site_ml:g} mL, not the protocol's {protocol.units_per_site:g} U; check the dilution.",
+                    f"{session.saline_ml:g} mL in a {session.vial_units} U vial gives {dilution_figure(per_site)} U per {protocol.volume_per_site_ml:g} mL, not the protocol's {protocol.units_per_site:g} U; check the dilution.",
                 )
             )
     if session.reconstituted_at is None and session.sites_injected > 0:

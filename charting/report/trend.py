@@ -3,7 +3,7 @@
 Drawn with reportlab's graphics from ``course.build_course`` data: a line through each visit's headache days
 (filled green dots for a response, hollow vermillion for none, a hollow grey square for a cycle not assessed: the first
 treatment, or any cycle without a baseline), the baseline and the threshold as horizontal lines labelled right of the
-plot, a legend of the dots shown above the plot (never crossed by a line), and every session marked on the time axis
+plot, a legend of the marks shown above the plot (never crossed by a line), and every session marked on the time axis
 with its cycle number (as in the summary's table) and its date where there is room for them.
 """
 
@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from reportlab.graphics.shapes import Circle, Drawing, Group, Line, PolyLine, Rect, Shape, String
 from reportlab.lib.colors import Color, HexColor
@@ -74,25 +75,36 @@ def _label(x: float, y: float, text: str, *, colour: Color = INK, anchor: str = 
     return String(x, y, text, fontName=font, fontSize=LABEL_SIZE, fillColor=colour, textAnchor=anchor)
 
 
-def _dot(cycle: Cycle) -> tuple[Color | None, Color]:
-    """Fill and outline of a visit's dot."""
+class Mark(NamedTuple):
+    """How a visit shows on the chart: its fill (None: hollow), its outline, and whether it is a square (a cycle
+    whose response is not worked out) rather than a circle; the shape, not only the colour, tells them apart."""
+
+    fill: Color | None
+    outline: Color
+    square: bool
+
+
+RESPONSE_MARK = Mark(RESPONDER_COLOUR, RESPONDER_COLOUR, square=False)
+NO_RESPONSE_MARK = Mark(None, NON_RESPONDER_COLOUR, square=False)
+NOT_ASSESSED_MARK = Mark(None, MUTED, square=True)
+
+
+def visit_mark(cycle: Cycle) -> Mark:
+    """The mark of a visit: a response, none, or not assessed (the first treatment, or no baseline)."""
     if cycle.response is None:
-        return None, MUTED
-    if cycle.response.responder:
-        return RESPONDER_COLOUR, RESPONDER_COLOUR
-    return None, NON_RESPONDER_COLOUR
+        return NOT_ASSESSED_MARK
+    return RESPONSE_MARK if cycle.response.responder else NO_RESPONSE_MARK
 
 
-def _marker(x: float, y: float, fill: Color | None, outline: Color) -> Shape:
-    """A visit's mark centred on (x, y): a circle when its response is worked out, a square when it is not (the
-    shape, not only the colour, tells them apart, as in the window's chart)."""
-    if outline == MUTED:
-        return Rect(x - DOT, y - DOT, 2 * DOT, 2 * DOT, fillColor=fill, strokeColor=outline, strokeWidth=1)
-    return Circle(x, y, DOT, fillColor=fill, strokeColor=outline, strokeWidth=1)
+def _draw_mark(x: float, y: float, mark: Mark) -> Shape:
+    """A mark centred on (x, y)."""
+    if mark.square:
+        return Rect(x - DOT, y - DOT, 2 * DOT, 2 * DOT, fillColor=mark.fill, strokeColor=mark.outline, strokeWidth=1)
+    return Circle(x, y, DOT, fillColor=mark.fill, strokeColor=mark.outline, strokeWidth=1)
 
 
 def not_assessed_words(course: Course) -> str:
-    """What a grey dot means in this course: the first treatment (against a baseline record, or as the baseline
+    """What a grey square means in this course: the first treatment (against a baseline record, or as the baseline
     itself), or any cycle when there is no baseline."""
     unassessed = [c.number for c in course.cycles if c.response is None and c.headache_days is not None]
     if unassessed == [1] and course.baseline_source == BASELINE_RECORD:
@@ -102,15 +114,15 @@ def not_assessed_words(course: Course) -> str:
     return "not assessed"
 
 
-def legend_entries(course: Course) -> list[tuple[Color | None, Color, str]]:
-    """The legend: the fill, outline and words of each kind of dot the chart shows, and no other."""
-    shown = [_dot(cycle) for cycle in course.cycles if cycle.headache_days is not None]
-    entries: list[tuple[Color | None, Color, str]] = [
-        (RESPONDER_COLOUR, RESPONDER_COLOUR, "response"),
-        (None, NON_RESPONDER_COLOUR, "no response"),
-        (None, MUTED, not_assessed_words(course)),
+def legend_entries(course: Course) -> list[tuple[Mark, str]]:
+    """The legend: each kind of mark the chart shows, with its words, and no other."""
+    shown = {visit_mark(cycle) for cycle in course.cycles if cycle.headache_days is not None}
+    entries = [
+        (RESPONSE_MARK, "response"),
+        (NO_RESPONSE_MARK, "no response"),
+        (NOT_ASSESSED_MARK, not_assessed_words(course)),
     ]
-    return [entry for entry in entries if entry[:2] in shown]
+    return [entry for entry in entries if entry[0] in shown]
 
 
 def trend_drawing(course: Course, threshold_pct: float, *, width: float, height: float) -> Drawing:
@@ -138,9 +150,8 @@ def trend_drawing(course: Course, threshold_pct: float, *, width: float, height:
         drawing.add(PolyLine([value for point in points for value in point], strokeColor=LINE_COLOUR, strokeWidth=1))
     for cycle in course.cycles:
         if cycle.headache_days is not None:
-            fill, outline = _dot(cycle)
             x, y = scale.x(cycle.performed_on), scale.y(cycle.headache_days)
-            drawing.add(_marker(x, y, fill, outline))
+            drawing.add(_draw_mark(x, y, visit_mark(cycle)))
     _sessions(drawing, scale, course)
     return drawing
 
@@ -159,11 +170,11 @@ def _axes(drawing: Drawing, scale: _Scale) -> None:
 
 
 def _legend(drawing: Drawing, scale: _Scale, course: Course) -> None:
-    """A dot and its words for each kind of dot shown, in a row above the plot."""
+    """A mark and its words for each kind of mark shown, in a row above the plot."""
     sans, _, _ = register_fonts()
     x, y = scale.left, scale.top + TOP / 2
-    for fill, outline, words in legend_entries(course):
-        drawing.add(_marker(x + DOT, y, fill, outline))
+    for mark, words in legend_entries(course):
+        drawing.add(_draw_mark(x + DOT, y, mark))
         drawing.add(_label(x + 2 * DOT + 3, y - LABEL_SIZE / 3, words))
         x += 2 * DOT + 3 + text_width(words, sans, LABEL_SIZE) + LEGEND_GAP
 

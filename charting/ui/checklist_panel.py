@@ -580,11 +580,14 @@ class ChecklistPanel(QWidget):
             field.note.setText(note)
             field.note.setVisible(bool(note))
 
-    def commit_edits(self) -> None:
+    def commit_edits(self) -> QWidget | None:
         """Record the figures typed and not yet recorded (as leaving each field would): the window calls this before
-        it opens another session, signs, prints, backs up or closes."""
+        it opens another session, signs, prints, backs up or closes. The first field whose figure is refused (its
+        sentence shows under it), or None when every figure typed is recorded."""
         for name in self.outcomes:
             self._on_outcome_edited(name)
+        refused = [self.outcomes[name].edit for name in self.outcomes if name in self._pending]
+        return refused[0] if refused else None
 
     def _on_outcome_edited(self, name: str) -> None:
         field = self.outcomes[name]

@@ -136,21 +136,22 @@ class DateField(QWidget):
             self.edit.setText(self._shown)
         self.error.clear_error()
 
-    def read_typed(self) -> None:
-        """Record what is typed (``edited``), or say under the field why it cannot be read."""
+    def read_typed(self) -> bool:
+        """Record what is typed (``edited``), or say under the field why it cannot be read (then False)."""
         text = self.edit.text().strip()
         if text == self._shown:
             self.error.clear_error()
-            return
+            return True
         try:
             value = self.parse(text)
         except ValueError:
             self.error.show_error(self.problem)
-            return
+            return False
         self.error.clear_error()
         self._shown = "" if value is None else self.format(value)
         self.edit.setText(self._shown)
         self.edited.emit(value)
+        return True
 
     def _turn_calendar(self) -> None:
         """Open the calendar at the date shown, or at today's month when none is."""

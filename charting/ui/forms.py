@@ -212,4 +212,4 @@ def scroll_into_view(widget: QWidget) -> None:
     while parent is not None and not isinstance(parent, QScrollArea):
         parent = parent.parentWidget()
     if parent is not None:
-        parent.ensureWidgetVisible(widget)
+        parent.ensureWidgetVisible(widget, 0, 0)  # no margin: what already shows stays put under the pointer

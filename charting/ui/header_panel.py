@@ -268,16 +268,17 @@ class HeaderPanel(QWidget):
         self._injector_names = names
         self.on_session_changed()
 
-    def commit_edits(self) -> None:
-        """Record what is typed and not yet recorded in the text fields (as leaving each field would)."""
+    def commit_edits(self) -> QWidget | None:
+        """Record what is typed and not yet recorded in the text fields (as leaving each field would); the first date
+        field whose text cannot be read (its sentence shows under it), or None when everything typed is recorded."""
         if self._following or self.model.read_only:
-            return
+            return None
         self._record_lot()
-        self.expiry.read_typed()
-        self.reconstituted.read_typed()
         self._set(needle=self.needle.value())
         self._set(deviation_reason=self.deviation.value())
         self._set(comments=self.comments.value())
+        unread = [field for field in (self.expiry, self.reconstituted) if not field.read_typed()]
+        return unread[0].edit if unread else None
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """A shortcut pressed in a text field (print, new session, quit) acts on what was typed: record it first."""
@@ -310,10 +311,14 @@ class HeaderPanel(QWidget):
         if not product_id:
             self._set(product_id="", vial_units=0)
             return
-        vial_units = self.model.protocol.product(product_id).vial_units
+        protocol, session = self.model.protocol, self.model.session
+        vial_units = protocol.product(product_id).vial_units
         changes: dict[str, Any] = {"product_id": product_id, "vial_units": vial_units}
-        if self.model.session.saline_ml is None:  # no dilution yet: the standard one, which the injector may change
-            changes["saline_ml"] = self.model.protocol.standard_saline_ml(vial_units)
+        standard_before = protocol.standard_saline_ml(session.vial_units) if session.vial_units > 0 else None
+        if session.saline_ml is None or session.saline_ml == standard_before:
+            # no dilution yet, or the standard one of the vial before: the standard one of this vial (the injector
+            # may change it); a dilution the injector typed stays
+            changes["saline_ml"] = protocol.standard_saline_ml(vial_units)
         self._set(**changes)
 
     def on_session_changed(self) -> None:

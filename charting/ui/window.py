@@ -71,6 +71,12 @@ MAINTENANCE_MESSAGE_MS = 30000
 AFTER_FIRST_FRAME_MS = 250
 """How long after the window's first frame the work no one needs at once starts: today's backup and records check
 (a child process that would compete with the first frame for the processor) and the idle lock's input filter."""
+STATUS_MESSAGE_MS = 15000
+"""How long a sentence stays in the status bar."""
+UNRECORDED_VALUE = (
+    "A value typed cannot be recorded (the sentence under the field says why); correct or clear it first."
+)
+"""The notice when an action waits for a value typed that cannot be recorded."""
 AFTER_FIRST_FRAME_FALLBACK_MS = 3000
 """When that work starts all the same if no frame has been painted by then (a window started minimised)."""
 FIRST_SIZE = QSize(1366, 768)
@@ -196,7 +202,7 @@ class MainWindow(QMainWindow):
         self.model.saved.connect(self.on_saved)
         self.model.save_failed.connect(self.on_save_failed)
         self.model.change_refused.connect(self.on_change_refused)
-        self.model.change_noted.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        self.model.change_noted.connect(lambda text: self.statusBar().showMessage(text, STATUS_MESSAGE_MS))
         self.model.ask_excess = self.ask_about_excess
         self.model.undo_stack.indexChanged.connect(self.on_change_made)
         self.model.ftp_mode_changed.connect(self.act_ftp.setChecked)
@@ -599,7 +605,7 @@ class MainWindow(QMainWindow):
         self.notice.setText(text)
         self.notice.setVisible(bool(text))
         if text:
-            self.statusBar().showMessage(text, 15000)
+            self.statusBar().showMessage(text, STATUS_MESSAGE_MS)
 
     # ----- model signals
     def on_saved(self, at: datetime) -> None:
@@ -644,17 +650,28 @@ class MainWindow(QMainWindow):
         self._stored = self.repo.save_session(session, stored=self._stored)
         return self._stored
 
-    def commit_typed(self) -> None:
+    def commit_typed(self) -> bool:
         """Record what is typed and not yet recorded in the header's and the checklist's fields: a value typed and
-        not yet left is saved before the window opens another session, signs, prints, backs up or closes."""
+        not yet left is saved before the window opens another session, signs, prints, backs up or closes.
+
+        False when a value typed cannot be recorded (a date that cannot be read, a figure outside its scale): the
+        keyboard goes to that field, whose sentence shows under it, and the notice says to correct or clear it; the
+        caller stops, so nothing typed is dropped and nothing is signed or printed without it."""
         if not self.has_session:
-            return
-        self.header_panel.commit_edits()
-        if self._checklist_panel is not None:
-            self._checklist_panel.commit_edits()
+            return True
+        unrecorded = self.header_panel.commit_edits()
+        if unrecorded is None and self._checklist_panel is not None:
+            unrecorded = self._checklist_panel.commit_edits()
+        if unrecorded is None:
+            return True
+        self.left_tabs.setCurrentIndex(0 if self.header_panel.isAncestorOf(unrecorded) else 1)
+        unrecorded.setFocus(Qt.FocusReason.OtherFocusReason)
+        self.show_notice(UNRECORDED_VALUE)
+        return False
 
     def _may_leave_session(self) -> bool:
-        self.commit_typed()
+        if not self.commit_typed():
+            return False
         if self.has_session and self.model.unsaved and not self.model.retry_save():
             self.show_notice("The open session is not saved yet; use Retry save before opening another.")
             return False
@@ -777,7 +794,9 @@ class MainWindow(QMainWindow):
             latest = max(drafts, key=lambda s: (s.performed_on, s.id or 0))
             self.open_session(latest)
             if len(drafts) > 1:
-                self.statusBar().showMessage(f"{len(drafts) - 1} other unfinished draft(s): File > Open draft.", 15000)
+                self.statusBar().showMessage(
+                    f"{len(drafts) - 1} other unfinished draft(s): File > Open draft.", STATUS_MESSAGE_MS
+                )
 
     def fill_drafts_menu(self) -> None:
         """List the unfinished drafts, each with its patient and date."""
@@ -870,7 +889,8 @@ class MainWindow(QMainWindow):
         """Sign: refused while the rules list refusals; otherwise choose the injector and confirm."""
         if not self.has_session or self.model.read_only:
             return
-        self.commit_typed()
+        if not self.commit_typed():
+            return
         if self.model.unsaved and not self.model.retry_save():
             return
         from charting.ui.signing import SignDialog, blockers_text, pin_checker
@@ -1070,7 +1090,8 @@ class MainWindow(QMainWindow):
         """The open session's procedure note as PDF (a draft carries the DRAFT mark); None after a notice."""
         if not self.has_session:
             return None
-        self.commit_typed()  # the note carries what is typed
+        if not self.commit_typed():  # the note carries what is typed
+            return None
         from charting.documents import DocumentError, procedure_note_pdf  # reportlab loads on first print only
 
         try:
@@ -1116,17 +1137,20 @@ class MainWindow(QMainWindow):
         except DocumentError as error:
             self.show_notice(str(error))
             return False
-        self.statusBar().showMessage(f"Procedure note written to {path}", 15000)
+        self.statusBar().showMessage(f"Procedure note written to {path}", STATUS_MESSAGE_MS)
         return True
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt's name
-        if not self._discard_unsaved:
-            self.commit_typed()
-        if self.has_session and self.model.unsaved and not self._discard_unsaved and not self.model.retry_save():
+        typed_kept = self._discard_unsaved or self.commit_typed()
+        unsaved = self.has_session and self.model.unsaved and not self._discard_unsaved and not self.model.retry_save()
+        if not typed_kept or unsaved:
             box = QMessageBox(
                 QMessageBox.Icon.Warning,
                 "Not saved",
-                "The last change could not be saved. Quit anyway and lose it, or cancel and retry the save?",
+                "The last change could not be saved. Quit anyway and lose it, or cancel and retry the save?"
+                if typed_kept
+                else "A value typed cannot be recorded (its sentence is under the field). Quit anyway and lose it, "
+                "or cancel and correct it?",
                 QMessageBox.StandardButton.Cancel | QMessageBox.StandardButton.Discard,
                 self,
             )
@@ -1259,7 +1283,8 @@ class MainWindow(QMainWindow):
         if source is None:
             self.show_notice("This database has no file to back up.")
             return False
-        self.commit_typed()  # what is typed goes into the copy
+        if not self.commit_typed():  # what is typed goes into the copy
+            return False
         if self.has_session and self.model.unsaved and not self.model.retry_save():
             self.show_notice("The open session is not saved yet; use Retry save, then back up again.")
             return False
@@ -1308,8 +1333,8 @@ class MainWindow(QMainWindow):
 
 class AfterFirstFrame(QObject):
     """Runs an action once, ``delay_ms`` after a widget's first paint (work no one needs before the first frame), or
-    after ``AFTER_FIRST_FRAME_FALLBACK_MS`` when no paint comes (a window started minimised); never once the widget
-    is closed (hidden)."""
+    ``AFTER_FIRST_FRAME_FALLBACK_MS`` after it shows when no paint comes (a window started minimised); never for a
+    widget that is not showing then (closed)."""
 
     def __init__(self, widget: QWidget, delay_ms: int, action: Callable[[], object]) -> None:
         super().__init__(widget)
@@ -1321,15 +1346,18 @@ class AfterFirstFrame(QObject):
         self.timer.setInterval(delay_ms)
         self.timer.timeout.connect(self._run)
         self.fallback = QTimer(self)
-        """Runs the action when no paint has come by then."""
+        """Started when the widget shows: runs the action when no paint has come by then."""
         self.fallback.setSingleShot(True)
         self.fallback.setInterval(AFTER_FIRST_FRAME_FALLBACK_MS)
         self.fallback.timeout.connect(self._run)
-        self.fallback.start()
         widget.installEventFilter(self)
+        if widget.isVisible():
+            self.fallback.start()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
-        if event.type() == QEvent.Type.Paint:
+        if event.type() == QEvent.Type.Show and not self.fallback.isActive():
+            self.fallback.start()
+        elif event.type() == QEvent.Type.Paint:
             watched.removeEventFilter(self)
             self.fallback.stop()
             self.timer.start()

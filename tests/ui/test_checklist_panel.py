@@ -17,7 +17,7 @@ from charting.ui.checklist_panel import OK_SYMBOL, UNASKED_SYMBOL, ChecklistPane
 from charting.ui.session_model import SwapSessionCommand
 from charting.ui.signing import SignDialog
 from charting.ui.style import FINDING_SYMBOLS
-from charting.ui.window import MainWindow
+from charting.ui.window import UNRECORDED_VALUE, MainWindow
 from tests.sessions import READY_HEADER, ready_session
 from tests.ui.conftest import ELIGIBLE_BASELINE, TODAY, save_screenshot, type_pin
 
@@ -188,6 +188,9 @@ def test_outcomes_are_saved_and_figures_out_of_range_refused_with_the_data_kept(
     enter_outcome(qtbot, panel, "headache_days", "14")
     assert not field.problem.isVisible()
     assert repo.load_session(session_id).outcomes.headache_days == 14
+    charting.open_session_id(session_id)  # reopening waits while a figure typed cannot be recorded
+    assert panel.outcomes["hit6"].edit.text() == "35" and charting.notice.text() == UNRECORDED_VALUE
+    panel.outcomes["hit6"].edit.setText("58")
     charting.open_session_id(session_id)
     assert [panel.outcomes[name].edit.text() for name in ("headache_days", "migraine_days", "midas", "hit6")] == [
         "14",

@@ -184,28 +184,26 @@ def tab_order(start: QWidget, count: int) -> list[QWidget]:
     return found
 
 
-def test_choosing_a_product_fills_in_its_standard_saline_once(
+def test_choosing_a_product_fills_in_its_standard_saline(
     charting: MainWindow, protocol: Protocol, db_path: Path
 ) -> None:
-    """A new session takes the protocol's dilution for the vial chosen (200 U in 4 mL); a dilution already recorded
-    is the injector's and stays when the product changes."""
+    """A new session takes the protocol's dilution for the vial chosen (200 U in 4 mL); another vial size changes a
+    standard dilution to its own (100 U in 2 mL); a dilution the injector typed stays when the product changes."""
     combo = charting.header_panel.product
     assert draft_of(charting).saline_ml is None
-    for index in range(combo.count()):
-        product_id = combo.itemData(index)
-        if product_id and protocol.product(product_id).vial_units == 200:
-            combo.setCurrentIndex(index)
-            combo.activated.emit(index)
-            break
-    assert stored(db_path, draft_of(charting).id).saline_ml == 4.0
-    assert charting.header_panel.saline.value() == 4.0
-    charting.header_panel.saline.setValue(5.0)
-    hundred = next(
-        index
-        for index in range(combo.count())
-        if combo.itemData(index) and protocol.product(combo.itemData(index)).vial_units == 100
-    )
-    combo.setCurrentIndex(hundred)
-    combo.activated.emit(hundred)
-    session = stored(db_path, draft_of(charting).id)
-    assert session.vial_units == 100 and session.saline_ml == 5.0
+
+    def choose(vial_units: int) -> Session:
+        index = next(
+            i
+            for i in range(combo.count())
+            if combo.itemData(i) and protocol.product(combo.itemData(i)).vial_units == vial_units
+        )
+        combo.setCurrentIndex(index)
+        combo.activated.emit(index)
+        return stored(db_path, draft_of(charting).id)
+
+    assert choose(200).saline_ml == 4.0 and charting.header_panel.saline.value() == 4.0
+    assert choose(100).saline_ml == 2.0, "the standard dilution follows the vial"
+    charting.header_panel.saline.setValue(2.5)
+    session = choose(200)
+    assert session.vial_units == 200 and session.saline_ml == 2.5, "the injector's dilution stays"

@@ -7,13 +7,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 from pytestqt.qtbot import QtBot
 
 from charting.domain.session import Session
 from charting.storage.database import open_database
 from charting.storage.repository import Repository
-from charting.ui.window import AfterFirstFrame, MainWindow
+from charting.ui.window import UNRECORDED_VALUE, AfterFirstFrame, MainWindow
 from tests.ui.test_checklist_panel import show_checklist
 
 CTRL = Qt.KeyboardModifier.ControlModifier
@@ -47,10 +47,34 @@ def test_signing_and_the_note_carry_the_figure_typed(charting: MainWindow, db_pa
     assert charting.note_pdf() is not None
     assert stored(db_path, charting.model.session.id).outcomes.headache_days == 9
     type_days(charting, qtbot, "1")  # 91: outside the scale, refused with its sentence and kept in the field
+    charting.dialog = None
     charting.sign()
+    assert charting.dialog is None, "nothing is signed past a figure that cannot be recorded"
+    assert charting.notice.text() == UNRECORDED_VALUE
     field = charting.checklist_panel.outcomes["headache_days"]
     assert field.edit.text() == "91" and field.problem.isVisibleTo(charting.checklist_panel)
+    assert field.edit.hasFocus()
+    assert charting.note_pdf() is None and not charting.back_up_now()
     assert stored(db_path, charting.model.session.id).outcomes.headache_days == 9
+
+
+def test_a_figure_that_cannot_be_recorded_stops_leaving_and_closing(
+    charting: MainWindow, db_path: Path, qtbot: QtBot
+) -> None:
+    first = charting.model.session.id
+    type_days(charting, qtbot, "91")
+    qtbot.keyClick(charting.checklist_panel.outcomes["headache_days"].edit, Qt.Key.Key_N, CTRL)
+    assert charting.model.session.id == first, "Ctrl+N waits: the figure typed is still in its field"
+    assert charting.checklist_panel.outcomes["headache_days"].edit.text() == "91"
+    charting.close()
+    box = charting.dialog
+    assert isinstance(box, QMessageBox) and charting.isVisible(), "closing asks before it loses what is typed"
+    box.button(QMessageBox.StandardButton.Cancel).click()
+    assert charting.isVisible()
+    charting.checklist_panel.outcomes["headache_days"].edit.setText("19")
+    charting.close()
+    assert not charting.isVisible()
+    assert stored(db_path, first).outcomes.headache_days == 19
 
 
 def test_back_up_now_copies_the_figure_typed(charting: MainWindow, db_path: Path, qtbot: QtBot) -> None:
@@ -79,6 +103,7 @@ def test_work_after_the_first_frame_runs_when_no_frame_comes(qtbot: QtBot) -> No
     ran: list[str] = []
     deferred = AfterFirstFrame(widget, 10, lambda: ran.append("ran"))
     widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen)  # shown, never painted (as a minimised window)
+    assert not deferred.fallback.isActive(), "a window not shown yet is not waited for: it may show much later"
     widget.show()
     assert deferred.fallback.isActive()
     deferred.fallback.setInterval(10)  # the fallback's seconds, shortened
