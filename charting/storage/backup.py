@@ -110,17 +110,31 @@ def on_demand_backups(db_path: Path) -> list[Path]:
 def latest_backup(db_path: Path) -> Path | None:
     """The most recently written backup of this database, daily or on demand; None when there is none."""
     made = daily_backups(db_path) + on_demand_backups(db_path)
-    return max(made, key=lambda path: path.stat().st_mtime) if made else None
+    return max(made, key=_written_order) if made else None
 
 
 def backup_now(db_path: Path, at: datetime, keep: int = ON_DEMAND_KEEP, live: sqlite3.Connection | None = None) -> Path:
     """Back the database up beside itself now, named by ``at``, and keep only the last ``keep`` made this way;
     ``live`` is this process's open connection to it, if any (see ``backup_database``)."""
     db_path = Path(db_path)
-    target = _free_name(backup_folder(db_path), f"{db_path.stem}-{at:%Y-%m-%d-%H%M%S}")
+    target = _free_name(_owner_only_backup_folder(db_path), f"{db_path.stem}-{at:%Y-%m-%d-%H%M%S}")
     backup_database(db_path, target, live)
-    _keep_last(on_demand_backups(db_path), keep)
+    _keep_last(on_demand_backups(db_path), keep, target)
     return target
+
+
+def _owner_only_backup_folder(db_path: Path) -> Path:
+    """The backups folder, made if missing and made owner-only (0700) even when it already existed."""
+    folder = backup_folder(db_path)
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=OWNER_ONLY_DIR)
+        os.chmod(folder, OWNER_ONLY_DIR)
+    except OSError as error:
+        raise StorageError(
+            f"The backups folder {folder} could not be made or kept private ({error.strerror}); "
+            "make sure it is a folder you own and can write to."
+        ) from error
+    return folder
 
 
 def _free_name(folder: Path, stem: str) -> Path:
@@ -135,20 +149,33 @@ def _free_name(folder: Path, stem: str) -> Path:
 
 
 def _backups(db_path: Path, name: str) -> list[Path]:
-    """The backups whose names match ``name``, oldest first (by the numbers in their names: a "-2" after its first)."""
+    """The backups whose names match ``name``, oldest first (see ``_written_order``)."""
     db_path = Path(db_path)
-    pattern = re.compile(re.escape(db_path.stem) + "-(" + name + r")\.db")
+    pattern = re.compile(re.escape(db_path.stem) + "-" + name + r"\.db")
     folder = backup_folder(db_path)
     if not folder.is_dir():
         return []
-    made = [(path, found.group(1)) for path in folder.iterdir() if (found := pattern.fullmatch(path.name))]
-    made.sort(key=lambda backup: [int(number) for number in re.findall(r"\d+", backup[1])])
-    return [path for path, _name in made]
+    return sorted((path for path in folder.iterdir() if pattern.fullmatch(path.name)), key=_written_order)
 
 
-def _keep_last(backups: list[Path], keep: int) -> None:
-    for old in backups[: max(0, len(backups) - max(keep, 1))]:
-        old.unlink()
+def _written_order(path: Path) -> tuple[int, list[int]]:
+    """When a backup was written (its modification time), then the numbers in its name for backups written within
+    the same instant (a "-2" after its first). The time the file was written, not the one in its name, decides:
+    after the clock is set back (or in the hour repeated when daylight saving ends) a new backup's name sorts before
+    older ones."""
+    try:
+        written = path.stat().st_mtime_ns
+    except FileNotFoundError:  # removed meanwhile by another window's rotation: it sorts first and goes first
+        written = 0
+    return written, [int(number) for number in re.findall(r"\d+", path.stem)]
+
+
+def _keep_last(backups: list[Path], keep: int, made: Path) -> None:
+    """Remove the oldest written of ``backups`` so that ``keep`` remain (at least one), never ``made``: the backup
+    just made stays even when the others were written with a clock set later than now."""
+    older = [path for path in backups if path != made]
+    for old in older[: max(0, len(backups) - max(keep, 1))]:
+        old.unlink(missing_ok=True)
 
 
 def daily_backup_path(db_path: Path, today: date | None = None) -> Path:
@@ -172,8 +199,7 @@ def daily_backup(db_path: Path, keep: int = DAILY_KEEP, today: date | None = Non
         return None
     target = daily_backup_path(db_path, today)
     if not target.exists():
-        backup_folder(db_path).mkdir(parents=True, exist_ok=True, mode=OWNER_ONLY_DIR)
-        os.chmod(backup_folder(db_path), OWNER_ONLY_DIR)
+        _owner_only_backup_folder(db_path)
         backup_database(db_path, target)
-    _keep_last(daily_backups(db_path), keep)
+    _keep_last(daily_backups(db_path), keep, target)
     return target

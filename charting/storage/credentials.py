@@ -68,10 +68,11 @@ def pin_pause_left(wrong_pins: Sequence[datetime], now: datetime) -> int:
 
     A pause follows ``WRONG_PINS_BEFORE_PAUSE`` wrong PINs within ``WRONG_PIN_WINDOW``, and lasts until
     ``WRONG_PIN_PAUSE`` after the latest of them; another wrong PIN while earlier ones are still within the window
-    starts another pause. Wrong PINs dated after ``now`` (typed before the clock was set back) are not counted, so no
-    pause ever lasts longer than ``WRONG_PIN_PAUSE``: the wrong PINs typed after the change count from then on.
+    starts another pause. A wrong PIN dated after ``now`` (typed before the clock was set back) counts as typed now:
+    setting the clock back never lifts a pause nor gives extra tries, and the time left never exceeds
+    ``WRONG_PIN_PAUSE``; such a pause ends ``WRONG_PIN_PAUSE`` after the clock reaches that wrong PIN's time again.
     """
-    counted = sorted((at for at in wrong_pins if at <= now), reverse=True)
+    counted = sorted((min(at, now) for at in wrong_pins), reverse=True)
     if len(counted) < WRONG_PINS_BEFORE_PAUSE:
         return 0
     latest, earliest = counted[0], counted[WRONG_PINS_BEFORE_PAUSE - 1]

@@ -205,9 +205,13 @@ def test_a_pin_for_no_profile_is_refused_and_records_nothing(timed: Repository, 
         ([0, 10, 20, 30, 40], 70, 0),
         ([0, 1, 2, 3, 300], 300, 30),  # five within exactly the window
         ([0, 1, 2, 3, 301], 301, 0),  # the first is out of the window
-        ([0, 1, 2, 3, 4], -3600, 0),  # all dated after now (the clock set back): none counts
-        ([0, 1, 2, 3, 4], 3, 0),  # the one after now is not counted: four are not enough
-        ([-4, -3, -2, -1, 3600], 0, 0),  # four before now and one typed before the clock was set back
+        ([0, 1, 2, 3, 4], -3600, 30),  # all dated after now (the clock set back): each counts as typed now
+        ([0, 1, 2, 3, 4], -3600 + 299, 30),  # ... and still does while the clock has not caught up
+        ([0, 1, 2, 3, 4], 4 + 29, 1),  # the clock caught up: the pause ends as it would have
+        ([0, 1, 2, 3, 4], 3, 30),  # the one a second after now counts as typed now: five, the pause in full
+        ([-4, -3, -2, -1, 3600], 0, 30),  # four before now and one typed before the clock was set back
+        ([-4, -3, -2, -1, 3600], 295, 30),  # the one dated ahead is typed "now" again: still five within the window
+        ([-4, -3, -2, -1, 3600], 297, 0),  # the earliest has left the window: four are not enough
     ],
 )
 def test_the_pause_by_the_times_of_the_latest_wrong_pins(offsets: list[int], now: int, left: int) -> None:
@@ -216,20 +220,22 @@ def test_the_pause_by_the_times_of_the_latest_wrong_pins(offsets: list[int], now
     assert pin_pause_left(times, start + timedelta(seconds=now)) == left
 
 
-def test_a_clock_set_back_pauses_for_the_pause_not_until_it_catches_up(
+def test_setting_the_clock_back_never_lifts_a_pause_nor_gives_extra_tries(
     timed: Repository, clock: Clock, pin_signer: int
 ) -> None:
     type_wrong_pins(timed, pin_signer)
-    clock.advance(-timedelta(hours=1))
-    timed.check_pin(pin_signer, PIN, "unlock")  # the wrong PINs are dated an hour ahead: they do not count
-    for _ in range(WRONG_PINS_BEFORE_PAUSE - 1):
-        with pytest.raises(PinRefusedError, match=r"^That is not"):
-            timed.check_pin(pin_signer, WRONG, "unlock")
+    clock.advance(-timedelta(seconds=2))  # a time-sync step back
     with pytest.raises(PinRefusedError, match="wait 30 seconds") as paused:
         timed.check_pin(pin_signer, WRONG, "unlock")
-    assert paused.value.seconds_left == PAUSE_SECONDS
-    clock.advance(WRONG_PIN_PAUSE)
-    timed.check_pin(pin_signer, PIN, "unlock")  # 30 seconds later, not an hour
+    assert paused.value.seconds_left == PAUSE_SECONDS, "the time left never exceeds the pause"
+    clock.advance(-timedelta(hours=1))  # set back an hour
+    with pytest.raises(PinRefusedError, match="wait 30 seconds"):
+        timed.check_pin(pin_signer, PIN, "unlock")
+    assert len(wrong_pins(timed, pin_signer)) == WRONG_PINS_BEFORE_PAUSE, "no PIN was checked during the pause"
+    clock.advance(timedelta(hours=1, seconds=2) + WRONG_PIN_PAUSE - timedelta(seconds=1))
+    assert timed.pin_pause_seconds(pin_signer) == 1, "it ends the pause after the clock reaches the wrong PINs again"
+    clock.advance(timedelta(seconds=1))
+    timed.check_pin(pin_signer, PIN, "unlock")
 
 
 def test_the_wrong_pins_are_read_from_the_audit_logs_index(repo: Repository) -> None:
