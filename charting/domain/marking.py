@@ -12,7 +12,7 @@ from dataclasses import replace
 from functools import lru_cache
 
 from charting.domain.outcomes import outcome_problems
-from charting.domain.protocol import Protocol, Region, Site, View
+from charting.domain.protocol import Protocol, Region, Site, View, in_sentence
 from charting.domain.session import (
     SCREENING_QUESTIONS,
     AdverseEvent,
@@ -146,7 +146,7 @@ def add_ftp(
     """
     _require_draft(session)
     if protocol.ftp_cap(muscle) is None:
-        raise ChangeRefusedError(f"Follow-the-pain is not allowed in the {protocol.muscle(muscle).label.lower()}.")
+        raise ChangeRefusedError(f"Follow-the-pain is not allowed in the {in_sentence(protocol.muscle(muscle).label)}.")
     site_id = next_ftp_id(session, protocol, muscle, side)
     injection = Injection(
         site_id=site_id,
@@ -238,20 +238,26 @@ def free_spot(
     clearance: float,
     margin: float = MARKER_EDGE_UNITS,
     ignore: str = "",
+    within: float = math.inf,
 ) -> tuple[float, float] | None:
-    """The free spot of a follow-the-pain region nearest to a point, or None when the region has none.
+    """The free spot of a follow-the-pain region nearest to a point, at most ``within`` diagram units from it, or
+    None when there is none that near.
 
     A free spot is inside the region, at least ``margin`` units inside its view's edges and at least ``clearance``
     units from every marker of the view (but ``ignore``, the site being moved). The point itself when it is free;
-    otherwise a point of a grid ``SPOT_STEP_UNITS`` apart.
+    otherwise a point of a grid ``SPOT_STEP_UNITS`` apart. A click or a drop passes ``within=clearance``: a site
+    lands beside the point meant (a marker's width away at most), never elsewhere in the region.
     """
     view = protocol.view(region.view)
     fixed = _fixed_points(protocol, region.view)
     ftp = [(px, py) for _, px, py in _ftp_points(session, region.view, ignore)]
     if _inside(region, view, x, y, margin) and _room((*fixed, *ftp), x, y) >= clearance:
         return x, y
-    spots = sorted(_region_spots(region, view, margin, clearance, fixed), key=lambda s: math.dist(s[:2], (x, y)))
-    return next(((sx, sy) for sx, sy, _ in spots if _room(ftp, sx, sy) >= clearance), None)
+    near = (
+        (math.dist((sx, sy), (x, y)), sx, sy) for sx, sy, _ in _region_spots(region, view, margin, clearance, fixed)
+    )
+    spots = sorted(spot for spot in near if spot[0] <= within)
+    return next(((sx, sy) for _, sx, sy in spots if _room(ftp, sx, sy) >= clearance), None)
 
 
 def roomiest_spot(

@@ -180,10 +180,10 @@ class Protocol:
             site = self.site(site_id)
             mates = [other.id for other in self.sites if other.muscle == site.muscle and other.side == site.side]
             number = f", site {mates.index(site_id) + 1}" if len(mates) > 1 else ""
-            name = _side_muscle(self, site.muscle, site.side) + number
+            name = side_muscle(self, site.muscle, site.side) + number
         elif (ftp := self.ftp_site(site_id)) is not None:
             muscle, side, count = ftp
-            name = f"{_side_muscle(self, muscle, side)}, follow-the-pain {count}"
+            name = f"{side_muscle(self, muscle, side)}, follow-the-pain {count}"
         else:
             name = site_id
         return name[:1].upper() + name[1:] if capital else name
@@ -270,7 +270,7 @@ def in_sentence(label: str) -> str:
     return label[:1].lower() + label[1:]
 
 
-def _side_muscle(protocol: Protocol, muscle_id: str, side: str) -> str:
+def side_muscle(protocol: Protocol, muscle_id: str, side: str) -> str:
     """A muscle on a side in words ("left occipitalis"); a midline muscle alone ("procerus")."""
     label = in_sentence(protocol.muscle(muscle_id).label)
     return label if side == "midline" else f"{side} {label}"

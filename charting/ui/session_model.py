@@ -19,7 +19,7 @@ from charting.domain import marking
 from charting.domain.checklist import evaluate_visit
 from charting.domain.clock import local_now
 from charting.domain.marking import SIGNED_READ_ONLY, ChangeRefusedError
-from charting.domain.protocol import Protocol, Region
+from charting.domain.protocol import Protocol, Region, in_sentence, side_muscle
 from charting.domain.rules import (
     Excess,
     Finding,
@@ -342,11 +342,13 @@ class SessionModel(QObject):
 
         A point closer than ``clearance`` diagram units to another marker (their hit targets would overlap), or
         closer than ``margin`` to the view's edge (the marker would be cut), is moved to the nearest free spot of
-        the same region, and a sentence says so.
+        the same region within ``clearance`` of it, and a sentence says so; with no free spot that near, nothing is
+        added, the sentence says what to do and the ring goes to the region's marker nearest the click (so that the
+        key adds a site where the region has room).
         """
         region = self.protocol.region_at(view_id, x, y)
         if region is None:
-            muscles = ", ".join(sorted({self.protocol.muscle(r.muscle).label.lower() for r in self.protocol.regions}))
+            muscles = _listed(self._ftp_muscles(), "and")
             self.change_refused.emit(f"Follow-the-pain sites go inside the shaded {muscles} regions; click inside one.")
             return ""
         return self._add_ftp(region, (x, y), clearance, margin)
@@ -369,16 +371,17 @@ class SessionModel(QObject):
             muscle = side = ""
         region = marking.ftp_region(self.protocol, muscle, side)
         if region is None:
-            muscles = ", ".join(sorted({self.protocol.muscle(r.muscle).label.lower() for r in self.protocol.regions}))
+            muscles = _listed(self._ftp_muscles(), "or")
             self.change_refused.emit(
-                f"Move the ring to a {muscles.replace(', ', ' or ')} site (arrows), then add its follow-the-pain site."
+                f"Move the ring to {_article(muscles)} {muscles} site (arrows), then add its follow-the-pain site."
             )
             return ""
         return self._add_ftp(region, None, clearance, margin)
 
     def _add_ftp(self, region: Region, click: tuple[float, float] | None, clearance: float, margin: float) -> str:
-        """Add a follow-the-pain site in a region: at the free spot nearest the click, or (no click) the roomiest."""
-        place = f"{region.side} {self.protocol.muscle(region.muscle).label.lower()}"
+        """Add a follow-the-pain site in a region: at the free spot nearest the click (a marker's width away at
+        most, ``clearance``), or (no click) the roomiest."""
+        place = side_muscle(self.protocol, region.muscle, region.side)
         refusal = ftp_addition_refusal(self._session, self.protocol, region.muscle)
         if refusal is not None:
             x, y = click or region.polygon[0]
@@ -394,12 +397,13 @@ class SessionModel(QObject):
         if click is None:
             spot = marking.roomiest_spot(self._session, self.protocol, region, clearance=clearance, margin=margin)
         else:
-            spot = marking.free_spot(self._session, self.protocol, region, *click, clearance=clearance, margin=margin)
-        if spot is None:
-            self.change_refused.emit(
-                f"The {place} has no free spot left for a follow-the-pain site; enlarge the window to make room, "
-                "or place the site on the other side or in another muscle."
+            spot = marking.free_spot(
+                self._session, self.protocol, region, *click, clearance=clearance, margin=margin, within=clearance
             )
+        if spot is None:
+            if click is not None:
+                self.set_focus(self._nearest_of_region(region, click))
+            self.change_refused.emit(self._no_spot_sentence(region, click, clearance, margin))
             return ""
         added: list[str] = []
 
@@ -410,17 +414,58 @@ class SessionModel(QObject):
             added.append(site_id)
             return new
 
-        def then() -> None:
+        def then() -> None:  # also when a held addition is made, once the deviation question is answered
             self.last_marked = added[0]
             self.site_marked.emit(added[0])
+            if click is None:
+                self.change_noted.emit(f"Added a follow-the-pain site in the {place}; drag it to the point of pain.")
+            elif spot != click:
+                self.change_noted.emit(f"Placed at the nearest free spot in the {place}.")
 
-        if not self._change(f"Add a follow-the-pain site, {place}", change, then=then):
-            return ""
-        if click is None:
-            self.change_noted.emit(f"Added a follow-the-pain site in the {place}; drag it to the point of pain.")
-        elif spot != click:
-            self.change_noted.emit(f"Placed at the nearest free spot in the {place}.")
-        return added[0]
+        return added[0] if self._change(f"Add a follow-the-pain site, {place}", change, then=then) else ""
+
+    def _ftp_muscles(self) -> tuple[str, ...]:
+        """The muscles that take follow-the-pain sites (those with a region), in words, in alphabetical order."""
+        return tuple(sorted({in_sentence(self.protocol.muscle(r.muscle).label) for r in self.protocol.regions}))
+
+    def _nearest_of_region(self, region: Region, point: tuple[float, float]) -> str:
+        """The marker of a region's muscle and side (a fixed or a follow-the-pain site) nearest to a point."""
+        ours = (region.muscle, region.side)
+        mates = [(s.id, s.x, s.y) for s in self.protocol.sites if (s.muscle, s.side) == ours]
+        mates += [
+            (i.site_id, i.x, i.y)
+            for i in self._session.injections
+            if self._is_ftp(i.site_id) and (i.muscle, i.side) == ours
+        ]
+        return min(mates, key=lambda mate: math.dist(mate[1:], point))[0]
+
+    def _crowding(self, view_id: str, x: float, y: float, clearance: float, ignore: str = "") -> str:
+        """What a point of a view is too close to: the nearest marker closer than ``clearance``, else the view's
+        edge (a point that is clear of every marker but not free is too near the edge for its marker to show)."""
+        near = marking.crowding_site(self._session, self.protocol, view_id, x, y, clearance=clearance, ignore=ignore)
+        return (
+            f"the {self._name(near)}"
+            if near
+            else f"the edge of the {self.protocol.view(view_id).label.lower()} view"  # labels drawn in capitals
+        )
+
+    def _no_spot_sentence(
+        self, region: Region, click: tuple[float, float] | None, clearance: float, margin: float
+    ) -> str:
+        """Why no follow-the-pain site was added to a region (at a click, or by the key), and what to do."""
+        place = side_muscle(self.protocol, region.muscle, region.side)
+        if (
+            click is None
+            or marking.roomiest_spot(self._session, self.protocol, region, clearance=clearance, margin=margin) is None
+        ):
+            return (
+                f"The {place} has no free spot left for a follow-the-pain site; enlarge the window to make room, "
+                "or place the site on the other side or in another muscle."
+            )
+        return (
+            f"Too close to {self._crowding(region.view, *click, clearance)}, and no free spot near it; click a free "
+            f"spot in the {place} region, or press A to add one where it has room and drag it to the point of pain."
+        )
 
     def move_ftp(self, site_id: str, x: float, y: float, clearance: float = 0.0, margin: float = 0.0) -> bool:
         """Move a follow-the-pain site inside its muscle's region on the same side, at least ``clearance`` diagram
@@ -429,29 +474,34 @@ class SessionModel(QObject):
         injection = self._session.injection(site_id)
         if injection is None:
             return False
-        place = f"{injection.side} {self.protocol.muscle(injection.muscle).label.lower()}"
+        place = side_muscle(self.protocol, injection.muscle, injection.side)
         region = marking.ftp_region(self.protocol, injection.muscle, injection.side)
-        spot = (
-            None
-            if region is None or region.view != injection.view
-            else marking.free_spot(
-                self._session, self.protocol, region, x, y, clearance=clearance, margin=margin, ignore=site_id
+        if region is not None and region.view != injection.view:
+            region = None
+        spot = None
+        if region is not None:  # the same rule as a click: a free spot a marker's width from the drop at most
+            spot = marking.free_spot(
+                self._session,
+                self.protocol,
+                region,
+                x,
+                y,
+                clearance=clearance,
+                margin=margin,
+                ignore=site_id,
+                within=clearance,
             )
-        )
-        if spot is not None and math.dist(spot, (x, y)) <= clearance:
+        if spot is not None:
             moved = self._change(
                 f"Move {self._name(site_id)}", lambda s: marking.move_ftp(s, site_id, spot[0], spot[1])
             )
             if moved and spot != (x, y):
                 self.change_noted.emit(f"Moved to the nearest free spot in the {place}.")
             return moved
-        near = marking.crowding_site(
-            self._session, self.protocol, injection.view, x, y, clearance=clearance, ignore=site_id
-        )
-        if near and region is not None and region.contains(x, y):
+        if region is not None and region.contains(x, y):
             refusal = (
-                f"Too close to the {self._name(near)}; the {self._name(site_id)} was put back. "
-                f"Drag it to a free spot in the {place}."
+                f"Too close to {self._crowding(injection.view, x, y, clearance, ignore=site_id)}; the "
+                f"{self._name(site_id)} was put back. Drag it to a free spot in the {place}."
             )
         else:
             refusal = f"The {self._name(site_id)} must stay inside the {place} region; it was put back."
@@ -698,3 +748,13 @@ class SessionModel(QObject):
         self.last_saved_at = local_now()
         self.saved.emit(self.last_saved_at)
         return True
+
+
+def _listed(words: tuple[str, ...], conjunction: str) -> str:
+    """Words as a sentence lists them: "a", "a or b", "a, b or c" (with ``conjunction`` "or")."""
+    return f" {conjunction} ".join(filter(None, (", ".join(words[:-1]), words[-1]))) if words else ""
+
+
+def _article(word: str) -> str:
+    """The indefinite article before a word: "an" before a vowel, else "a"."""
+    return "an" if word[:1].lower() in tuple("aeiou") else "a"

@@ -177,3 +177,24 @@ def test_an_empty_session_counts_the_fixed_sites_even_unmarked(protocol: Protoco
     site = next(s for s in protocol.sites if s.muscle == "occipitalis" and s.side == "right")
     spot = marking.free_spot(session, protocol, area, site.x, site.y, clearance=CLEAR)
     assert spot is not None and math.dist(spot, (site.x, site.y)) >= CLEAR
+
+
+@pytest.mark.parametrize(("muscle", "side"), [("occipitalis", "right"), ("trapezius", "left")])
+def test_a_spot_farther_than_within_is_not_offered(protocol: Protocol, muscle: str, side: str) -> None:
+    session = ready_session(protocol)
+    area = region(protocol, muscle, side)
+    site = next(s for s in protocol.sites if s.muscle == muscle and s.side == side)
+    x, y = site.x + 4, site.y + 3  # on a fixed site's marker
+    nearest = marking.free_spot(session, protocol, area, x, y, clearance=CLEAR)
+    assert nearest is not None
+    reach = math.dist(nearest, (x, y))
+    assert marking.free_spot(session, protocol, area, x, y, clearance=CLEAR, within=reach) == nearest
+    assert marking.free_spot(session, protocol, area, x, y, clearance=CLEAR, within=reach - 0.01) is None
+
+
+def test_a_free_point_is_its_own_spot_whatever_the_limit(protocol: Protocol) -> None:
+    session = ready_session(protocol)
+    area = region(protocol, "trapezius", "right")
+    spot = marking.roomiest_spot(session, protocol, area, clearance=CLEAR)
+    assert spot is not None
+    assert marking.free_spot(session, protocol, area, *spot, clearance=CLEAR, within=0.0) == spot

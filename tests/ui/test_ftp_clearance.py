@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 from PySide6.QtCore import QPoint, QPointF, Qt
 from pytestqt.qtbot import QtBot
@@ -27,8 +28,15 @@ EDGE = 30
 """Diagram units from a view's edge beyond any marker margin the window keeps at 1366x768 and larger."""
 
 
-def point_at_distance(protocol: Protocol, region: Region, low: float, high: float) -> tuple[float, float]:
-    """A point well inside the region and the view whose nearest fixed site is between low and high diagram units away."""
+def point_at_distance(
+    protocol: Protocol,
+    region: Region,
+    low: float,
+    high: float,
+    also: Callable[[float, float], bool] = lambda x, y: True,
+) -> tuple[float, float]:
+    """A point well inside the region and the view whose nearest fixed site is between low and high diagram units away
+    (and for which ``also`` holds)."""
     for i in range(0, 801):
         for j in range(0, 601):
             x, y = i / 2, j / 2
@@ -38,6 +46,7 @@ def point_at_distance(protocol: Protocol, region: Region, low: float, high: floa
                 and EDGE <= x <= 400 - EDGE
                 and EDGE <= y <= 300 - EDGE
                 and low <= nearest_marker(protocol, region.view, x, y)[0] <= high
+                and also(x, y)
             ):
                 return x, y
     raise AssertionError("no such point in the region")
@@ -74,7 +83,13 @@ def test_a_click_whose_target_would_overlap_a_marker_places_the_site_beside_it(
     scale = charting.view.transform().m11()
     # outside the marker's own hit target (a click there would act on it) but inside a target's width of it
     low, high = (style.HIT_DIAMETER_PX / 2 + 3) / scale, (style.HIT_DIAMETER_PX - 3) / scale
-    x, y = point_at_distance(protocol, region, low, high)
+    clearance, margin = charting.view.marker_clearance(), charting.view.marker_margin()
+
+    def has_room_near(x: float, y: float) -> bool:
+        spot = marking.free_spot(charting.model.session, protocol, region, x, y, clearance=clearance, margin=margin)
+        return spot is not None and math.dist(spot, (x, y)) <= clearance
+
+    x, y = point_at_distance(protocol, region, low, high, has_room_near)
     assert charting.view.marker_at(QPointF(viewport_point(charting, region.view, x, y))) is None
     charting.model.set_ftp_mode(True)
     click_diagram(qtbot, charting, region.view, x, y)
@@ -83,7 +98,7 @@ def test_a_click_whose_target_would_overlap_a_marker_places_the_site_beside_it(
     assert placed is not None and (placed.muscle, placed.side) == ("trapezius", "left")
     assert region.contains(placed.x, placed.y)
     assert nearest_marker(protocol, region.view, placed.x, placed.y)[0] >= charting.view.marker_clearance()
-    assert math.dist((x, y), (placed.x, placed.y)) < 2 * charting.view.marker_clearance(), "beside the click"
+    assert math.dist((x, y), (placed.x, placed.y)) <= clearance, "beside the click, a marker's width away at most"
     assert charting.statusBar().currentMessage() == "Placed at the nearest free spot in the left trapezius."
     assert charting.notice.isHidden(), "not a refusal"
 
@@ -176,3 +191,23 @@ def test_sites_added_by_clicks_never_overlap_a_marker(charting: MainWindow, prot
             ):
                 gap = math.dist((centre.x(), centre.y()), (centres[site_id].x(), centres[site_id].y()))
                 assert gap >= style.HIT_DIAMETER_PX - 1.5, (site_id, other, gap)  # view pixels, rounded to whole pixels
+
+
+def test_a_drop_by_the_view_edge_with_no_free_spot_near_is_too_close_and_put_back(
+    charting: MainWindow, protocol: Protocol, qtbot: QtBot
+) -> None:
+    region = next(r for r in protocol.regions if r.muscle == "trapezius" and r.side == "right")
+    model = charting.model
+    model.set_ftp_mode(True)
+    click_diagram(qtbot, charting, region.view, *free_point(protocol, region, []))
+    (site_id,) = ftp_sites(charting)
+    placed = model.session.injection(site_id)
+    assert placed is not None
+    corner = (389.0, 294.0)  # inside the region, in the view's corner: its free spots are far from here
+    assert region.contains(*corner)
+    assert model.move_ftp(site_id, *corner, charting.view.marker_clearance(), charting.view.marker_margin()) is False
+    assert model.session.injection(site_id) == placed, "put back"
+    assert charting.notice.text() == (
+        f"Too close to the edge of the back view; the {protocol.site_name(site_id)} was put back. "
+        "Drag it to a free spot in the right trapezius."
+    )
