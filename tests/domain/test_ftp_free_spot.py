@@ -60,14 +60,18 @@ def test_a_free_click_stays_where_it_is(protocol: Protocol) -> None:
     assert marking.free_spot(session, protocol, area, x, y, clearance=CLEAR) == (x, y)
 
 
+def click_on_a_site(protocol: Protocol, muscle: str, side: str) -> tuple[Session, Region, float, float]:
+    """A charted session, the muscle's region on that side, and a click on its first fixed site's marker."""
+    session = ready_session(protocol)
+    site = next(s for s in protocol.sites if s.muscle == muscle and s.side == side)
+    return session, region(protocol, muscle, side), site.x + 4, site.y + 3
+
+
 @pytest.mark.parametrize(("muscle", "side"), [("occipitalis", "left"), ("trapezius", "right"), ("temporalis", "left")])
 def test_a_crowded_click_goes_to_the_nearest_free_spot_of_the_region(
     protocol: Protocol, muscle: str, side: str
 ) -> None:
-    session = ready_session(protocol)
-    area = region(protocol, muscle, side)
-    site = next(s for s in protocol.sites if s.muscle == muscle and s.side == side)
-    x, y = site.x + 4, site.y + 3  # on a fixed site's marker
+    session, area, x, y = click_on_a_site(protocol, muscle, side)
     spot = marking.free_spot(session, protocol, area, x, y, clearance=CLEAR)
     assert spot is not None
     assert is_free(session, protocol, area, *spot)
@@ -181,10 +185,7 @@ def test_an_empty_session_counts_the_fixed_sites_even_unmarked(protocol: Protoco
 
 @pytest.mark.parametrize(("muscle", "side"), [("occipitalis", "right"), ("trapezius", "left")])
 def test_a_spot_farther_than_within_is_not_offered(protocol: Protocol, muscle: str, side: str) -> None:
-    session = ready_session(protocol)
-    area = region(protocol, muscle, side)
-    site = next(s for s in protocol.sites if s.muscle == muscle and s.side == side)
-    x, y = site.x + 4, site.y + 3  # on a fixed site's marker
+    session, area, x, y = click_on_a_site(protocol, muscle, side)
     nearest = marking.free_spot(session, protocol, area, x, y, clearance=CLEAR)
     assert nearest is not None
     reach = math.dist(nearest, (x, y))
