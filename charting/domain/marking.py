@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import astuple, replace
 from functools import lru_cache
 
 from charting.domain.outcomes import outcome_problems
@@ -358,6 +358,18 @@ def adverse_event_text(event: AdverseEvent) -> str:
         event.detail,
     ]
     return "; ".join(part for part in parts if part)
+
+
+LATE_ADVERSE_EVENT = "Adverse event reported after signing"
+"""How the addendum recording an adverse event reported once the note is signed begins."""
+
+
+def late_adverse_event_text(event: AdverseEvent) -> str:
+    """The one sentence of the addendum recording an adverse event reported after signing, in the note's wording:
+    "Adverse event reported after signing: Neck weakness or stiffness; onset days later; severity mild; action: none."
+    """
+    stripped = AdverseEvent(*(part.strip() for part in astuple(event)))
+    return f"{LATE_ADVERSE_EVENT}: {adverse_event_text(stripped).rstrip('.')}."
 
 
 def answer_screening(session: Session, question: str, answer: Answer) -> Session:

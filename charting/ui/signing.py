@@ -402,6 +402,18 @@ class AddendumDialog(QDialog):
         self.text.textChanged.connect(self._follow)
         self._follow()
 
+    def fix_text(self, title: str, text: str) -> None:
+        """Add this text as it is (built from fields already checked, such as an adverse event's): shown read-only,
+        so only the author and their PIN are asked."""
+        self.setWindowTitle(title)
+        self.text.setPlainText(text)
+        self.text.setReadOnly(True)
+        self.text.setMaximumHeight(self.text.fontMetrics().lineSpacing() * 5)
+        if self.fields.chosen() is None:
+            self.fields.signer.setFocus()
+        else:
+            self.fields.pin.setFocus()
+
     def _ready(self) -> bool:
         return self.fields.ready() and bool(self.text.toPlainText().strip())
 

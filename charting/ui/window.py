@@ -43,7 +43,7 @@ from charting.domain.interval import INTERVAL_EARLY
 from charting.domain.people import Addendum, Injector
 from charting.domain.protocol import Protocol, ProtocolError, load_protocol
 from charting.domain.rules import signing_blockers
-from charting.domain.session import Patient, Session
+from charting.domain.session import AdverseEvent, Patient, Session
 from charting.domain.settings import ClinicalSettings
 from charting.storage.database import database_path, open_database
 from charting.storage.errors import StorageError
@@ -592,7 +592,7 @@ class MainWindow(QMainWindow):
         self.act_undo.setEnabled(draft and self.model.undo_stack.canUndo())
         self.act_redo.setEnabled(draft and self.model.undo_stack.canRedo())
         self.act_sign.setEnabled(draft)
-        self.act_adverse_event.setEnabled(draft)
+        self.act_adverse_event.setEnabled(self.has_session)  # on a signed session, as an addendum
         self.act_addendum.setEnabled(self.has_session and self.model.read_only)
         self.act_new_session.setEnabled(self.patient is not None)
         self.act_copy_last.setEnabled(self.patient is not None and self.patient_has_signed)
@@ -874,15 +874,30 @@ class MainWindow(QMainWindow):
 
     # ----- adverse events
     def record_adverse_event(self) -> None:
-        """Ask for an adverse event (event, onset, severity, action, detail) and record it on the draft."""
-        if not self.has_session or self.model.read_only:
+        """Ask for an adverse event (event, onset, severity, action, detail) and record it on the draft; on a signed
+        session, which never changes, it is recorded as an addendum in one sentence, by its author's PIN."""
+        if not self.has_session:
             return
         from charting.ui.adverse_events import AdverseEventDialog  # dialogs load when first opened
 
         dialog = AdverseEventDialog(self.protocol, self)
-        dialog.accepted.connect(lambda: self.model.add_adverse_event(dialog.adverse_event()))
+        if self.model.read_only:
+            dialog.accepted.connect(lambda: self._record_late_adverse_event(dialog.adverse_event()))
+        else:
+            dialog.accepted.connect(lambda: self.model.add_adverse_event(dialog.adverse_event()))
         self.dialog = dialog
         dialog.open()
+
+    def _record_late_adverse_event(self, event: AdverseEvent) -> None:
+        """Ask who records an adverse event reported after signing (Add addendum's dialog, author and PIN) and add
+        its sentence as an addendum."""
+        from charting.domain.marking import late_adverse_event_text
+        from charting.ui.signing import AddendumDialog
+
+        self.add_addendum()
+        dialog = self.dialog
+        if isinstance(dialog, AddendumDialog):
+            dialog.fix_text("Record an adverse event after signing", late_adverse_event_text(event))
 
     # ----- signing and addenda
     def sign(self) -> None:
