@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -26,7 +25,7 @@ from charting.domain.marking import (
 from charting.domain.protocol import Protocol
 from charting.domain.session import AdverseEvent
 from charting.ui import style
-from charting.ui.forms import ErrorLabel, field_with_error, fit_height
+from charting.ui.forms import ErrorLabel, action_and_cancel, field_with_error, fit_height
 
 ONSETS = ("during the procedure", "within 1 hour", "same day", "days later")
 """The onsets offered (free text is allowed too)."""
@@ -97,12 +96,7 @@ class AdverseEventDialog(QDialog):
             if name == "event":
                 form.addRow(self.urgent)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.record_button = buttons.addButton("Record", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.record_button.setDefault(True)  # once in the dialog, so Enter records rather than cancels
+        self.record_button = action_and_cancel(self, layout, "Record")
         self.event_name.currentTextChanged.connect(self._event_chosen)
         for combo in (self.onset, self.severity, self.action):
             combo.editTextChanged.connect(self._recheck)

@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import QCoreApplication, QEvent, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QPainter, QPaintEvent, QResizeEvent, QTextOption
-from PySide6.QtWidgets import QDialog, QLabel, QPlainTextEdit, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QPlainTextEdit,
+    QPushButton,
+    QScrollArea,
+    QSizePolicy,
+    QVBoxLayout,
+    QWidget,
+)
 
 from charting.ui import style
 
@@ -213,3 +224,14 @@ def scroll_into_view(widget: QWidget) -> None:
         parent = parent.parentWidget()
     if parent is not None:
         parent.ensureWidgetVisible(widget, 0, 0)  # no margin: what already shows stays put under the pointer
+
+
+def action_and_cancel(dialog: QDialog, layout: QBoxLayout, action: str) -> QPushButton:
+    """Add Cancel and the dialog's action button (``action``, the default: Enter acts) at the foot of its layout."""
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
+    button = buttons.addButton(action, QDialogButtonBox.ButtonRole.AcceptRole)
+    buttons.accepted.connect(dialog.accept)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    button.setDefault(True)  # once it is in the dialog, or Qt makes Cancel the default
+    return button

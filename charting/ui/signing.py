@@ -10,7 +10,6 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -29,7 +28,7 @@ from charting.domain.session import Session
 from charting.storage.credentials import MIN_PIN_LENGTH, pin_problem
 from charting.storage.errors import StorageError
 from charting.storage.repository import PinPurpose, Repository
-from charting.ui.forms import ErrorLabel
+from charting.ui.forms import ErrorLabel, action_and_cancel
 
 CHOOSE_SIGNER = "Choose who signs"
 """Shown in "Signed by" while the session names no injector who may sign."""
@@ -311,12 +310,7 @@ class SignDialog(QDialog):
             self.setMinimumWidth(self.fontMetrics().averageCharWidth() * (SIGNED_PAST_WIDTH if past else 60))
         self._reason_needed = reason_for is not None
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.sign_button = buttons.addButton("Sign", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.sign_button.setDefault(True)  # after it is in the dialog, or Qt makes Cancel the default
+        self.sign_button = action_and_cancel(self, layout, "Sign")
         self.fields.changed.connect(self._follow_choice)
         self.reason.textChanged.connect(self._follow_choice)
         self._follow_choice()
@@ -392,12 +386,7 @@ class AddendumDialog(QDialog):
         self.text = QPlainTextEdit()
         self.text.setPlaceholderText("The correction or note; it is added with the time and cannot be changed.")
         layout.addWidget(self.text)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.add_button = buttons.addButton("Add addendum", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.add_button.setDefault(True)
+        self.add_button = action_and_cancel(self, layout, "Add addendum")
         self.fields.changed.connect(self._follow)
         self.text.textChanged.connect(self._follow)
         self._follow()
@@ -450,12 +439,7 @@ class ApprovalDialog(QDialog):
         )
         self.fields.signer.setPlaceholderText(CHOOSE_APPROVER)
         layout.addLayout(form)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
-        self.approve_button = buttons.addButton("Approve", QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        layout.addWidget(buttons)
-        self.approve_button.setDefault(True)
+        self.approve_button = action_and_cancel(self, layout, "Approve")
         self.fields.changed.connect(lambda: self.approve_button.setEnabled(self.fields.ready()))
         self.approve_button.setEnabled(False)
 
