@@ -51,14 +51,20 @@ def test_a_wrong_pin_signs_nothing_and_says_so(charting: MainWindow, repo: Repos
     assert charting.model.session.signed and charting.model.session.signed_by == "Anna Meyer, MD"
 
 
-def test_an_addendum_names_an_injector_and_asks_their_pin(charting: MainWindow, repo: Repository, qtbot: QtBot) -> None:
-    repo.save_injector(Injector(name="Sam Rivera", credentials="MA", can_sign=False))
+def addendum_after_signing(charting: MainWindow, qtbot: QtBot) -> AddendumDialog:
+    """Sign the open session with the PIN, then open Add addendum."""
     dialog = open_sign_dialog(charting, qtbot)
     type_pin(dialog)
     dialog.sign_button.click()
     charting.add_addendum()
     addendum = charting.dialog
     assert isinstance(addendum, AddendumDialog)
+    return addendum
+
+
+def test_an_addendum_names_an_injector_and_asks_their_pin(charting: MainWindow, repo: Repository, qtbot: QtBot) -> None:
+    repo.save_injector(Injector(name="Sam Rivera", credentials="MA", can_sign=False))
+    addendum = addendum_after_signing(charting, qtbot)
     assert [addendum.author.itemText(i) for i in range(addendum.author.count())] == ["Anna Meyer, MD"]
     assert addendum.author.currentText() == "Anna Meyer, MD" and not addendum.author.isEditable()
     addendum.text.setPlainText("Lot corrected to C1234B.")
@@ -69,12 +75,7 @@ def test_an_addendum_names_an_injector_and_asks_their_pin(charting: MainWindow, 
 
 
 def test_a_wrong_pin_keeps_the_addendum_text(charting: MainWindow, repo: Repository, qtbot: QtBot) -> None:
-    dialog = open_sign_dialog(charting, qtbot)
-    type_pin(dialog)
-    dialog.sign_button.click()
-    charting.add_addendum()
-    addendum = charting.dialog
-    assert isinstance(addendum, AddendumDialog)
+    addendum = addendum_after_signing(charting, qtbot)
     addendum.text.setPlainText("Patient called on day 3: mild neck pain.")
     addendum.fields.pin.setText("0000")
     addendum.add_button.click()

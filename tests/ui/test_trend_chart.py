@@ -200,9 +200,8 @@ def test_the_patient_view_shows_the_chosen_patients_course_with_one_visits_query
     assert not finder.trend.isVisible()
 
 
-def test_the_continuation_summary_button_writes_the_pdf_owner_only(
-    qtbot: QtBot, repo: Repository, tmp_path: Path
-) -> None:
+def jane_with_two_cycles_found(qtbot: QtBot, repo: Repository) -> PatientFinder:
+    """The patient view showing Jane Doe (10023): a baseline of 20 days and two signed cycles with their figures."""
     jane = add_patient(repo, "10023", "Doe", "Jane", date(1980, 4, 2))
     assert jane.id is not None
     repo.save_baseline(jane.id, Baseline(headache_days=20, headache_hours_per_day=6))
@@ -212,6 +211,13 @@ def test_the_continuation_summary_button_writes_the_pdf_owner_only(
     qtbot.addWidget(finder)
     finder.show()
     finder.search.setText("10023")
+    return finder
+
+
+def test_the_continuation_summary_button_writes_the_pdf_owner_only(
+    qtbot: QtBot, repo: Repository, tmp_path: Path
+) -> None:
+    finder = jane_with_two_cycles_found(qtbot, repo)
     assert finder.summary_button.isEnabled()
 
     path = tmp_path / "summary.pdf"
@@ -230,15 +236,7 @@ def test_the_continuation_summary_button_writes_the_pdf_owner_only(
 
 
 def test_an_edited_baseline_shows_in_the_chart_at_once(qtbot: QtBot, repo: Repository) -> None:
-    jane = add_patient(repo, "10023", "Doe", "Jane", date(1980, 4, 2))
-    assert jane.id is not None
-    repo.save_baseline(jane.id, Baseline(headache_days=20, headache_hours_per_day=6))
-    for visit in VISITS[:2]:
-        sign_with_figure(repo, jane.id, visit.performed_on, visit.headache_days)
-    finder = PatientFinder(repo, SETTINGS, today=FIRST + timedelta(days=100))
-    qtbot.addWidget(finder)
-    finder.show()
-    finder.search.setText("10023")
+    finder = jane_with_two_cycles_found(qtbot, repo)
     form = finder.open_edit_patient()
     assert form is not None
     form.headache_days.setValue(24)
